@@ -1,0 +1,5 @@
+"""``python -m socialseo`` runs the command line."""
+
+from socialseo.cli import entry
+
+entry()

@@ -1,0 +1,1 @@
+"""Derived tables and statistics: sessions, engagement, impact."""

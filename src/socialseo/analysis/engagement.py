@@ -1,0 +1,63 @@
+"""Engagement per channel and platform: sessions, bounce rate, session duration, pages per session.
+
+These are the numbers behind the claim that social visitors are (or are not) engaged visitors, so each is
+defined as web analytics tools define it: a bounce is a single-page-view session; duration is first to last page
+view (a bounce lasts 0 s); pages per session counts page views only.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from socialseo.errors import SocialSeoError
+
+_GROUPINGS = {
+    None: ["channel", "platform"],
+    "platform": ["channel", "platform"],
+    "landing": ["channel", "platform", "landing_page"],
+    "day": ["CAST(start_ts AS DATE) AS day", "channel", "platform"],
+}
+
+
+def channel_engagement(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:
+    """Sessions and engagement per channel × platform (optionally × landing page or × day).
+
+    Columns: the grouping columns, ``sessions``, ``share`` (of all sessions), ``bounce_rate``,
+    ``avg_duration_s``, ``pages_per_session``.
+    """
+    if by not in _GROUPINGS:
+        raise SocialSeoError(f"unknown grouping {by!r}; choose one of: platform, landing, day")
+    select = ", ".join(_GROUPINGS[by])
+    keys = ", ".join(str(i + 1) for i in range(len(_GROUPINGS[by])))
+    sql = f"""
+        SELECT {select},
+            count(*) AS sessions,
+            count(*) / sum(count(*)) OVER () AS share,
+            avg(CAST(is_bounce AS DOUBLE)) AS bounce_rate,
+            avg(duration_s) AS avg_duration_s,
+            avg(pageviews) AS pages_per_session
+        FROM sessions
+        GROUP BY {keys}
+        ORDER BY {'1, ' if by == 'day' else ''}sessions DESC
+    """
+    return con.execute(sql).df()
+
+
+def social_sessions_by_day(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Daily social referral sessions per platform, for the traffic-over-time chart."""
+    return con.execute(
+        """
+        SELECT CAST(start_ts AS DATE) AS day, coalesce(platform, 'unknown') AS platform, count(*) AS sessions
+        FROM sessions WHERE channel = 'social'
+        GROUP BY ALL ORDER BY day, platform
+        """
+    ).df()
+
+
+def channel_sessions_by_day(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Daily sessions per channel: the channel mix over time."""
+    return con.execute(
+        "SELECT CAST(start_ts AS DATE) AS day, channel, count(*) AS sessions FROM sessions "
+        "GROUP BY ALL ORDER BY day, channel"
+    ).df()

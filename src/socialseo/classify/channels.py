@@ -1,0 +1,33 @@
+"""The vocabulary of attribution: channel and evidence names.
+
+Channel names follow Google Analytics 4's default channel group, written in snake case: "Organic Social" is
+``social``, "Organic Search" is ``organic_search``, "Paid Search" is ``paid_search``, "Paid Social" is
+``paid_social``; GA4's other paid groups (Display, Paid Other, Paid Video, Paid Shopping) are ``paid_other``.
+"No referrer" is not a channel: such a visit is ``direct`` with evidence ``none``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Channel = Literal[
+    "social",
+    "paid_social",
+    "organic_search",
+    "paid_search",
+    "paid_other",
+    "email",
+    "referral",
+    "internal",
+    "direct",
+]
+"""Where a visit came from."""
+
+Evidence = Literal[
+    "utm", "click_id", "internal", "referrer_host", "shortener", "app_referrer", "ua_inapp", "none"
+]
+"""What told us: a campaign parameter, a click id, the referrer's host (or a platform's shortener, or an
+Android app referrer), the user agent of a platform's in-app browser, or nothing at all."""
+
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+EVIDENCE: tuple[Evidence, ...] = get_args(Evidence)

@@ -1,0 +1,80 @@
+"""The ``socialseo`` command line: thin commands over the library, one clear line on errors.
+
+Each command parses its arguments, calls one library function and prints the result. Any
+:class:`~socialseo.errors.SocialSeoError` becomes ``error: <message>`` on stderr and exit status 2; ``--debug`` shows
+the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+from rich.markup import escape
+
+from socialseo import __version__
+from socialseo.cli import demo, ingest, query, report
+from socialseo.cli.common import err_console
+from socialseo.errors import SocialSeoError
+
+app = typer.Typer(
+    name="socialseo",
+    help="Measure what social media links and engagement do for a site's search performance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socialseo {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+app.add_typer(ingest.app, name="ingest")
+demo.register(app)
+query.register(app)
+report.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    _state["debug"] = "--debug" in args
+    try:
+        app(args=args, prog_name="socialseo", standalone_mode=False)
+    except SocialSeoError as exc:
+        if _state["debug"]:
+            raise
+        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 130
+    except KeyboardInterrupt:
+        err_console.print("interrupted; the warehouse keeps only completed imports")
+        return 130
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())

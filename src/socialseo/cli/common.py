@@ -1,0 +1,79 @@
+"""What every command shares: the --db option, the consoles, tables, JSON output and progress bars."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import socialseo
+from socialseo.api import Project
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="Warehouse file (DuckDB).", envvar="SOCIALSEO_DB", show_default=True),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
+DEFAULT_DB = Path("socialseo.duckdb")
+
+
+def open_project(db: Path, *, read_only: bool = False) -> Project:
+    return socialseo.open(db, read_only=read_only)
+
+
+def print_frame(frame: pd.DataFrame, *, as_json: bool, title: str | None = None, limit: int = 200) -> None:
+    """A DataFrame as a Rich table (first ``limit`` rows) or as JSON records (all rows)."""
+    if as_json:
+        text = frame.to_json(orient="records", date_format="iso", default_handler=str)
+        sys.stdout.write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in frame.head(limit).itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+    if len(frame) > limit:
+        console.print(f"[dim]… {len(frame) - limit:,} more rows (use --json for all)[/dim]")
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[tuple[Progress, Any]]:
+    """A Rich progress bar on stderr; quiet when stderr is not a terminal (CI, pipes)."""
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal or bool(os.environ.get("SOCIALSEO_NO_PROGRESS")),
+    )
+    with bar:
+        task = bar.add_task(description, total=total)
+        yield bar, task

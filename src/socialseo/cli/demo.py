@@ -1,0 +1,53 @@
+"""``socialseo demo`` and ``socialseo generate``: the synthetic site with a planted truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from socialseo.cli.common import console, progress
+from socialseo.cli.ingest import print_result
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Directory for data, warehouse and report.")] = Path(
+        "demo-output"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 7,
+    lines: Annotated[int, typer.Option("--lines", help="Approximate access-log lines to generate.")] = 300_000,
+) -> None:
+    """Generate a demo site, import it, and write the report: the whole loop in one command."""
+    from socialseo.demo.pipeline import run_demo
+
+    with progress("demo") as (bar, task):
+        run = run_demo(out, seed=seed, target_log_lines=lines,
+                       on_step=lambda message: bar.update(task, description=message))
+    for result in run.imports:
+        print_result(result)
+    console.print(f"{run.sessions:,} sessions in {escape(str(run.db))}", highlight=False)
+    console.print(f"planted truth: {escape(str(run.files.truth))}", highlight=False)
+    console.print(f"[bold]report written to {escape(str(run.report.resolve()))}[/bold]", highlight=False)
+
+
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the generated files into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same bytes.")] = 7,
+    pages: Annotated[int, typer.Option("--pages", help="Number of pages of the site.")] = 200,
+    days: Annotated[int, typer.Option("--days", help="Number of days.")] = 180,
+    lines: Annotated[int, typer.Option("--lines", help="Approximate access-log lines.")] = 300_000,
+) -> None:
+    """Write a synthetic site's access log, Search Console export, post exports, backlinks and truth.json."""
+    from socialseo.demo import generate as generate_files
+
+    with progress("generating"):
+        files = generate_files(out, seed=seed, n_pages=pages, days=days, target_log_lines=lines)
+    for path in files.all():
+        console.print(escape(str(path)), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+    app.command("generate")(generate)

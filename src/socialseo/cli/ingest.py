@@ -1,0 +1,63 @@
+"""``socialseo ingest ...``: bring files into the warehouse."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project, progress
+from socialseo.errors import InputFileError
+from socialseo.store.warehouse import ImportResult
+
+app = typer.Typer(help="Import access logs, Search Console exports, social post exports, backlinks.",
+                  no_args_is_help=True)
+
+PathsArgument = Annotated[list[str], typer.Argument(help="Files or glob patterns (quote globs).")]
+
+
+def expand_paths(patterns: list[str]) -> list[Path]:
+    """Expand globs ourselves so quoted patterns work on every shell; a pattern matching nothing is an error."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                raise InputFileError(f"{pattern}: no file matches")
+            paths.extend(Path(m) for m in matches)
+        else:
+            paths.append(Path(pattern))
+    return paths
+
+
+def print_result(result: ImportResult) -> None:
+    style = "dim" if result.skipped else "green"
+    console.print(f"[{style}]{escape(result.message)}[/{style}]", highlight=False)
+
+
+@app.command("logs")
+def logs(
+    paths: PathsArgument,
+    log_format: Annotated[
+        str, typer.Option("--format", help="combined, common or auto (detect from the first lines).")
+    ] = "auto",
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")
+    ] = None,
+    keep_ip: Annotated[bool, typer.Option("--keep-ip", help="Store raw IP addresses (off: masked).")] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import access logs (.log, .gz, .zst), classify every hit's channel, rebuild sessions."""
+    files = expand_paths(paths)
+    with open_project(db) as project, progress("importing logs", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_logs(files, log_format=log_format, site=site or None, keep_ip=keep_ip, on_file_done=done)
+        sessions = project.warehouse.count("sessions")
+    console.print(f"{sessions:,} sessions in {escape(str(db))}", highlight=False)

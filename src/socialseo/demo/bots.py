@@ -1,0 +1,214 @@
+"""Bot traffic: search-engine and SEO crawlers, link-preview fetchers, scanners, monitors and scrapers.
+
+Bots make up a fifth or more of a real log and must not count as visits. Link-preview bots
+(facebookexternalhit, Twitterbot, LinkedInBot) fetch a page seconds after it is posted, which looks like a
+social visit to a naive counter; vulnerability scanners ask for ``/wp-login.php``; an uptime monitor sends
+``HEAD /`` every few minutes; a spoofed "Googlebot" comes from an address Google does not own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from socialseo.demo.addresses import BOT_BLOCKS
+from socialseo.demo.useragents import (
+    AHREFSBOT,
+    BINGBOT,
+    CURL,
+    FACEBOOKEXTERNALHIT,
+    GOOGLEBOT,
+    GOOGLEBOT_SMARTPHONE,
+    HEADLESS_CHROME,
+    LINKEDINBOT,
+    PYTHON_REQUESTS,
+    SEMRUSHBOT,
+    TWITTERBOT,
+)
+
+if TYPE_CHECKING:
+    from socialseo.demo.sessions import Clock
+    from socialseo.demo.world import World
+
+# Share of the bot lines left after link previews.
+_CRAWL_SHARES: dict[str, float] = {
+    "googlebot": 0.36,
+    "bingbot": 0.16,
+    "ahrefsbot": 0.12,
+    "semrushbot": 0.10,
+    "python-requests": 0.08,
+    "curl": 0.08,
+    "headlesschrome": 0.07,
+    "fake-googlebot": 0.03,
+}
+_PREVIEW_BOT = {
+    "facebook": "facebookexternalhit",
+    "instagram": "facebookexternalhit",
+    "x": "twitterbot",
+    "linkedin": "linkedinbot",
+}
+_SCAN_PATHS = (
+    "/wp-login.php",
+    "/.env",
+    "/xmlrpc.php",
+    "/wp-admin/",
+    "/.git/config",
+    "/phpmyadmin/",
+    "/admin.php",
+    "/config.json",
+    "/.aws/credentials",
+    "/backup.zip",
+)
+_OLD_PATHS = ("/blog/2019/03/old-announcement/", "/products/legacy-widget/", "/old-pricing/")
+
+
+@dataclass
+class BotHits:
+    """Bot log lines, their times, and hits per bot."""
+
+    times: list[int]
+    lines: list[str]
+    by_bot: Counter[str]
+
+
+def _addresses(bot: str, rng: np.random.Generator, n: int = 12) -> list[str]:
+    blocks = BOT_BLOCKS[bot]
+    return [f"{blocks[i % len(blocks)]}{int(rng.integers(1, 250))}" for i in range(n)]
+
+
+def _crawler_targets(
+    n: int, paths: list[str], weights: np.ndarray, sitemap: bool, rng: np.random.Generator
+) -> list[tuple[str, int, str]]:
+    """(target, status, size) of ``n`` crawler requests: robots.txt, sitemaps, pages, old and bare URLs."""
+    kind = rng.random(n)
+    page = rng.choice(len(paths), size=n, p=weights).tolist()
+    old = rng.integers(0, len(_OLD_PATHS), n).tolist()
+    out: list[tuple[str, int, str]] = []
+    for i in range(n):
+        k = kind[i]
+        if k < 0.04:
+            out.append(("/robots.txt", 200, "412"))
+        elif k < 0.06 and sitemap:
+            out.append(("/sitemap.xml", 200, "28113"))
+        elif k < 0.08:
+            out.append((_OLD_PATHS[old[i]], 404, "3120"))
+        elif k < 0.10 and paths[page[i]] != "/":
+            out.append((paths[page[i]].rstrip("/"), 301, "238"))
+        else:
+            out.append((paths[page[i]], 200, str(30000 + 97 * page[i])))
+    return out
+
+
+def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator) -> BotHits:
+    """About ``budget`` bot lines over the whole period (link previews first, crawlers fill the rest)."""
+    paths: list[str] = world.pages["path"].tolist()
+    popularity = world.pages["base_clicks"].to_numpy() + world.pages["base_clicks"].mean()
+    weights = popularity / popularity.sum()
+    span = world.config.days * 86400
+    times: list[int] = []
+    lines: list[str] = []
+    by_bot: Counter[str] = Counter()
+    uas = {
+        "googlebot": (GOOGLEBOT_SMARTPHONE, GOOGLEBOT_SMARTPHONE, GOOGLEBOT),
+        "bingbot": (BINGBOT,),
+        "ahrefsbot": (AHREFSBOT,),
+        "semrushbot": (SEMRUSHBOT,),
+        "facebookexternalhit": (FACEBOOKEXTERNALHIT,),
+        "twitterbot": (TWITTERBOT,),
+        "linkedinbot": (LINKEDINBOT,),
+        "fake-googlebot": (GOOGLEBOT,),
+    }
+    addresses = {bot: _addresses(bot, rng) for bot in BOT_BLOCKS}
+
+    def emit(
+        bot: str, t: int, method: str, target: str, status: int, size: str, referrer: str, ua: str
+    ) -> None:
+        ip = addresses[bot][(t // 3600) % len(addresses[bot])]
+        times.append(t)
+        lines.append(
+            f'{ip} - - [{clock.stamp(t)}] "{method} {target} HTTP/1.1" {status} {size} "{referrer}" "{ua}"'
+        )
+        by_bot[bot] += 1
+
+    linked = world.posts[world.posts["page"] >= 0]
+    for platform, page, day, second, link in zip(
+        linked["platform"],
+        linked["page"],
+        linked["day"],
+        linked["local_second"],
+        linked["linked_url"],
+        strict=True,
+    ):
+        bot = _PREVIEW_BOT.get(str(platform))
+        if bot is None:
+            continue
+        query = str(link).partition("?")[2]
+        target = paths[int(page)] + (f"?{query}" if query else "")
+        t0 = int(day) * 86400 + int(second)
+        for _ in range(int(rng.integers(1, 4))):
+            t0 += int(rng.integers(1, 90))
+            emit(bot, t0, "GET", target, 200, str(30000 + 97 * int(page)), "-", uas[bot][0])
+
+    remaining = max(0, budget - len(lines))
+    counts = dict(
+        zip(_CRAWL_SHARES, rng.multinomial(remaining, list(_CRAWL_SHARES.values())).tolist(), strict=True)
+    )
+    for bot in ("googlebot", "bingbot", "ahrefsbot", "semrushbot", "fake-googlebot"):
+        n = counts[bot]
+        t_all = np.sort(rng.integers(0, span, n)).tolist()
+        agent = rng.integers(0, len(uas[bot]), n).tolist()
+        for t, (target, status, size), a in zip(
+            t_all,
+            _crawler_targets(n, paths, weights, bot in ("googlebot", "bingbot"), rng),
+            agent,
+            strict=True,
+        ):
+            if bot == "fake-googlebot" and status == 404:
+                target, status, size = _SCAN_PATHS[t % len(_SCAN_PATHS)], 404, "196"
+            emit(bot, t, "GET", target, status, size, "-", uas[bot][a])
+
+    n = counts["python-requests"]
+    for t, scan in zip(np.sort(rng.integers(0, span, n)).tolist(), rng.random(n).tolist(), strict=True):
+        if scan < 0.7:
+            emit(
+                "python-requests",
+                t,
+                "GET",
+                _SCAN_PATHS[t % len(_SCAN_PATHS)],
+                404 if t % 7 else 403,
+                "196",
+                "-",
+                PYTHON_REQUESTS,
+            )
+        else:
+            page = t % len(paths)
+            emit("python-requests", t, "GET", paths[page], 200, str(30000 + 97 * page), "-", PYTHON_REQUESTS)
+
+    n = counts["curl"]
+    if n:
+        # An uptime monitor: HEAD / on a fixed cadence (HEAD responses carry no body, so %b is "-").
+        step = max(60, span // n)
+        for t in range(int(rng.integers(0, step)), span, step)[:n]:
+            emit("curl", t, "HEAD", "/", 200, "-", "-", CURL)
+
+    n = counts["headlesschrome"]
+    for t, page in zip(
+        np.sort(rng.integers(0, span, n)).tolist(), rng.choice(len(paths), n, p=weights).tolist(), strict=True
+    ):
+        if t % 3:
+            emit("headlesschrome", t, "GET", paths[page], 200, str(30000 + 97 * page), "-", HEADLESS_CHROME)
+        else:
+            emit(
+                "headlesschrome",
+                t,
+                "GET",
+                "/static/css/site.4f2a91c3.css",
+                200,
+                "48213",
+                f"https://{world.config.site_host}{paths[page]}",
+                HEADLESS_CHROME,
+            )
+    return BotHits(times=times, lines=lines, by_bot=by_bot)

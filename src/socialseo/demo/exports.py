@@ -1,0 +1,57 @@
+"""Write the CSV and JSON files of the demo in fixed formats, byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from socialseo.demo.backlinks import BACKLINK_COLUMNS
+from socialseo.demo.platforms import PLATFORM_NAMES
+from socialseo.demo.posts import POST_COLUMNS
+from socialseo.demo.search_console import GSC_COLUMNS
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8, ``\\n`` line ends, no index: the same frame always gives the same bytes."""
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_search_console(rows: pd.DataFrame, path: Path) -> None:
+    write_csv(rows[list(GSC_COLUMNS)], path)
+
+
+def write_posts(posts: pd.DataFrame, out_dir: Path) -> dict[str, Path]:
+    """One ``posts_<platform>.csv`` per platform, timestamps as ISO 8601 UTC with ``Z``."""
+    paths: dict[str, Path] = {}
+    for platform in PLATFORM_NAMES:
+        frame = posts.loc[posts["platform"] == platform, list(POST_COLUMNS)].copy()
+        frame["published_at"] = frame["published_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        path = out_dir / f"posts_{platform}.csv"
+        write_csv(frame, path)
+        paths[platform] = path
+    return paths
+
+
+def write_backlinks(backlinks: pd.DataFrame, path: Path) -> None:
+    """Dates as ``YYYY-MM-DD``; an empty ``rel`` is a followed link (no rel attribute)."""
+    frame = backlinks[list(BACKLINK_COLUMNS)].copy()
+    for column in ("first_seen", "last_seen"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    write_csv(frame, path)
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

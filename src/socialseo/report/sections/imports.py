@@ -1,0 +1,31 @@
+"""The 'data imported' section: what the report rests on, and what could not be read."""
+
+from __future__ import annotations
+
+import duckdb
+
+from socialseo.report.sections.base import Section, Table, num, scalar
+
+
+def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
+    imports = con.execute(
+        "SELECT kind, path, rows_read, rows_loaded, rows_quarantined, finished_at FROM imports ORDER BY import_id"
+    ).fetchall()
+    section = Section(
+        "data", "Data imported", "the import ledger", bool(imports),
+        missing="Nothing has been imported yet.",
+    )
+    section.tables.append(
+        Table("Imports", ["kind", "file", "rows read", "loaded", "quarantined", "imported at"],
+              [[k, p, num(r), num(lo), num(q), str(f)] for k, p, r, lo, q, f in imports])
+    )
+    quarantined = scalar(con, "SELECT count(*) FROM quarantine") or 0
+    if quarantined:
+        reasons = con.execute(
+            "SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC, 1 LIMIT 10"
+        ).fetchall()
+        section.paragraphs.append(
+            f"{quarantined:,} input rows could not be read; they are kept, with file and line, in the quarantine table."
+        )
+        section.tables.append(Table("Quarantine reasons", ["reason", "rows"], [[r, num(n)] for r, n in reasons]))
+    return [section]

@@ -1,0 +1,242 @@
+"""The one object that owns the DuckDB connection.
+
+Every stage reads and writes through a :class:`Warehouse`, so that schema changes happen in one place (the
+numbered migration files beside this module) and every import obeys the same rules: recorded in the ``imports``
+ledger by content hash, done in one transaction, and a no-op when the same bytes were imported before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from socialseo.errors import QueryError, WarehouseError
+from socialseo.store.migrations import apply_migrations
+
+DEFAULT_PATH = Path("socialseo.duckdb")
+
+
+@dataclass
+class ImportResult:
+    """What one file's import did; the CLI prints it, tests assert on it."""
+
+    path: str
+    kind: str
+    import_id: int | None
+    skipped: bool = False
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if self.skipped:
+            return f"{self.path}: already imported (same content); nothing changed"
+        text = (
+            f"{self.path}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined "
+            f"of {self.rows_read:,} read"
+        )
+        return "; ".join([text, *self.notes])
+
+
+@dataclass
+class ImportContext:
+    """Handed to a loader inside an import transaction."""
+
+    con: duckdb.DuckDBPyConnection
+    import_id: int
+    path: Path
+    result: ImportResult
+
+    def quarantine_from(self, select_sql: str, params: Sequence[object] = ()) -> int:
+        """Insert rows ``(line_no, raw, reason)`` produced by ``select_sql`` into the quarantine.
+
+        Returns the number of rows quarantined.
+        """
+        before = self._quarantined()
+        self.con.execute(
+            f"INSERT INTO quarantine (import_id, source_file, line_no, raw, reason) "
+            f"SELECT ?, ?, q.line_no, q.raw, q.reason FROM ({select_sql}) q",
+            [self.import_id, str(self.path), *params],
+        )
+        added = self._quarantined() - before
+        self.result.rows_quarantined += added
+        return added
+
+    def quarantine_rows(self, rows: Sequence[tuple[int | None, str | None, str]]) -> int:
+        """Insert ``(line_no, raw, reason)`` tuples into the quarantine."""
+        if not rows:
+            return 0
+        self.con.executemany(
+            "INSERT INTO quarantine (import_id, source_file, line_no, raw, reason) VALUES (?, ?, ?, ?, ?)",
+            [(self.import_id, str(self.path), line, raw, reason) for line, raw, reason in rows],
+        )
+        self.result.rows_quarantined += len(rows)
+        return len(rows)
+
+    def _quarantined(self) -> int:
+        row = self.con.execute(
+            "SELECT count(*) FROM quarantine WHERE import_id = ?", [self.import_id]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+
+def file_sha256(path: Path) -> str:
+    """Hash a file in 1 MiB chunks: the identity of an import is its bytes, not its name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Warehouse:
+    """An open socialseo warehouse.
+
+    >>> wh = Warehouse(":memory:")
+    >>> wh.schema_version() >= 1
+    True
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise WarehouseError(f"no warehouse at {self.path}: import some data first (socialseo ingest ...)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        if not read_only:
+            apply_migrations(self.con)
+
+    # -- life cycle ---------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- settings -----------------------------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.con.execute(
+            "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def ip_salt(self) -> str:
+        """The per-warehouse secret that keys visitor and IP hashes; made once, never leaves the file."""
+        salt = self.setting("ip_salt")
+        if salt is None:
+            salt = secrets.token_hex(16)
+            self.set_setting("ip_salt", salt)
+        return salt
+
+    def site_hosts(self) -> list[str]:
+        return [str(r[0]) for r in self.con.execute("SELECT host FROM sites ORDER BY host").fetchall()]
+
+    def add_site(self, host: str) -> None:
+        self.con.execute("INSERT INTO sites (host) VALUES (?) ON CONFLICT DO NOTHING", [host.lower().strip()])
+
+    # -- transactions and imports -------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block atomically: on any exception nothing it wrote remains."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def already_imported(self, kind: str, sha256: str) -> bool:
+        row = self.con.execute(
+            "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [kind, sha256]
+        ).fetchone()
+        return bool(row and row[0])
+
+    @contextmanager
+    def importing(
+        self, kind: str, path: Path, options: dict[str, Any] | None = None
+    ) -> Iterator[ImportContext | None]:
+        """Open one import of ``path``: yields ``None`` when the same bytes were already imported.
+
+        The loader's writes, its quarantine rows and the ledger row commit together or not at all.
+        """
+        sha = file_sha256(path)
+        result = ImportResult(path=str(path), kind=kind, import_id=None)
+        if self.already_imported(kind, sha):
+            result.skipped = True
+            self.last_import = result
+            yield None
+            return
+        with self.transaction() as con:
+            row = con.execute("SELECT nextval('import_id_seq')").fetchone()
+            assert row is not None
+            import_id = int(row[0])
+            result.import_id = import_id
+            con.execute(
+                "INSERT INTO imports (import_id, kind, path, sha256, size_bytes, started_at, options) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [import_id, kind, str(path), sha, path.stat().st_size, _now(), json.dumps(options or {})],
+            )
+            ctx = ImportContext(con=con, import_id=import_id, path=path, result=result)
+            yield ctx
+            con.execute(
+                "UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, finished_at = ? "
+                "WHERE import_id = ?",
+                [result.rows_read, result.rows_loaded, result.rows_quarantined, _now(), import_id],
+            )
+        self.last_import = result
+
+    # -- queries ------------------------------------------------------------------------------------------------
+    def sql(self, query: str, params: Sequence[object] | None = None) -> pd.DataFrame:
+        """Run a query and return a pandas DataFrame; a bad query raises :class:`QueryError`."""
+        try:
+            return self.con.execute(query, params or []).df()
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0]) from exc
+
+    def count(self, table: str) -> int:
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+    def tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    # -- views for people -----------------------------------------------------------------------------------------
+    def quarantine(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM quarantine ORDER BY import_id, line_no")
+
+    def imports(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM imports ORDER BY import_id")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,81 @@
+"""The command line, run in-process through its real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.ingest.test_access_logs import LINES, write_log
+
+from socialseo import __version__
+from socialseo.cli import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"socialseo {__version__}"
+
+
+def test_ingest_then_query_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    log = write_log(tmp_path, LINES)
+    code, out, _ = run(["ingest", "logs", str(log), "--site", "www.example.com", "--db", str(db)], capsys)
+    assert code == 0
+    assert "quarantined" in out and "sessions" in out
+    code, out, _ = run(["sql", "SELECT count(*) AS n FROM hits", "--db", str(db), "--json"], capsys)
+    assert code == 0
+    assert json.loads(out) == [{"n": len(LINES) - 2}]
+    code, out, _ = run(["channels", "--db", str(db), "--json"], capsys)
+    rows = json.loads(out)
+    assert {r["channel"] for r in rows} >= {"social", "organic_search"}
+    assert abs(sum(r["share"] for r in rows) - 1) < 1e-9
+
+
+def test_reingest_says_already_imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    log = write_log(tmp_path, LINES)
+    run(["ingest", "logs", str(log), "--db", str(db)], capsys)
+    code, out, _ = run(["ingest", "logs", str(log), "--db", str(db)], capsys)
+    assert code == 0 and "already imported" in out
+
+
+def test_missing_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(["ingest", "logs", str(tmp_path / "missing.log"), "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 2
+    assert "no such file" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_unmatched_glob_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["ingest", "logs", str(tmp_path / "*.log"), "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 2 and "no file matches" in err
+
+
+def test_bad_sql_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    run(["ingest", "logs", str(write_log(tmp_path, LINES)), "--db", str(db)], capsys)
+    code, _, err = run(["sql", "SELECT nope FROM hits", "--db", str(db)], capsys)
+    assert code == 2 and "nope" in err and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    from socialseo.errors import InputFileError
+
+    with pytest.raises(InputFileError):
+        main(["--debug", "ingest", "logs", str(tmp_path / "missing.log"), "--db", str(tmp_path / "w.duckdb")])
+
+
+def test_report_writes_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    run(["ingest", "logs", str(write_log(tmp_path, LINES)), "--site", "www.example.com", "--db", str(db)], capsys)
+    code, out, _ = run(["report", "--db", str(db), "--out", str(tmp_path / "r")], capsys)
+    assert code == 0 and "report.html" in out
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "Social referral traffic" in html and "chart-social-sessions" in html

@@ -1,0 +1,40 @@
+"""The HTML report: self-contained, escaped, and honest about missing data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.ingest.test_access_logs import LINES, UA, write_log
+
+from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.ingest.access_logs import import_access_log
+from socialseo.report.html import write_report
+from socialseo.store.warehouse import Warehouse
+
+
+def test_empty_warehouse_report_says_what_is_missing(warehouse: Warehouse, tmp_path: Path) -> None:
+    html = write_report(warehouse.con, tmp_path).read_text()
+    assert "No access log has been imported" in html
+    assert 'data-has-data="false"' in html
+
+
+def test_report_is_self_contained(warehouse: Warehouse, tmp_path: Path) -> None:
+    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
+    rebuild_sessions(warehouse.con)
+    html = write_report(warehouse.con, tmp_path / "out").read_text()
+    # no external scripts, styles or fonts: it must open offline
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
+    assert "Plotly" in html and 'id="chart-social-sessions"' in html
+
+
+def test_untrusted_text_from_logs_is_escaped(warehouse: Warehouse, tmp_path: Path) -> None:
+    evil = (
+        '198.51.100.7 - - [01/Mar/2026:10:00:00 +0000] "GET /<script>alert(1)</script> HTTP/1.1" 200 5 '
+        f'"https://t.co/x" "{UA}"'
+    )
+    import_access_log(warehouse, write_log(tmp_path, [evil, *LINES]), site_hosts=["www.example.com"])
+    rebuild_sessions(warehouse.con)
+    html = write_report(warehouse.con, tmp_path / "out").read_text()
+    assert "/&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from socialseo.errors import WarehouseError
+from socialseo.store import migrations
+from socialseo.store.warehouse import Warehouse
+
+
+def test_new_warehouse_applies_every_shipped_migration(tmp_path: Path) -> None:
+    wh = Warehouse(tmp_path / "w.duckdb")
+    shipped = [m.version for m in migrations.available_migrations()]
+    assert wh.schema_version() == max(shipped)
+    applied = [r[0] for r in wh.con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    assert applied == shipped
+    for table in ("imports", "quarantine", "hits", "sessions", "social_posts", "search_performance",
+                  "backlinks", "crawl_pages", "audit_findings", "sites"):
+        assert table in wh.tables()
+
+
+def test_reopening_does_not_reapply_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    Warehouse(path).close()
+    wh = Warehouse(path)
+    assert migrations.apply_migrations(wh.con) == []
+    count = wh.con.execute("SELECT count(*) FROM schema_migrations").fetchone()
+    assert count is not None and count[0] == len(migrations.available_migrations())
+
+
+def test_a_warehouse_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        wh.con.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')")
+    with pytest.raises(WarehouseError, match="newer than this socialseo"):
+        Warehouse(path)
+
+
+def test_a_failing_migration_leaves_the_schema_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    con = duckdb.connect()
+    broken = [*migrations.available_migrations(),
+              migrations.Migration(9000, "broken", "CREATE TABLE half_done (x INT); SELECT * FROM no_such_table;")]
+    monkeypatch.setattr(migrations, "available_migrations", lambda: broken)
+    with pytest.raises(WarehouseError, match="migration 9000"):
+        migrations.apply_migrations(con)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "half_done" not in tables
+    assert "hits" in tables  # the good migrations before it did apply
+
+
+def test_importing_same_bytes_twice_is_a_noop(warehouse: Warehouse, tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("hello\n")
+    with warehouse.importing("demo", source) as ctx:
+        assert ctx is not None
+        ctx.quarantine_rows([(1, "hello", "test row")])
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(source.read_bytes())
+    with warehouse.importing("demo", copy) as ctx:
+        assert ctx is None
+    assert warehouse.last_import.skipped
+    assert warehouse.count("imports") == 1
+    assert warehouse.count("quarantine") == 1
+
+
+def test_failure_inside_an_import_rolls_everything_back(warehouse: Warehouse, tmp_path: Path) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("hello\n")
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), warehouse.importing("demo", source) as ctx:
+        assert ctx is not None
+        ctx.quarantine_rows([(1, "x", "y")])
+        ctx.con.execute("INSERT INTO sites (host) VALUES ('half.example')")
+        raise Boom
+    assert warehouse.count("imports") == 0
+    assert warehouse.count("quarantine") == 0
+    assert warehouse.site_hosts() == []
+    # and the same file can be imported afterwards
+    with warehouse.importing("demo", source) as ctx:
+        assert ctx is not None
+    assert warehouse.count("imports") == 1
+
+
+def test_ip_salt_is_made_once_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        salt = wh.ip_salt()
+    with Warehouse(path) as wh:
+        assert wh.ip_salt() == salt
+    assert len(salt) == 32
+
+
+def test_read_only_open_of_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="import some data first"):
+        Warehouse(tmp_path / "missing.duckdb", read_only=True)
