@@ -38,7 +38,7 @@ browsers:
 	else echo "!!! /usr/bin/chromium missing and apt-get unavailable: browser tests will be SKIPPED !!!"; fi
 
 lint: install-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: install-test browsers lint
