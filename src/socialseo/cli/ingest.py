@@ -35,7 +35,7 @@ def expand_paths(patterns: list[str]) -> list[Path]:
 
 def print_result(result: ImportResult) -> None:
     style = "dim" if result.skipped else "green"
-    console.print(f"[{style}]{escape(result.message)}[/{style}]", highlight=False)
+    console.print(f"[{style}]{escape(result.message)}[/{style}]", highlight=False, soft_wrap=True)
 
 
 @app.command("logs")
