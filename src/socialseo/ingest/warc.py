@@ -16,7 +16,7 @@ from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_store import RAW_COLUMNS, merge_links
 from socialseo.ingest.pages import record_document_mentions
 from socialseo.ingest.sources import check_readable
-from socialseo.ingest.warc_links import FoundLink, FoundText, LinkFilter, read_archive
+from socialseo.ingest.warc_links import ErrorSink, FoundLink, FoundText, LinkFilter, read_archive
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 PARQUET_COLUMNS = ("source_url", "raw_target", "anchor", "rel", "seen", "link_tag", "found_by")
@@ -29,6 +29,13 @@ def _site(warehouse: Warehouse, site_hosts: Sequence[str] | None) -> list[str]:
     if not hosts:
         raise InputFileError("which site do the links point to? pass --site HOST (once is enough; it is remembered)")
     return hosts
+
+
+def _collector(errors: list[tuple[int | None, str | None, str]]) -> ErrorSink:
+    def sink(number: int | None, raw: str, reason: str) -> None:
+        errors.append((number, raw, reason))
+
+    return sink
 
 
 def import_warc(
@@ -51,9 +58,11 @@ def import_warc(
                 errors: list[tuple[int | None, str | None, str]] = []
                 links: list[FoundLink] = []
                 texts: list[FoundText] = []
-                for item in read_archive(str(path), keep, lambda n, raw, why: errors.append((n, raw, why)),
-                                         want_text=True):
-                    (links if isinstance(item, FoundLink) else texts).append(item)
+                for item in read_archive(str(path), keep, _collector(errors), want_text=True):
+                    if isinstance(item, FoundLink):
+                        links.append(item)
+                    else:
+                        texts.append(item)
                 ctx.quarantine_rows(errors)
                 frame = pd.DataFrame(
                     [(x.source_url, x.raw_target, x.anchor, x.rel, x.seen, x.seen, x.link_tag, False) for x in links],
