@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -121,7 +122,7 @@ def test_saved_page_gives_backlinks_and_a_linked_mention(tmp_path: Path, project
 
 
 class _Site(BaseHTTPRequestHandler):
-    pages: dict[str, bytes] = {}
+    pages: ClassVar[dict[str, bytes]] = {}
 
     def do_GET(self) -> None:
         body = self.pages.get(self.path)
@@ -158,7 +159,7 @@ def test_fetched_pages_obey_robots_mark_lost_links_and_list_opportunities(server
     }
     project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0)
     assert project.backlinks()["target_page"].tolist() == ["/a"]
-    with pytest.raises(InputFileError, match="robots.txt"):
+    with pytest.raises(InputFileError, match=r"robots\.txt"):
         project.ingest_pages([f"{server}/private"], delay=0)
     opportunities = project.link_opportunities()
     assert opportunities["source_url"].tolist() == [f"{server}/list"]
