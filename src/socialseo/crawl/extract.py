@@ -29,7 +29,6 @@ UNFOLLOWED_RELS = frozenset({"nofollow", "ugc", "sponsored"})
 # Pages beyond this are cut before parsing: a 50 MB page is almost always a dump or a trap, and its first
 # megabytes hold its head and most of its links. The cut is recorded in ``errors``.
 MAX_HTML_BYTES = 8 * 1024 * 1024
-_SPACE = re.compile(r"\s+")
 _HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
 _FOLLOWABLE_SCHEMES = ("http", "https")
 _JSONLD_WRAPPER = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
@@ -108,13 +107,29 @@ def parse_rel(value: str | None) -> tuple[str, ...]:
 
 def collapse(text: str | None) -> str:
     """Whitespace runs become one space; ends trimmed."""
-    return _SPACE.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
-def _resolve(base: str, href: str) -> str | None:
+def _origin(base: str) -> str | None:
+    """``scheme://host`` of an http(s) base, for resolving root-relative links without urljoin's cost."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme.lower() in _FOLLOWABLE_SCHEMES else None
+
+
+def _resolve(base: str, href: str, origin: str | None = None) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    lowered = href[:8].lower()
+    # Fast paths for the two shapes nearly every link has; anything else (dot segments, relative paths,
+    # scheme-relative) goes through urljoin.
+    if lowered.startswith(("http://", "https://")) and "/." not in href and "[" not in href:
+        return href
+    if origin is not None and href[0] == "/" and not href.startswith("//") and "/." not in href:
+        return origin + href
     try:
         absolute = urljoin(base, href)
         scheme = urlsplit(absolute).scheme.lower()
@@ -207,8 +222,9 @@ def extract_page(html: str | bytes, url: str, *, content_type: str | None = None
     if base_node is not None:
         base = _resolve(url, base_node.attributes.get("href") or "") or url
     links = []
+    origin = _origin(base)
     for node in tree.css("a[href], area[href]"):
-        href = _resolve(base, node.attributes.get("href") or "")
+        href = _resolve(base, node.attributes.get("href") or "", origin)
         if href is not None:
             links.append(Link(href, _link_text(node), parse_rel(node.attributes.get("rel")), node.tag or "a"))
 
