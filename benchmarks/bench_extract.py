@@ -40,7 +40,9 @@ def make_page(i: int) -> str:
 
 def bs4_extract(html: str) -> int:
     soup = BeautifulSoup(html, "html.parser")
-    links = [(a.get("href"), a.get("rel"), a.get_text(" ", strip=True)) for a in soup.find_all(["a", "area"], href=True)]
+    links = [
+        (a.get("href"), a.get("rel"), a.get_text(" ", strip=True)) for a in soup.find_all(["a", "area"], href=True)
+    ]
     meta = [(m.get("property") or m.get("name"), m.get("content")) for m in soup.find_all("meta")]
     jsonld = [json.loads(s.string or "null") for s in soup.find_all("script", type="application/ld+json")]
     canonical = soup.find("link", rel="canonical")
@@ -64,9 +66,11 @@ def main() -> None:
     start = time.perf_counter()
     peer = sum(bs4_extract(p) for p in pages)
     t_bs4 = time.perf_counter() - start
-    print(f"extract: socialseo {rate(len(pages), t_ours)} pages ({ours:,} links) | "
-          f"BeautifulSoup html.parser {rate(len(pages), t_bs4)} pages ({peer:,} items) | "
-          f"ratio {t_bs4 / t_ours:.1f}x (target >= 10x)")
+    print(
+        f"extract: socialseo {rate(len(pages), t_ours)} pages ({ours:,} links) | "
+        f"BeautifulSoup html.parser {rate(len(pages), t_bs4)} pages ({peer:,} items) | "
+        f"ratio {t_bs4 / t_ours:.1f}x (target >= 10x)"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.warc.gz"
@@ -74,9 +78,14 @@ def main() -> None:
             writer = WARCWriter(handle, gzip=True)
             for i, page in enumerate(pages):
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1")
-                writer.write_record(writer.create_warc_record(
-                    f"https://www.reddit.com/r/x/{i}", "response", payload=io.BytesIO(page.encode()),
-                    http_headers=headers))
+                writer.write_record(
+                    writer.create_warc_record(
+                        f"https://www.reddit.com/r/x/{i}",
+                        "response",
+                        payload=io.BytesIO(page.encode()),
+                        http_headers=headers,
+                    )
+                )
         start = time.perf_counter()
         raw = 0
         for record in ArchiveIterator(str(path), record_types=WarcRecordType.response, parse_http=True):
@@ -89,8 +98,10 @@ def main() -> None:
         start = time.perf_counter()
         sum(1 for _ in read_archive(str(path), keep, lambda *a: None))
         t_read = time.perf_counter() - start
-        print(f"warc read: socialseo {rate(len(pages), t_read)} records | fastwarc raw {rate(len(pages), t_raw)} "
-              f"records ({raw / 1e6:.0f} MB) | socialseo/fastwarc time {t_read / t_raw:.2f}x (target <= 1.5x)")
+        print(
+            f"warc read: socialseo {rate(len(pages), t_read)} records | fastwarc raw {rate(len(pages), t_raw)} "
+            f"records ({raw / 1e6:.0f} MB) | socialseo/fastwarc time {t_read / t_raw:.2f}x (target <= 1.5x)"
+        )
 
 
 if __name__ == "__main__":
