@@ -12,6 +12,7 @@ import typer
 from socialseo.api import inspect as inspect_page
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame, progress
 from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.errors import SocialSeoError
 from socialseo.store.warehouse import ImportResult
 
 SiteOption = Annotated[list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")]
@@ -132,7 +133,7 @@ def backlinks(
             "month": project.backlinks_over_time, "link": project.backlinks,
         }
         if by not in frames:
-            raise typer.BadParameter(f"--by must be one of {', '.join(frames)}")
+            raise SocialSeoError(f"--by must be one of {', '.join(frames)}")
         print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}")
 
 
