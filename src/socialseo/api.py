@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from socialseo.analysis import backlinks as _backlinks
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.ingest.access_logs import import_access_logs
+from socialseo.ingest.backlink_exports import import_backlink_exports
+from socialseo.ingest.mentions import record_post_mentions
+from socialseo.ingest.pages import Fetcher, import_pages
+from socialseo.ingest.warc import import_backlinks_parquet, import_warc
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
@@ -50,7 +56,86 @@ class Project:
             rebuild_sessions(self.warehouse.con)
         return results
 
+    def ingest_backlinks(
+        self, paths: Sequence[str | Path], *, target: str | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV)."""
+        return import_backlink_exports(
+            self.warehouse, [Path(p) for p in paths], target=target, on_file_done=on_file_done
+        )
+
+    def ingest_pages(
+        self, targets: Sequence[str | Path], *, site: str | Sequence[str] | None = None, delay: float = 1.0,
+        on_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import saved HTML pages or fetch URLs (politely); links to the site become backlinks."""
+        hosts = [site] if isinstance(site, str) else list(site or [])
+        return import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done)
+
+    def ingest_warc(
+        self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,
+        on_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import WARC/WAT files: links from social platforms (or any site) to the site."""
+        hosts = [site] if isinstance(site, str) else list(site or [])
+        return import_warc(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers,
+                           on_done=on_done)
+
+    def ingest_backlinks_parquet(
+        self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None,
+        on_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Load the Parquet written by the Spark backlink job."""
+        hosts = [site] if isinstance(site, str) else list(site or [])
+        return import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, on_done=on_done)
+
+    # -- brand -------------------------------------------------------------------------------------------------
+    def set_brand(self, names: Sequence[str] = (), handles: Sequence[str] = ()) -> pd.DataFrame:
+        """Replace the brand's names and handles, then re-find mentions in imported posts."""
+        with self.warehouse.transaction() as con:
+            con.execute("DELETE FROM brand_terms")
+            for kind, terms in (("name", names), ("handle", handles)):
+                for term in terms:
+                    if term.strip():
+                        con.execute("INSERT INTO brand_terms (term, kind) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                    [term.strip(), kind])
+            record_post_mentions(con)
+        return self.brand()
+
+    def brand(self) -> pd.DataFrame:
+        return self.warehouse.sql("SELECT term, kind FROM brand_terms ORDER BY kind, term")
+
     # -- questions ---------------------------------------------------------------------------------------------
+    def backlinks(self) -> pd.DataFrame:
+        """The whole backlink inventory."""
+        return self.warehouse.sql(
+            "SELECT source_url, source_platform, source_domain, target_url, target_page, anchor, rel, is_followed, "
+            "found_by, first_seen, last_seen, lost FROM backlinks ORDER BY source_platform NULLS LAST, source_url"
+        )
+
+    def backlink_summary(self) -> pd.DataFrame:
+        """Per platform: backlinks, referring pages and domains, followed/nofollow/ugc/sponsored shares, lost."""
+        return _backlinks.backlink_summary(self.warehouse.con)
+
+    def backlinks_over_time(self, period: str = "month") -> pd.DataFrame:
+        return _backlinks.backlinks_over_time(self.warehouse.con, period)
+
+    def backlink_targets(self, limit: int = 50) -> pd.DataFrame:
+        """Per target page: social backlinks next to social referral sessions."""
+        return _backlinks.target_pages(self.warehouse.con, limit)
+
+    def top_anchors(self, limit: int = 10) -> pd.DataFrame:
+        return _backlinks.top_anchors(self.warehouse.con, limit)
+
+    def mentions(self) -> pd.DataFrame:
+        """Linked and unlinked brand mentions per platform."""
+        return _backlinks.mention_summary(self.warehouse.con)
+
+    def link_opportunities(self) -> pd.DataFrame:
+        """Pages that mention the brand without linking to the site."""
+        return _backlinks.link_opportunities(self.warehouse.con)
+
     def channels(self, by: str | None = None) -> pd.DataFrame:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
@@ -80,6 +165,18 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def inspect(page: str | Path, *, url: str | None = None, delay: float = 0.0) -> PageExtract:
+    """What the extractor reads from one page: a saved file or a URL (fetched politely)."""
+    text = str(page)
+    if text.startswith(("http://", "https://")):
+        body, content_type = Fetcher(delay=delay).fetch(text)
+        return extract_page(body, text, content_type=content_type)
+    path = Path(text)
+    from socialseo.ingest.sources import check_readable
+
+    return extract_page(check_readable(path).read_bytes(), url or path.resolve().as_uri())
 
 
 def open(path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> Project:

@@ -225,3 +225,25 @@ def search_utm_sources() -> Mapping[str, str]:
         for spelling in engine.utm_sources:
             found.setdefault(spelling, engine.id)
     return MappingProxyType(found)
+
+
+@dataclass(frozen=True)
+class RedirectWrapper:
+    """An outbound-link wrapper whose query holds the real target (see ``platforms.yaml`` redirect_wrappers)."""
+
+    host: str
+    path: str | None
+    params: tuple[str, ...]
+
+
+@cache
+def redirect_wrappers() -> tuple[RedirectWrapper, ...]:
+    """The platforms' outbound-link wrappers, in file order."""
+    return tuple(
+        RedirectWrapper(
+            host=str(raw["host"]).strip().lower(),
+            path=(str(raw["path"]).lower() if raw.get("path") else None),
+            params=_strings(raw.get("params")),
+        )
+        for raw in load("platforms").get("redirect_wrappers") or ()
+    )

@@ -44,6 +44,8 @@ def run_demo(
         step("importing the access log")
         host = _site_host(files)
         imports = project.ingest_logs([files.access_log], site=host)
+        step("importing the backlinks")
+        project.ingest_backlinks([files.backlinks])
         step("writing the report")
         report = project.report(out_dir)
         sessions = project.warehouse.count("sessions")

@@ -1,0 +1,164 @@
+"""Backlink commands: ``ingest pages|backlinks|warc|backlinks-parquet``, ``inspect``, ``brand``, ``backlinks``,
+``mentions``. Each parses arguments, calls one library function and prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from socialseo.api import inspect as inspect_page
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame, progress
+from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.errors import SocialSeoError
+from socialseo.store.warehouse import ImportResult
+
+SiteOption = Annotated[list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")]
+
+
+def ingest_pages(
+    targets: Annotated[list[str], typer.Argument(help="Saved HTML files (globs work) or http(s) URLs.")],
+    site: SiteOption = None,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds between requests to one host.")] = 1.0,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Read pages (files or URLs, fetched politely: robots.txt, --delay) for links to the site and brand mentions."""
+    items = [t for t in targets if t.startswith(("http://", "https://"))]
+    items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
+    with open_project(db) as project, progress("reading pages", total=len(items)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_pages(items, site=site, delay=delay, on_done=done)
+
+
+def ingest_backlinks(
+    paths: PathsArgument,
+    target: Annotated[
+        str | None, typer.Option("--target", help="Target page of a Search Console per-page links export.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Search Console 'Links', or generic CSV."""
+    files = expand_paths(paths)
+    with open_project(db) as project, progress("importing backlinks", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_backlinks(files, target=target, on_file_done=done)
+
+
+def ingest_warc(
+    paths: PathsArgument,
+    site: SiteOption = None,
+    all_referrers: Annotated[
+        bool, typer.Option("--all-referrers", help="Keep links from every external site, not only social platforms.")
+    ] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Read WARC (responses) and WAT (metadata) files for links from social platforms to the site."""
+    files = expand_paths(paths)
+    with open_project(db) as project, progress("reading archives", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_warc(files, site=site, all_referrers=all_referrers, on_done=done)
+
+
+def ingest_backlinks_parquet(paths: PathsArgument, site: SiteOption = None, db: DbOption = DEFAULT_DB) -> None:
+    """Load the Parquet output of the Spark backlink job (a directory or part files)."""
+    with open_project(db) as project:
+        project.ingest_backlinks_parquet(expand_paths(paths), site=site, on_done=print_result)
+
+
+def inspect(
+    page: Annotated[str, typer.Argument(help="A saved HTML file or an http(s) URL.")],
+    url: Annotated[str | None, typer.Option("--url", help="The address a saved file was fetched from.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print what the extractor reads from one page: links with rel and text, canonical, OG, Twitter, JSON-LD."""
+    data = inspect_page(page, url=url).to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    import pandas as pd
+
+    summary = {k: v for k, v in data.items() if k not in ("links", "jsonld", "opengraph", "twitter")}
+    summary.update(links=len(data["links"]), opengraph=len(data["opengraph"]), twitter=len(data["twitter"]),
+                   jsonld=len(data["jsonld"]))
+    print_frame(pd.DataFrame([{"field": k, "value": str(v)} for k, v in summary.items()]), as_json=False)
+    print_frame(pd.DataFrame(data["links"], columns=["href", "text", "rel", "tag", "followed"]), as_json=False,
+                title="Links")
+
+
+brand_app = typer.Typer(help="The brand's names and handles, looked for as mentions.", no_args_is_help=True)
+
+
+@brand_app.command("set")
+def brand_set(
+    name: Annotated[list[str] | None, typer.Option("--name", help="A brand name (repeat for several).")] = None,
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="A social handle, e.g. @brand.")] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Replace the brand's names and handles; mentions in imported posts are found again."""
+    with open_project(db) as project:
+        print_frame(project.set_brand(name or [], handle or []), as_json=as_json, title="Brand")
+
+
+@brand_app.command("show")
+def brand_show(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Print the brand's names and handles."""
+    with open_project(db, read_only=True) as project:
+        print_frame(project.brand(), as_json=as_json, title="Brand")
+
+
+def backlinks(
+    by: Annotated[str, typer.Option("--by", help="platform, target, anchor, month or link (every link).")] = "platform",
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """The social backlink inventory: per platform, per target page, top anchors, new/lost per month, or all."""
+    with open_project(db, read_only=True) as project:
+        frames = {
+            "platform": project.backlink_summary, "target": project.backlink_targets, "anchor": project.top_anchors,
+            "month": project.backlinks_over_time, "link": project.backlinks,
+        }
+        if by not in frames:
+            raise SocialSeoError(f"--by must be one of {', '.join(frames)}")
+        print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}")
+
+
+def mentions(
+    opportunities: Annotated[
+        bool, typer.Option("--opportunities", help="List pages that mention the brand without a link.")
+    ] = False,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Linked and unlinked brand mentions per platform, or the unlinked ones as link opportunities."""
+    with open_project(db, read_only=True) as project:
+        frame = project.link_opportunities() if opportunities else project.mentions()
+        print_frame(frame, as_json=as_json, title="Link opportunities" if opportunities else "Brand mentions")
+
+
+def register(app: typer.Typer, ingest_app: typer.Typer) -> None:
+    ingest_app.command("pages")(ingest_pages)
+    ingest_app.command("backlinks")(ingest_backlinks)
+    ingest_app.command("warc")(ingest_warc)
+    ingest_app.command("backlinks-parquet")(ingest_backlinks_parquet)
+    app.command("inspect")(inspect)
+    app.add_typer(brand_app, name="brand")
+    app.command("backlinks")(backlinks)
+    app.command("mentions")(mentions)
+
+
+__all__ = ["register"]

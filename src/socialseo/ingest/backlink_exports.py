@@ -1,0 +1,206 @@
+"""Backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV) into the ``backlinks`` inventory.
+
+The format is recognised from the header with the mappings in ``data/backlink_exports.yaml``. DuckDB reads the
+file (``all_varchar``, its own dialect sniffing) and keeps rows it cannot split in its reject table, from where they
+go to the quarantine with their line numbers; rows without a usable source or target URL are quarantined too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.ingest.backlink_store import merge_links
+from socialseo.ingest.sources import check_readable
+from socialseo.store.warehouse import ImportResult, Warehouse
+
+FIELDS = ("source", "target", "anchor", "rel", "nofollow", "ugc", "sponsored", "first_seen", "last_seen", "lost")
+_TRUE = "('true', 'yes', 'y', '1', 'x', 'nofollow')"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    columns: dict[str, tuple[str, ...]]
+
+    def resolve(self, header: Sequence[str]) -> dict[str, str] | None:
+        """field -> the header's own column name, or None when a required column is missing."""
+        by_key = {h.strip().lower(): h for h in header}
+        found: dict[str, str] = {}
+        for name, spellings in self.columns.items():
+            match = next((by_key[s.lower()] for s in spellings if s.lower() in by_key), None)
+            if match is not None:
+                found[name] = match
+        required = ("source",) if self.name == "gsc" else ("source", "target")
+        return found if all(r in found for r in required) else None
+
+
+@cache
+def export_formats() -> tuple[ExportFormat, ...]:
+    text = resources.files("socialseo").joinpath("ingest/data/backlink_exports.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)["formats"]
+    return tuple(
+        ExportFormat(str(name), {str(k): tuple(str(s) for s in v) for k, v in spec.items() if k in FIELDS})
+        for name, spec in raw.items()
+    )
+
+
+def _utf8_copy(path: Path, tmp: Path) -> Path:
+    """Ahrefs and Excel write UTF-16 with a BOM; DuckDB reads UTF-8, so such files are transcoded first."""
+    head = path.read_bytes()[:4]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        copy = tmp / (path.name + ".utf8.csv")
+        copy.write_text(path.read_text(encoding="utf-16"), encoding="utf-8")
+        return copy
+    return path
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline()
+    if not first.strip():
+        raise InputFileError(f"{path}: empty file, no header row")
+    dialect = csv.Sniffer().sniff(first, delimiters=",;\t") if any(c in first for c in ",;\t") else csv.excel
+    return next(csv.reader(io.StringIO(first), dialect))
+
+
+def _delimiter(path: Path) -> str:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        first = handle.readline()
+    return max(",;\t", key=first.count)
+
+
+def detect_format(header: Sequence[str], path: Path | str = "file") -> tuple[ExportFormat, dict[str, str]]:
+    """The first export format whose required columns the header has, or a clear error naming them all."""
+    for fmt in export_formats():
+        mapping = fmt.resolve(header)
+        if mapping is not None:
+            return fmt, mapping
+    expected = "; ".join(
+        f"{fmt.name}: {' + '.join(repr(fmt.columns[f][0]) for f in ('source', 'target') if f in fmt.columns)}"
+        for fmt in export_formats()
+    )
+    raise FormatNotRecognisedError(
+        f"{path}: not a backlink export socialseo knows (header: {', '.join(header[:8])}). Expected columns: {expected}"
+    )
+
+
+def _col(mapping: dict[str, str], name: str) -> str:
+    return '"' + mapping[name].replace('"', '""') + '"' if name in mapping else "NULL"
+
+
+def _rel_sql(mapping: dict[str, str]) -> str:
+    parts = []
+    if "rel" in mapping:
+        parts.append(f"lower(trim(replace({_col(mapping, 'rel')}, ',', ' ')))")
+    for flag in ("nofollow", "ugc", "sponsored"):
+        if flag in mapping:
+            parts.append(f"CASE WHEN lower(trim({_col(mapping, flag)})) IN {_TRUE} THEN '{flag}' END")
+    if not parts:
+        return "NULL"
+    # "follow"/"dofollow" labels (Moz) are not rel tokens: they mean no restricting rel at all.
+    return f"nullif(trim(regexp_replace(concat_ws(' ', {', '.join(parts)}), '\\b(do)?follow\\b', '', 'g')), '')"
+
+
+def import_backlink_exports(
+    warehouse: Warehouse,
+    paths: Sequence[Path],
+    *,
+    target: str | None = None,
+    on_file_done: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import each export; ``target`` is the linked page for Search Console's per-page export."""
+    results = []
+    for path in paths:
+        check_readable(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            readable = _utf8_copy(path, Path(tmp))
+            fmt, mapping = detect_format(_header(readable), path)
+            default_target = target or next(iter(warehouse.site_hosts()), None)
+            if "target" not in mapping and not default_target:
+                raise InputFileError(
+                    f"{path}: a Search Console links export names no target page; pass --target URL "
+                    "(or add the site first with --site)"
+                )
+            options: dict[str, Any] = {"format": fmt.name, "target": default_target}
+            with warehouse.importing("backlinks", path, options) as ctx:
+                if ctx is not None:
+                    _load(ctx, readable, fmt, mapping, default_target)
+                    ctx.result.notes.append(f"format {fmt.name}")
+        results.append(warehouse.last_import)
+        if on_file_done is not None:
+            on_file_done(warehouse.last_import)
+    return results
+
+
+def _load(ctx: Any, readable: Path, fmt: ExportFormat, mapping: dict[str, str], default_target: str | None) -> None:
+    con = ctx.con
+    delimiter = _delimiter(readable)
+    header = _header(readable)
+    columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
+        f"columns = {columns}, auto_detect = false, header = true, delim = ?, quote = '\"', escape = '\"', "
+        "ignore_errors = true, "
+        "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
+        [str(readable), delimiter],
+    )
+    rejects = con.execute(
+        "SELECT line, any_value(csv_line), any_value(error_message) FROM _bx_rejects GROUP BY line ORDER BY line"
+    ).fetchall()
+    ctx.quarantine_rows([(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects])
+    # The n-th row read sits on the n-th line that was neither the header nor rejected.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _bx AS WITH lines AS ("
+        " SELECT row_number() OVER (ORDER BY l) AS data_row, l AS line_no"
+        " FROM range(2, (SELECT count(*) FROM _bx_read) + (SELECT count(DISTINCT line) FROM _bx_rejects) + 2) t(l)"
+        " WHERE l NOT IN (SELECT line FROM _bx_rejects))"
+        " SELECT lines.line_no, r.* EXCLUDE (data_row) FROM _bx_read r JOIN lines USING (data_row)"
+    )
+    target_sql = _col(mapping, "target") if "target" in mapping else "?"
+    target_text = default_target or ""
+    if target_text and "://" not in target_text:
+        target_text = "https://" + target_text + "/"
+    params = [] if "target" in mapping else [target_text]
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _bx_rows AS
+        SELECT line_no, trim({_col(mapping, 'source')}) AS source_url, trim({target_sql}) AS raw_target,
+               {_col(mapping, 'anchor')} AS anchor, {_rel_sql(mapping)} AS rel,
+               coalesce(TRY_CAST({_col(mapping, 'first_seen')} AS TIMESTAMP),
+                        TRY_CAST(TRY_CAST({_col(mapping, 'first_seen')} AS DATE) AS TIMESTAMP)) AS first_seen,
+               coalesce(TRY_CAST({_col(mapping, 'last_seen')} AS TIMESTAMP),
+                        TRY_CAST(TRY_CAST({_col(mapping, 'last_seen')} AS DATE) AS TIMESTAMP)) AS last_seen,
+               NULL AS link_tag,
+               coalesce(nullif(lower(trim({_col(mapping, 'lost')})), '') NOT IN ('false', '0', 'no', 'n'), false)
+                   AS lost
+        FROM _bx
+        """,
+        params,
+    )
+    ctx.quarantine_from(
+        "SELECT line_no, concat_ws(',', source_url, raw_target) AS raw, 'no source or target http(s) URL' AS reason "
+        "FROM _bx_rows WHERE NOT (regexp_matches(coalesce(source_url, ''), '^https?://') "
+        "AND regexp_matches(coalesce(raw_target, ''), '^https?://'))"
+    )
+    frame = con.execute(
+        "SELECT * EXCLUDE (line_no) FROM _bx_rows WHERE regexp_matches(coalesce(source_url, ''), '^https?://') "
+        "AND regexp_matches(coalesce(raw_target, ''), '^https?://')"
+    ).df()
+    read = con.execute("SELECT count(*) FROM _bx").fetchall()[0][0]
+    ctx.result.rows_read = int(read) + len(rejects)
+    ctx.result.rows_loaded = merge_links(
+        con, frame, found_by="export", import_id=ctx.import_id, site_hosts=None, source_tool=fmt.name
+    )
+    for name in ("_bx", "_bx_read", "_bx_rows", "_bx_rejects", "_bx_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,0 +1,185 @@
+"""``socialseo ingest pages``: saved HTML files or URLs into the backlink inventory and the mentions table.
+
+A page is read in full, so it is a *re-check* of its source: a link to the site it carried before and no longer
+carries is marked lost. URLs are fetched politely: robots.txt is obeyed (protego) and requests to one host are
+spaced by ``delay`` seconds. A fetched page is saved to a temporary file and imported like a saved one, so the
+import ledger's rule holds: the same bytes twice are one import.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+from protego import Protego
+
+from socialseo import __version__
+from socialseo.crawl.extract import PageExtract, extract_page
+from socialseo.errors import InputFileError
+from socialseo.ingest.backlink_store import host_of, merge_links, source_facts
+from socialseo.ingest.mentions import brand_terms, find_mentions
+from socialseo.ingest.sources import check_readable
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
+
+USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
+MAX_FETCH_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Fetcher:
+    """A polite, sequential fetcher: robots.txt per host, ``delay`` seconds between requests to a host."""
+
+    delay: float = 1.0
+    timeout: float = 20.0
+    _robots: dict[str, Protego | None] = field(default_factory=dict)
+    _last: dict[str, float] = field(default_factory=dict)
+
+    def _get(self, url: str) -> tuple[bytes, str | None]:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return response.read(MAX_FETCH_BYTES + 1), response.headers.get("Content-Type")
+
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            try:
+                body, _ = self._get(origin + "/robots.txt")
+                self._robots[origin] = Protego.parse(body.decode("utf-8", "replace"))
+            except (urllib.error.URLError, OSError, ValueError):
+                self._robots[origin] = None  # no robots.txt (404, unreachable): everything is allowed
+        robots = self._robots[origin]
+        return robots is None or bool(robots.can_fetch(url, USER_AGENT))
+
+    def fetch(self, url: str) -> tuple[bytes, str | None]:
+        if not self.allowed(url):
+            raise InputFileError(f"{url}: disallowed by the site's robots.txt; not fetched")
+        host = urlsplit(url).netloc
+        wait = self._last.get(host, 0.0) + self.delay - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            return self._get(url)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise InputFileError(f"{url}: could not be fetched ({exc})") from exc
+        finally:
+            self._last[host] = time.monotonic()
+
+
+def links_frame(page: PageExtract, source_url: str, seen: datetime | None) -> pd.DataFrame:
+    """A page's links as the raw rows :func:`merge_links` takes."""
+    return pd.DataFrame(
+        [(source_url, link.href, link.text, " ".join(link.rel) or None, seen, seen, link.tag, False)
+         for link in page.links],
+        columns=["source_url", "raw_target", "anchor", "rel", "first_seen", "last_seen", "link_tag", "lost"],
+    ).astype(object)
+
+
+def record_document_mentions(
+    ctx: ImportContext, documents: Sequence[tuple[str, str, datetime | None]], kind: str, site_hosts: Sequence[str]
+) -> int:
+    """Mentions in ``(source_url, text, seen)`` documents; linked when the source links to the site."""
+    terms = brand_terms(ctx.con)
+    if not terms or not documents:
+        return 0
+    rows = []
+    for url, text, seen in documents:
+        for term, snippet in find_mentions(text, terms):
+            rows.append((url, term, snippet, seen))
+    if not rows:
+        return 0
+    facts = source_facts(r[0] for r in rows).set_index("source_url")
+    frame = pd.DataFrame(rows, columns=["source_url", "term", "snippet", "seen_at"]).astype(object)
+    frame["platform"] = frame["source_url"].map(facts["source_platform"])
+    frame["source_domain"] = frame["source_url"].map(facts["source_domain"])
+    ctx.con.register("_mentions_new", frame)
+    ctx.con.register("_mentions_hosts", pd.DataFrame({"host": list(site_hosts)}, dtype=object))
+    try:
+        ctx.con.execute(
+            """
+            INSERT INTO mentions (source_url, source_kind, platform, source_domain, term, is_linked, snippet, seen_at,
+                                  import_id)
+            SELECT m.source_url, ?, m.platform, m.source_domain, m.term,
+                   EXISTS (SELECT 1 FROM backlinks b WHERE b.source_url = m.source_url AND NOT b.lost),
+                   m.snippet, TRY_CAST(m.seen_at AS TIMESTAMP), ?
+            FROM _mentions_new m
+            """,
+            [kind, ctx.import_id],
+        )
+    finally:
+        ctx.con.unregister("_mentions_new")
+        ctx.con.unregister("_mentions_hosts")
+    return len(rows)
+
+
+def _import_one(
+    warehouse: Warehouse, path: Path, url: str | None, content_type: str | None, site_hosts: list[str]
+) -> ImportResult:
+    options = {"url": url, "site": site_hosts}
+    with warehouse.importing("pages", path, options) as ctx:
+        if ctx is not None:
+            data = path.read_bytes()
+            page = extract_page(data, url or path.resolve().as_uri(), content_type=content_type)
+            source = url or _declared_url(page) or path.resolve().as_uri()
+            ctx.quarantine_rows([(None, source, f"html: {e}") for e in page.errors])
+            seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
+            ctx.result.rows_read = len(page.links)
+            ctx.result.rows_loaded = merge_links(
+                ctx.con, links_frame(page, source, seen), found_by="crawl", import_id=ctx.import_id,
+                site_hosts=site_hosts, checked_sources=[source],
+            )
+            mentions = record_document_mentions(ctx, [(source, page.text, seen)], "page", site_hosts)
+            ctx.result.notes.append(f"{mentions} brand mention(s)")
+    return warehouse.last_import
+
+
+def _declared_url(page: PageExtract) -> str | None:
+    """A saved page says where it lives in its canonical link or og:url."""
+    for candidate in (page.canonical, *(page.opengraph.get("og:url") or [])):
+        if candidate and candidate.startswith(("http://", "https://")) and host_of(candidate):
+            return candidate
+    return None
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+
+
+def import_pages(
+    warehouse: Warehouse,
+    targets: Sequence[str],
+    *,
+    site_hosts: Sequence[str] | None = None,
+    delay: float = 1.0,
+    on_done: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import saved pages (paths) and pages fetched from URLs; links to the site become backlinks."""
+    for host in site_hosts or ():
+        warehouse.add_site(host)
+    hosts = warehouse.site_hosts()
+    if not hosts:
+        raise InputFileError("which site do the links point to? pass --site HOST (once is enough; it is remembered)")
+    fetcher = Fetcher(delay=delay)
+    results = []
+    for target in targets:
+        if target.startswith(("http://", "https://")):
+            body, content_type = fetcher.fetch(target)
+            with tempfile.TemporaryDirectory() as tmp:
+                saved = Path(tmp) / "page.html"
+                saved.write_bytes(body)
+                result = _import_one(warehouse, saved, target, content_type, hosts)
+            result.path = target
+        else:
+            result = _import_one(warehouse, check_readable(Path(target)), None, None, hosts)
+        results.append(result)
+        if on_done is not None:
+            on_done(result)
+    return results

@@ -1,0 +1,252 @@
+"""The backlink inventory from exports, saved and fetched pages, and web archives, with the real DuckDB."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+import pytest
+from tests.conftest import TEST_DATA
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from socialseo.api import Project
+from socialseo.classify.wrappers import unwrap_url
+from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.store.warehouse import Warehouse
+
+AHREFS = """Referring page URL,Target URL,Anchor,Nofollow,UGC,Sponsored,First seen,Last seen,Lost
+https://www.reddit.com/r/seo/comments/1,https://www.example.com/guide/?utm_source=x,Great guide,true,true,false,2024-01-02,2024-03-01,
+https://www.facebook.com/post/2,https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.example.com%2Fa,"Quoted, anchor",false,false,false,2024-01-05,2024-02-01,2024-02-02
+not a url,https://www.example.com/b,bad,,,,,,
+https://blog.other.example/p,https://www.example.com/a,Blog,false,false,true,2024-01-01,2024-01-09,
+"""
+
+
+@pytest.fixture
+def project(warehouse: Warehouse) -> Project:
+    return Project(warehouse)
+
+
+def test_wrappers_are_unwrapped_where_the_target_is_in_the_url() -> None:
+    assert unwrap_url("https://out.reddit.com/t3_x?url=https%3A%2F%2Fex.com%2Fp&token=1") == "https://ex.com/p"
+    assert unwrap_url("https://www.youtube.com/redirect?event=v&q=https%3A%2F%2Fex.com%2Fv") == "https://ex.com/v"
+    assert unwrap_url("https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Fex.com%2Fl") == "https://ex.com/l"
+    # a wrapper inside a wrapper
+    inner = "https%3A%2F%2Fwww.youtube.com%2Fredirect%3Fq%3Dhttps%253A%252F%252Fex.com%252Fdeep"
+    assert unwrap_url(f"https://l.facebook.com/l.php?u={inner}") == "https://ex.com/deep"
+    # not wrappers: a q= on a watch page, pure shorteners
+    assert unwrap_url("https://www.youtube.com/watch?v=1&q=https://ex.com") == "https://www.youtube.com/watch?v=1&q=https://ex.com"
+    assert unwrap_url("https://t.co/abc") == "https://t.co/abc"
+
+
+def test_ahrefs_export_is_detected_classified_and_quarantined(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "ahrefs.csv"
+    path.write_text(AHREFS, encoding="utf-8")
+    [result] = project.ingest_backlinks([path])
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 3, 1)
+    links = project.backlinks().set_index("source_url")
+    reddit = links.loc["https://www.reddit.com/r/seo/comments/1"]
+    assert reddit["source_platform"] == "reddit" and reddit["target_url"] == "https://www.example.com/guide"
+    assert reddit["rel"] == "nofollow ugc" and not reddit["is_followed"]
+    facebook = links.loc["https://www.facebook.com/post/2"]
+    assert facebook["target_page"] == "/a" and facebook["anchor"] == "Quoted, anchor" and facebook["lost"]
+    blog = links.loc["https://blog.other.example/p"]
+    assert pd.isna(blog["source_platform"]) and blog["rel"] == "sponsored"
+    quarantine = project.quarantine()
+    assert quarantine["line_no"].tolist() == [4] and "not a url" in quarantine["raw"].iloc[0]
+    # re-import of the same bytes changes nothing
+    [again] = project.ingest_backlinks([path])
+    assert again.skipped and len(project.backlinks()) == 3
+
+
+def test_utf16_semrush_export_and_a_later_export_widens_dates(tmp_path: Path, project: Project) -> None:
+    first = tmp_path / "semrush.csv"
+    first.write_text("Source url\tTarget url\tAnchor\tNofollow\tFirst seen\tLast seen\n"
+                     "https://x.com/a/status/1\thttps://www.example.com/\tEx\tfalse\t2024-02-01\t2024-02-10\n",
+                     encoding="utf-16")
+    second = tmp_path / "semrush-later.csv"
+    second.write_text("Source url,Target url,Anchor,Nofollow,First seen,Last seen\n"
+                      "https://x.com/a/status/1,https://www.example.com/,Ex,true,2024-02-05,2024-04-01\n",
+                      encoding="utf-8")
+    project.ingest_backlinks([first, second])
+    [row] = project.backlinks().to_dict("records")
+    assert row["source_platform"] == "x" and str(row["first_seen"])[:10] == "2024-02-01"
+    assert str(row["last_seen"])[:10] == "2024-04-01" and not row["is_followed"]
+
+
+def test_unknown_export_names_the_expected_columns(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(FormatNotRecognisedError, match="'Referring page URL' \\+ 'Target URL'"):
+        project.ingest_backlinks([path])
+    assert project.imports().empty
+
+
+def test_gsc_links_export_uses_the_target_option(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "gsc.csv"
+    path.write_text("Linking page,Last crawled\nhttps://www.pinterest.com/pin/1/,2024-05-01\n", encoding="utf-8")
+    project.ingest_backlinks([path], target="https://www.example.com/guide")
+    [row] = project.backlinks().to_dict("records")
+    assert row["source_platform"] == "pinterest" and row["target_page"] == "/guide"
+
+
+SOCIAL_PAGE = """<html><head><link rel="canonical" href="https://www.reddit.com/r/seo/comments/9/"></head><body>
+<p>Has anyone tried ExampleBrand? I think examplebrand is great.</p>
+<a href="https://www.example.com/tools/?utm_source=reddit" rel="nofollow ugc">the tool</a>
+<a href="https://out.reddit.com/t3_9?url=https%3A%2F%2Fwww.example.com%2Fpricing">pricing</a>
+<a href="https://www.reddit.com/r/seo/">r/seo</a></body></html>"""
+
+
+def test_saved_page_gives_backlinks_and_a_linked_mention(tmp_path: Path, project: Project) -> None:
+    project.set_brand(names=["ExampleBrand"])
+    page = tmp_path / "thread.html"
+    page.write_text(SOCIAL_PAGE, encoding="utf-8")
+    [result] = project.ingest_pages([page], site="www.example.com")
+    assert result.rows_loaded == 2
+    links = project.backlinks().sort_values("target_page")
+    assert links["target_page"].tolist() == ["/pricing", "/tools"]
+    assert links["source_url"].unique().tolist() == ["https://www.reddit.com/r/seo/comments/9/"]
+    assert links["is_followed"].tolist() == [True, False] and set(links["found_by"]) == {"crawl"}
+    mentions = project.mentions()
+    assert mentions.to_dict("records") == [{"platform": "reddit", "source_kind": "page", "linked": 1, "unlinked": 0}]
+    assert project.link_opportunities().empty
+
+
+class _Site(BaseHTTPRequestHandler):
+    pages: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        body = self.pages.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=windows-1252" if self.path != "/robots.txt" else "text/plain")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetched_pages_obey_robots_mark_lost_links_and_list_opportunities(server: str, project: Project) -> None:
+    project.set_brand(names=["Café Brand"], handles=["@cafebrand"])
+    _Site.pages = {
+        "/robots.txt": b"User-agent: *\nDisallow: /private\n",
+        "/review": "<p>We tried café brand.</p><a href='https://www.example.com/a'>a</a>".encode("cp1252"),
+        "/private": b"<a href='https://www.example.com/secret'>x</a>",
+        "/list": "<p>Tools: CAFE BRAND and others</p>".encode("cp1252"),
+    }
+    project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0)
+    assert project.backlinks()["target_page"].tolist() == ["/a"]
+    with pytest.raises(InputFileError, match=r"robots\.txt"):
+        project.ingest_pages([f"{server}/private"], delay=0)
+    opportunities = project.link_opportunities()
+    assert opportunities["source_url"].tolist() == [f"{server}/list"]
+    # the page changes: its link is gone, so the re-check marks it lost
+    _Site.pages["/review"] = b"<p>nothing here now</p>"
+    project.ingest_pages([f"{server}/review"], delay=0)
+    assert project.backlinks()["lost"].tolist() == [True]
+
+
+def _http_record(writer: WARCWriter, url: str, html: str, ctype: str = "text/html; charset=utf-8") -> None:
+    headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
+                                                  http_headers=headers))
+
+
+def _wat_record(writer: WARCWriter, payload: bytes) -> None:
+    writer.write_record(writer.create_warc_record("metadata:x", "metadata", payload=io.BytesIO(payload),
+                                                  warc_content_type="application/json"))
+
+
+def write_archive(path: Path) -> None:
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        _http_record(writer, "https://www.linkedin.com/posts/a-1",
+                     '<p>examplebrand rocks</p><a href="https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Fwww.example.com%2Fjobs" rel="nofollow">jobs</a>'
+                     '<a href="https://www.example.com/">home</a>')
+        _http_record(writer, "https://news.other.example/story", '<a href="https://www.example.com/press">press</a>')
+        _http_record(writer, "https://x.com/brand/status/1", "binary", ctype="image/png")
+        wat = {"Envelope": {"WARC-Header-Metadata": {"WARC-Target-URI": "https://www.pinterest.com/pin/5/"},
+                            "Payload-Metadata": {"HTTP-Response-Metadata": {"HTML-Metadata": {"Links": [
+                                {"path": "A@/href", "url": "https://www.example.com/ideas", "text": "Ideas", "rel": "UGC"},
+                                {"path": "IMG@/src", "url": "https://www.example.com/i.png"},
+                                {"path": "A@/href", "url": "/pin/6/", "text": "next"}]}}}}}
+        _wat_record(writer, json.dumps(wat).encode())
+        _wat_record(writer, b'{"Envelope": {not json')
+
+
+def test_warc_and_wat_records_give_social_backlinks_and_bad_records_are_quarantined(tmp_path: Path, project: Project) -> None:
+    project.set_brand(names=["examplebrand"])
+    archive = tmp_path / "crawl.warc.gz"
+    write_archive(archive)
+    [result] = project.ingest_warc([archive], site="www.example.com")
+    links = project.backlinks().sort_values("target_page")
+    assert links[["source_platform", "target_page", "rel", "is_followed"]].fillna("").values.tolist() == [
+        ["linkedin", "/", "", True], ["pinterest", "/ideas", "ugc", False], ["linkedin", "/jobs", "nofollow", False]]
+    assert set(links["found_by"]) == {"warc"}
+    assert result.rows_quarantined == 1 and "bad JSON" in project.quarantine()["reason"].iloc[0]
+    assert project.mentions()["linked"].tolist() == [1]
+    # --all-referrers keeps the news site too
+    other = Project(Warehouse(tmp_path / "all.duckdb"))
+    other.ingest_warc([archive], site="www.example.com", all_referrers=True)
+    assert "news.other.example" in set(other.backlinks()["source_url"].str.slice(8, 26))
+    other.close()
+
+
+def test_truncated_gzip_member_is_quarantined_and_earlier_records_kept(tmp_path: Path, project: Project) -> None:
+    whole = tmp_path / "whole.warc.gz"
+    write_archive(whole)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) - 40])
+    [result] = project.ingest_warc([cut], site="www.example.com")
+    assert any("truncated gzip" in r for r in project.quarantine()["reason"])
+    assert result.rows_loaded >= 2
+
+
+def test_real_common_crawl_warc_reads_without_errors(project: Project) -> None:
+    sample = TEST_DATA / "resiliparse-warc" / "warcfile.warc.gz"
+    [result] = project.ingest_warc([sample], site="www.baidu.com", all_referrers=True)
+    assert result.rows_quarantined == 0
+    links = project.backlinks()
+    assert len(links) >= 1 and set(links["target_url"].str.slice(0, 21)) == {"https://www.baidu.com"}
+
+
+def test_no_site_is_a_clear_error(tmp_path: Path, project: Project) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<a href='https://e.com/'>e</a>")
+    with pytest.raises(InputFileError, match="--site"):
+        project.ingest_pages([page])
+
+
+def test_gzip_helper_is_not_fooled_by_a_whole_file(tmp_path: Path) -> None:
+    from socialseo.ingest.warc_links import _gzip_ends_cleanly
+
+    path = tmp_path / "a.gz"
+    path.write_bytes(gzip.compress(b"x" * 100) + gzip.compress(b"y"))
+    assert _gzip_ends_cleanly(str(path), 0)
+    path.write_bytes(gzip.compress(b"x" * 100)[:-5])
+    assert not _gzip_ends_cleanly(str(path), 0)
+    assert datetime.now(UTC)
