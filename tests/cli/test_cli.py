@@ -79,3 +79,9 @@ def test_report_writes_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert code == 0 and "report.html" in out
     html = (tmp_path / "r" / "report.html").read_text()
     assert "Social referral traffic" in html and "chart-social-sessions" in html
+
+
+def test_unknown_option_is_a_usage_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["channels", "--bogus"], capsys)
+    assert code == 2
+    assert "No such option" in err and "Traceback" not in err

@@ -13,6 +13,7 @@ from typing import Annotated
 import click
 import typer
 from rich.markup import escape
+from typer.exceptions import TyperException
 
 from socialseo import __version__
 from socialseo.cli import backlinks, demo, ingest, query, report
@@ -63,12 +64,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 2
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return 2
-    except click.exceptions.Abort:
+    except (click.ClickException, TyperException) as exc:
+        # Usage errors: typer carries its own copy of click, so both families are caught.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"error: {escape(str(exc))}", highlight=False)
+        return int(getattr(exc, "exit_code", 2))
+    except (click.exceptions.Abort, typer.Abort):
         err_console.print("aborted")
         return 130
     except KeyboardInterrupt:
