@@ -159,22 +159,20 @@ class Crawler:
             return
         rules = await self._robots_for(self.start_url)
         found: list[QueueEntry] = []
-        start = self._admit(self.start_url, 0, "start")
-        if start is not None:
-            found.append(start)
+        first = self._admit(self.start_url, 0, "start")
+        if first is not None:
+            found.append(first)
         if self.options.sitemaps:
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(self.start_url))
             candidates = list(dict.fromkeys([*rules.sitemaps, origin + "/sitemap.xml"]))
-            for url in await self._sitemap_urls(candidates):
-                entry = self._admit(url, 1, "sitemap")
-                if entry is not None:
-                    found.append(entry)
+            listed = [self._admit(url, 1, "sitemap") for url in await self._sitemap_urls(candidates)]
+            found.extend(e for e in listed if e is not None)
         queued = [entry for entry in found if self._enqueue(entry)]
         self.sink.add_discovered(queued)
 
     async def _sitemap_urls(self, sitemaps: list[str]) -> list[str]:
         urls: list[str] = []
-        todo, done = list(sitemaps), set()
+        todo, done = list(sitemaps), set[str]()
         while todo and len(done) < _MAX_SITEMAPS:
             sitemap = todo.pop(0)
             if sitemap in done:

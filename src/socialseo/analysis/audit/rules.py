@@ -7,6 +7,7 @@ everything a user can meet in a finding, and one ``[audit] disable = [...]`` lis
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+import duckdb
 import pandas as pd
 import yaml
 
@@ -140,3 +142,15 @@ def finding(rule_id: str, url: str | None, message: str, detail: Any = None) -> 
     rule = rules()[rule_id]
     return {"rule_id": rule_id, "severity": rule.severity, "url": url, "message": message, "fix": rule.fix,
             "detail": detail}
+
+
+def store_findings(con: duckdb.DuckDBPyConnection, findings: pd.DataFrame, audit_id: str) -> None:
+    """Append findings to ``audit_findings`` under ``audit_id`` (one set-based insert)."""
+    frame = findings.assign(audit_id=audit_id, detail=findings["detail"].map(
+        lambda d: None if d is None else json.dumps(d)))
+    con.register("findings_frame", frame)
+    try:
+        con.execute("INSERT INTO audit_findings (audit_id, rule_id, severity, url, message, fix, detail) "
+                    "SELECT audit_id, rule_id, severity, url, message, fix, detail::JSON FROM findings_frame")
+    finally:
+        con.unregister("findings_frame")

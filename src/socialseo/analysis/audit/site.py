@@ -16,7 +16,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from socialseo.analysis.audit.rules import FINDING_COLUMNS, AuditConfig, finding, rules, thresholds
+from socialseo.analysis.audit.rules import (
+    FINDING_COLUMNS,
+    AuditConfig,
+    finding,
+    rules,
+    store_findings,
+    thresholds,
+)
 from socialseo.analysis.audit.social import profile_key, profile_links, same_as
 from socialseo.classify import normalize_url
 from socialseo.crawl.widgets import share_link_platform
@@ -76,7 +83,7 @@ def _is_content(pages: pd.DataFrame, limits: dict[str, Any]) -> pd.Series:
     return og_types | jsonld_types | paths
 
 
-def _page_masks(pages: pd.DataFrame) -> dict[str, tuple[pd.Series, Callable[[pd.Series], str]]]:
+def _page_masks(pages: pd.DataFrame) -> dict[str, tuple[pd.Series, Callable[[Any], str]]]:
     """Rule id -> (mask of affected pages, message for one affected row)."""
     lim = thresholds()
     image_known = pages["image_status"].notna() | pages["image_error"].notna()
@@ -126,13 +133,16 @@ def audit_pages(pages: pd.DataFrame, config: AuditConfig) -> list[dict[str, Any]
     found: list[dict[str, Any]] = []
     for rule_id, (mask, message) in _page_masks(pages).items():
         if config.enabled(rule_id):
-            found.extend(finding(rule_id, row.final_url, message(row)) for row in pages[mask.fillna(False)].itertuples())
+            affected = pages[mask.fillna(False)]
+            rows: list[Any] = list(affected.itertuples())
+            found.extend(finding(rule_id, str(row.final_url), message(row)) for row in rows)
     if config.enabled("og-title-duplicate"):
         titled = pages[~_blank(pages["og_title"])]
         counts = titled.groupby(titled["og_title"].str.strip())["final_url"].transform("count")
-        for row in titled[counts > 1].itertuples():
-            found.append(finding("og-title-duplicate", row.final_url,
-                                 f"og:title {str(row.og_title).strip()!r} is used on {int(counts[row.Index])} pages"))
+        duplicated = titled.assign(uses=counts)[counts > 1]
+        for url, title, uses in zip(duplicated["final_url"], duplicated["og_title"], duplicated["uses"], strict=True):
+            text = f"og:title {str(title).strip()!r} is used on {uses} pages"
+            found.append(finding("og-title-duplicate", str(url), text))
     return found
 
 
@@ -177,13 +187,7 @@ def run_site_audit(con: duckdb.DuckDBPyConnection, config: AuditConfig, crawl_id
     order = {rule_id: i for i, rule_id in enumerate(rules())}
     frame = frame.assign(_o=frame["rule_id"].map(order)).sort_values(["_o", "url"], kind="stable").drop(columns="_o")
     audit_id = f"site-{crawl_id}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
-    store = frame.assign(audit_id=audit_id, detail=frame["detail"].map(lambda d: None if d is None else json.dumps(d)))
-    con.register("audit_frame", store)
-    try:
-        con.execute("INSERT INTO audit_findings (audit_id, rule_id, severity, url, message, fix, detail) "
-                    "SELECT audit_id, rule_id, severity, url, message, fix, detail::JSON FROM audit_frame")
-    finally:
-        con.unregister("audit_frame")
+    store_findings(con, frame, audit_id)
     return frame.reset_index(drop=True).assign(audit_id=audit_id)
 
 
