@@ -21,13 +21,12 @@ def serve(routes: dict[str, Handler], fallback: Handler | None = None) -> Iterat
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         hits[request.path_qs] = hits.get(request.path_qs, 0) + 1
-        handler = routes.get(request.path) or fallback
+        handler = routes.get(request.path) or routes.get(request.path.rstrip("/") or "/") or fallback
         if handler is None:
             return web.Response(status=404, text="not found")
         return await handler(request)
 
     app.router.add_route("GET", "/{tail:.*}", dispatch)
-    app["hits"] = hits
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, access_log=None)
     loop.run_until_complete(runner.setup())

@@ -8,16 +8,18 @@ next ``socialseo crawl`` of the same start URL resumes from the stored queue wit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
-from socialseo.crawl.crawler import CrawledPage, CrawlStats, QueueEntry
+from socialseo.crawl.crawler import CrawledPage, CrawlOptions, CrawlStats, QueueEntry, crawl
 from socialseo.crawl.images import ImageProbe
+from socialseo.errors import InputFileError
 from socialseo.store.warehouse import Warehouse
 
 FLUSH_EVERY = 100
@@ -168,3 +170,38 @@ class CrawlStore:
             "WHERE crawl_id = ?",
             [_now(), self.crawl_id, self.crawl_id, self.crawl_id],
         )
+
+
+def run_crawl(
+    warehouse: Warehouse,
+    start_url: str,
+    options: CrawlOptions,
+    *,
+    fresh: bool = False,
+    on_page: Callable[[CrawledPage], None] | None = None,
+) -> pd.DataFrame:
+    """Crawl ``start_url`` into the warehouse (resuming an unfinished crawl of it) and return a one-row summary."""
+    parts = urlsplit(start_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputFileError(f"{start_url!r} is not an http(s) URL")
+    for pattern in (*options.include, *options.exclude):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InputFileError(f"--include/--exclude {pattern!r} is not a regular expression: {exc}") from exc
+    store = CrawlStore(warehouse, start_url, asdict(options), fresh=fresh)
+    try:
+        stats = crawl(start_url, store, options, on_page)
+    finally:
+        store.flush()  # on Ctrl-C too: what was fetched is kept for the resume
+    store.finish(stats)
+    row = warehouse.con.execute(
+        "SELECT crawl_id, start_url, pages, errors, started_at, finished_at FROM crawls WHERE crawl_id = ?",
+        [store.crawl_id],
+    ).df()
+    return row.assign(
+        resumed=store.resumed,
+        fetched_now=stats.fetched,
+        skipped=json.dumps(stats.skipped),
+        notes="; ".join(stats.notes),
+    )
