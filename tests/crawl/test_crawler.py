@@ -102,14 +102,14 @@ def test_redirect_loops_traps_storms_and_non_html_are_reported_and_the_crawl_con
 
 def test_slow_servers_gzip_bombs_huge_pages_and_wrong_charsets(warehouse: Warehouse) -> None:
     async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(3)
+        await asyncio.sleep(2)
         return web.Response(text="late", content_type="text/html")
 
     latin = "<html><head><title>Café Crème</title></head><body>ok</body></html>".encode("latin-1")
     routes = {
         "/": html('<a href="/slow">s</a><a href="/bomb">b</a><a href="/huge">h</a><a href="/latin">l</a>'),
         "/slow": slow,
-        "/bomb": gzip_bomb(200 << 20),
+        "/bomb": gzip_bomb(64 << 20),
         "/huge": html("<p>" + "y" * (3 << 20) + '</p><a href="/after">after</a>'),
         "/latin": raw(latin, "text/html; charset=iso-8859-1"),
     }

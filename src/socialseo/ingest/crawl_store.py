@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from socialseo.errors import InputFileError
 from socialseo.store.warehouse import Warehouse
 
 FLUSH_EVERY = 100
+FLUSH_SECONDS = 2.0  # a slow crawl still commits its work often: a kill loses seconds, not minutes
 _PAGE_COLUMNS = [
     "crawl_id", "url", "final_url", "status", "fetched_at", "content_type", "canonical", "title",
     "meta_description", "opengraph", "twitter", "jsonld", "error", "url_key", "depth", "bytes", "elapsed_ms",
@@ -62,6 +64,7 @@ class CrawlStore:
         self._links: list[list[Any]] = []
         self._queue: list[list[Any]] = []
         self._done: list[str] = []
+        self._flushed = time.monotonic()
 
     # -- what the crawler asks ------------------------------------------------------------------------------
     def known_keys(self) -> Iterable[str]:
@@ -118,7 +121,7 @@ class CrawlStore:
             )
         self._queue.extend([self.crawl_id, e.key, e.url, e.depth, e.source] for e in discovered)
         self._done.append(entry.key)
-        if len(self._done) >= FLUSH_EVERY:
+        if len(self._done) >= FLUSH_EVERY or time.monotonic() - self._flushed > FLUSH_SECONDS:
             self.flush()
 
     def add_images(self, probes: list[ImageProbe]) -> None:
@@ -149,6 +152,7 @@ class CrawlStore:
             if self._links:
                 self._insert(con, "page_links", _LINK_COLUMNS, self._links)
         self._pages, self._links, self._queue, self._done = [], [], [], []
+        self._flushed = time.monotonic()
 
     @staticmethod
     def _insert(con: Any, table: str, columns: list[str], rows: list[list[Any]], suffix: str = "") -> None:
