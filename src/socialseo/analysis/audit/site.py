@@ -46,7 +46,11 @@ ORDER BY p.depth, p.url
 
 
 def latest_crawl(con: duckdb.DuckDBPyConnection) -> str:
-    row = con.execute("SELECT crawl_id FROM crawls ORDER BY started_at DESC LIMIT 1").fetchone()
+    """The newest crawl that stored any page (a refused or empty crawl is not worth auditing)."""
+    row = con.execute(
+        "SELECT crawl_id FROM crawls c WHERE EXISTS (SELECT 1 FROM crawl_pages p WHERE p.crawl_id = c.crawl_id) "
+        "ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
     if row is None:
         raise NotEnoughDataError("no crawl in the warehouse: run `socialseo crawl START_URL` first")
     return str(row[0])
