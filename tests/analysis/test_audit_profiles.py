@@ -44,7 +44,7 @@ def test_display_names_and_handles_come_without_platform_decorations() -> None:
 
 
 def test_profile_audit_finds_the_planted_problems(tmp_path: Path, warehouse: Warehouse) -> None:
-    logo = _logo(tmp_path / "logo.png", "red")
+    _logo(tmp_path / "logo.png", "red")
     _logo(tmp_path / "x-avatar.png", "red")
     _logo(tmp_path / "ig-avatar.png", "blue", shape="square")
 
