@@ -168,8 +168,8 @@ def main() -> None:
     ours_rate = ours["pages"] / ours["seconds"]
     peer_rate = scrapy_result["pages"] / scrapy_result["seconds"]
     print(f"site: {args.pages:,} pages on 127.0.0.1, concurrency {args.concurrency}, robots.txt obeyed")
-    print(f"socialseo crawl (aiohttp + selectolax + DuckDB store): {ours['pages']:,} pages, {int(ours['links']):,} links "
-          f"stored in {ours['seconds']:.2f} s = {ours_rate:,.0f} pages/s")
+    print(f"socialseo crawl (aiohttp + selectolax + DuckDB store): {ours['pages']:,} pages, "
+          f"{int(ours['links']):,} links stored in {ours['seconds']:.2f} s = {ours_rate:,.0f} pages/s")
     print(f"Scrapy (parsel extraction, no storage):             {scrapy_result['pages']:,} pages "
           f"in {scrapy_result['seconds']:.2f} s = {peer_rate:,.0f} pages/s")
     print(f"ratio socialseo / Scrapy: {ours_rate / peer_rate:.2f}x")

@@ -166,3 +166,15 @@ def test_audit_of_real_third_party_pages(warehouse: Warehouse) -> None:
     assert "/p/tovestyrke.html" not in found.get("share-buttons-missing", set())
     pages = warehouse.sql("SELECT url, title FROM crawl_pages WHERE url LIKE '%tovestyrke%'")
     assert pages["title"].iloc[0].startswith("Tove Styrke")
+
+
+def test_report_shows_the_audit_with_crawled_text_escaped(crawled: Path, tmp_path: Path) -> None:
+    from socialseo.report.html import write_report
+
+    with Warehouse(crawled) as wh:
+        run_site_audit(wh.con, load_config(None))
+        wh.con.execute("INSERT INTO audit_findings (audit_id, rule_id, severity, url, message) VALUES "
+                       "('site-zz-injected', 'og-title-missing', 'error', '<script>alert(1)</script>', 'x')")
+        page = write_report(wh.con, tmp_path).read_text(encoding="utf-8")
+    assert "Social readiness" in page and "og-image-too-small" not in page  # only the newest audit is shown
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
