@@ -38,7 +38,8 @@ def site(
     with open_project(db) as project, progress("auditing") as _:
         findings = project.audit_site(config, crawl_id)
     if as_json or details:
-        print_frame(findings.drop(columns=["fix"]) if not as_json else findings, as_json=as_json, title="Findings")
+        shown = findings if as_json else findings[["rule_id", "severity", "url", "message"]]
+        print_frame(shown, as_json=as_json, title="Findings")
         return
     summary = summarise(findings)
     print_frame(summary, as_json=False, title="Social readiness: findings by rule")
@@ -64,5 +65,9 @@ def profiles(
     if as_json:
         print_frame(findings, as_json=True)
         return
-    print_frame(table, as_json=False, title="Profiles")
+    shown = table[["platform", "source", "name", "handle", "site_link_ok", "keywords_missing", "avatar_distance",
+                   "in_same_as"]].copy()
+    for column in ("site_link_ok", "in_same_as"):
+        shown[column] = shown[column].map({True: "yes", False: "no"})
+    print_frame(shown, as_json=False, title="Profiles")
     print_frame(findings[["platform", "rule_id", "severity", "message"]], as_json=False, title="Findings")

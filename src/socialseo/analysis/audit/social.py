@@ -16,7 +16,8 @@ from socialseo.crawl.widgets import share_link_platform
 # schema.org types whose sameAs names the site owner's profiles (Organization's and Person's common subtypes).
 OWNER_TYPES = frozenset({
     "Organization", "Corporation", "LocalBusiness", "NewsMediaOrganization", "OnlineBusiness", "OnlineStore",
-    "NGO", "EducationalOrganization", "Brand", "Person", "Store", "ProfessionalService",
+    "NGO", "EducationalOrganization", "Brand", "Person", "Store", "ProfessionalService", "MusicGroup",
+    "PerformingGroup", "SportsTeam", "SportsOrganization",
 })
 # Paths that are platform pages, not anyone's profile.
 _NOT_PROFILES = frozenset({"", "share", "sharer", "intent", "home", "login", "signup", "search", "hashtag"})
