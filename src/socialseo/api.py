@@ -9,16 +9,24 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from socialseo.analysis import backlinks as _backlinks
+from socialseo.analysis.audit.profiles import audit_profiles
+from socialseo.analysis.audit.rules import load_config, rules_frame
+from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
+from socialseo.crawl.fetch import FetchLimits
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.ingest.backlink_exports import import_backlink_exports
+from socialseo.ingest.crawl_store import run_crawl
 from socialseo.ingest.mentions import record_post_mentions
 from socialseo.ingest.pages import Fetcher, import_pages
 from socialseo.ingest.warc import import_backlinks_parquet, import_warc
@@ -105,6 +113,47 @@ class Project:
 
     def brand(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT term, kind FROM brand_terms ORDER BY kind, term")
+    # -- crawl and audits ---------------------------------------------------------------------------------------
+    def crawl(
+        self,
+        start_url: str,
+        *,
+        options: CrawlOptions | None = None,
+        fresh: bool = False,
+        on_page: Callable[[CrawledPage], None] | None = None,
+        **settings: Any,
+    ) -> pd.DataFrame:
+        """Crawl a site politely into the warehouse; an unfinished crawl of the same URL is resumed.
+
+        ``settings`` are :class:`~socialseo.crawl.crawler.CrawlOptions` fields (``max_pages=50, allow_private=True``)
+        or :class:`~socialseo.crawl.fetch.FetchLimits` fields (``user_agent=..., timeout=...``).
+        """
+        limit_fields = set(FetchLimits.__dataclass_fields__)
+        limits = {k: settings.pop(k) for k in list(settings) if k in limit_fields}
+        base = options or CrawlOptions()
+        options = replace(base, limits=replace(base.limits, **limits), **settings)
+        return run_crawl(self.warehouse, start_url, options, fresh=fresh, on_page=on_page)
+
+    def crawl_pages(self, crawl_id: str | None = None) -> pd.DataFrame:
+        """The pages of one crawl (the latest by default)."""
+        return self.warehouse.sql(
+            "SELECT * EXCLUDE (crawl_id) FROM crawl_pages WHERE crawl_id = coalesce(?, "
+            "(SELECT crawl_id FROM crawls ORDER BY started_at DESC LIMIT 1)) ORDER BY depth, url",
+            [crawl_id],
+        )
+
+    def audit_site(self, config: str | Path | None = None, crawl_id: str | None = None) -> pd.DataFrame:
+        """Run the page and site rules over a crawl; one row per finding (stored in ``audit_findings``)."""
+        return run_site_audit(self.warehouse.con, load_config(Path(config) if config else None), crawl_id)
+
+    def audit_profiles(self, profiles: str | Path, *, allow_private: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Audit the brand profiles listed in a TOML file: (one row per profile, findings)."""
+        return audit_profiles(self.warehouse.con, load_config(Path(profiles)), allow_private=allow_private)
+
+    @staticmethod
+    def audit_rules() -> pd.DataFrame:
+        """Every audit rule: id, scope, severity, title and fix."""
+        return rules_frame()
 
     # -- questions ---------------------------------------------------------------------------------------------
     def backlinks(self) -> pd.DataFrame:

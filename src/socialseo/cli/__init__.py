@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import backlinks, demo, ingest, query, report
+from socialseo.cli import audit, backlinks, crawl, demo, ingest, query, report
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -51,6 +51,8 @@ demo.register(app)
 query.register(app)
 report.register(app)
 backlinks.register(app, ingest.app)
+crawl.register(app)
+app.add_typer(audit.app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> int:

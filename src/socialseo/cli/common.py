@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -58,7 +59,7 @@ def _cell(value: Any) -> str:
         return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return escape(str(value))  # cells hold crawled and imported text: never let it act as Rich markup
 
 
 @contextmanager

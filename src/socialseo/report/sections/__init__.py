@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from socialseo.report.sections import backlinks, imports, traffic
+from socialseo.report.sections import backlinks, imports, readiness, traffic
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[[duckdb.DuckDBPyConnection], list[Section]]
@@ -18,6 +18,7 @@ SectionProvider = Callable[[duckdb.DuckDBPyConnection], list[Section]]
 PROVIDERS: list[SectionProvider] = [
     traffic.sections,
     backlinks.sections,
+    readiness.sections,
     imports.sections,
 ]
 
