@@ -33,7 +33,8 @@ class Filters:
 
         A table without a date or platform column passes ``None`` and is not narrowed on that axis.
         """
-        parts, params = ["TRUE"], []
+        parts: list[str] = ["TRUE"]
+        params: list[Any] = []
         if date_column and self.start:
             parts.append(f"{date_column} >= ?")
             params.append(self.start)

@@ -107,7 +107,7 @@ def shared_without_og_image(con: duckdb.DuckDBPyConnection, filters: Filters) ->
 def engaged_platform_underposted(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[Action]:
     session_where, session_params = filters.where(date_column="CAST(start_ts AS DATE)", platform_column="platform")
     post_where, post_params = filters.where(date_column="CAST(published_at AS DATE)", platform_column="platform")
-    frame = con.execute(
+    rows = con.execute(
         f"""
         WITH eng AS (
             SELECT platform, count(*) AS sessions, avg(CAST(is_bounce AS DOUBLE)) AS bounce
@@ -115,27 +115,25 @@ def engaged_platform_underposted(con: duckdb.DuckDBPyConnection, filters: Filter
             GROUP BY 1 HAVING count(*) >= ?),
         posts AS (SELECT platform, count(*) AS posts FROM social_posts WHERE {post_where} GROUP BY 1)
         SELECT e.platform, e.sessions, e.bounce, coalesce(p.posts, 0) AS posts,
-               coalesce(p.posts, 0) / nullif((SELECT sum(posts) FROM posts), 0) AS post_share
+               coalesce(coalesce(p.posts, 0) / nullif((SELECT sum(posts) FROM posts), 0), 0) AS post_share
         FROM eng e LEFT JOIN posts p USING (platform) ORDER BY e.bounce, e.platform
         """,
         [*session_params, MIN_PLATFORM_SESSIONS, *post_params],
-    ).df()
-    if len(frame) < 2:
+    ).fetchall()
+    if len(rows) < 2:
         return []
-    best = frame.iloc[0]
-    average = float((frame["bounce"] * frame["sessions"]).sum() / frame["sessions"].sum())
-    share = float(best["post_share"]) if best["post_share"] == best["post_share"] else 0.0
+    platform, _, bounce, _, share = rows[0]
+    average = sum(r[1] * r[2] for r in rows) / sum(r[1] for r in rows)
     if share >= UNDERPOSTED_SHARE:
         return []
     return [Action(
         "engaged-platform-underposted", "medium",
-        f"Post more on {best['platform']}",
-        f"{best['platform']} sends the most engaged social visitors (bounce rate {_pct(best['bounce'])} against "
+        f"Post more on {platform}",
+        f"{platform} sends the most engaged social visitors (bounce rate {_pct(bounce)} against "
         f"{_pct(average)} for social platforms with at least {MIN_PLATFORM_SESSIONS} sessions) but gets "
         f"{_pct(share)} of your posts.",
         ["platform", "social sessions", "bounce rate", "posts", "share of posts"],
-        [[r.platform, f"{r.sessions:,}", _pct(r.bounce), f"{r.posts:,}",
-          _pct(r.post_share) if r.post_share == r.post_share else "0%"] for r in frame.itertuples()],
+        [[p, f"{n:,}", _pct(b), f"{k:,}", _pct(s)] for p, n, b, k, s in rows],
     )]
 
 
