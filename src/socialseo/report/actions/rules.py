@@ -150,10 +150,10 @@ def unlinked_mentions(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[
         SELECT platform, coalesce(post_url, post_id), CAST(published_at AS DATE), left(text, 140)
         FROM social_posts
         WHERE linked_url IS NULL AND linked_page IS NULL AND text IS NOT NULL AND {where}
-          AND list_has_any(?, list_filter(?, n -> contains(lower(text), n)))
+          AND len(list_filter(?, lambda n: contains(lower(text), n))) > 0
         ORDER BY published_at DESC NULLS LAST LIMIT {MAX_ROWS}
         """,
-        [*params, names, names],
+        [*params, names],
     ).fetchall()
     if not rows:
         return []

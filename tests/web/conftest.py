@@ -1,0 +1,85 @@
+"""The demo warehouse the dashboard and report tests look at, a running dashboard on 127.0.0.1, and Chromium.
+
+A crawled page title containing ``<script>`` is planted on the busiest social landing page, so every test can check
+that untrusted text shows as text.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import uvicorn
+
+from socialseo.demo.pipeline import run_demo
+from socialseo.report.browser import CHROMIUM_ARGS, chromium_path
+from socialseo.web.app import create_app
+
+EVIL_TITLE = "<script>window.__pwned = 1</script>Evil title"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run = run_demo(tmp_path_factory.mktemp("web-demo"), target_log_lines=40_000)
+    con = duckdb.connect(str(run.db))
+    row = con.execute(
+        "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()
+    assert row is not None
+    con.execute(
+        "INSERT INTO crawl_pages (crawl_id, url, status, fetched_at, title) VALUES ('t', ?, 200, now(), ?)",
+        ["https://www.example.com" + row[0], EVIL_TITLE],
+    )
+    con.close()
+    return run.db
+
+
+@pytest.fixture(scope="session")
+def evil_page(demo_db: Path) -> str:
+    con = duckdb.connect(str(demo_db), read_only=True)
+    row = con.execute("SELECT url FROM crawl_pages WHERE crawl_id = 't'").fetchone()
+    con.close()
+    assert row is not None
+    return str(row[0]).removeprefix("https://www.example.com")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def dashboard(demo_db: Path) -> Iterator[str]:
+    """The dashboard served by uvicorn on 127.0.0.1 in a thread; stopped at the end of the session."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the dashboard did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("!!! Chromium is not installed (/usr/bin/chromium): browser tests SKIPPED; run `make browsers` !!!")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
