@@ -121,4 +121,4 @@ def test_audit_errors_and_lost_social_links_become_actions(warehouse: Warehouse)
     assert actions["audit-errors"].rows[0][:2] == ["og-missing", 2]
     assert len(actions["audit-errors"].rows) == 1  # the info finding is not an error
     assert [r[1] for r in actions["lost-social-links"].rows] == ["https://x.com/a"]
-    assert list(actions)[0] in {"audit-errors"}  # high priority comes first
+    assert next(iter(actions)) == "audit-errors"  # high priority comes first

@@ -50,7 +50,7 @@ def test_parquet_and_json_keep_values_unchanged(warehouse: Warehouse, tmp_path: 
     table = pq.read_table(tmp_path / "a.parquet")
     assert table.num_rows == len(EVIL) and EVIL[0] in table.column("url").to_pylist()
     export(warehouse.con, "SELECT message FROM audit_findings ORDER BY message", tmp_path / "a.json")
-    assert sorted(EVIL[1:] + ["m"]) == [r["message"] for r in json.loads((tmp_path / "a.json").read_text())]
+    assert sorted([*EVIL[1:], "m"]) == [r["message"] for r in json.loads((tmp_path / "a.json").read_text())]
 
 
 def test_unknown_table_bad_query_and_unknown_format_are_clear_errors(warehouse: Warehouse, tmp_path: Path) -> None:

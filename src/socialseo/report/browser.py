@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from socialseo.errors import SocialSeoError
@@ -41,16 +42,27 @@ def chromium_path() -> Path | None:
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print ``html_path`` to ``pdf_path`` with headless Chromium after its charts have drawn."""
+    """Print ``html_path`` to ``pdf_path`` with headless Chromium after its charts have drawn.
+
+    Playwright's sync API refuses to run where an event loop is running (a notebook, a web server), so the printing
+    runs in a thread of its own.
+    """
     executable = chromium_path()
     if executable is None:
         raise BrowserUnavailableError(
             "PDF output needs Chromium: install it (Debian: apt-get install chromium) or set SOCIALSEO_CHROMIUM"
         )
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:
         raise BrowserUnavailableError("PDF output needs Playwright: pip install 'socialseo[pdf]'") from exc
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print, executable, html_path, pdf_path).result()
+
+
+def _print(executable: Path, html_path: Path, pdf_path: Path) -> Path:
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
         try:
