@@ -184,8 +184,9 @@ def bouncy_social_landing_pages(con: duckdb.DuckDBPyConnection, filters: Filters
     return [Action(
         "bouncy-social-landing-pages", "medium",
         f"Rework {len(rows)} landing page(s) for social visitors",
-        f"Social visitors bounce from these pages at least {_pct(BOUNCE_GAP)} points more often than the social "
-        f"average of {_pct(rows[0][3])} (e.g. {rows[0][0]}: {_pct(rows[0][2])} of {rows[0][1]:,} sessions).",
+        f"Social visitors bounce from these pages at least {100 * BOUNCE_GAP:.0f} percentage points more often "
+        f"than the social average of {_pct(rows[0][3])} "
+        f"(e.g. {rows[0][0]}: {_pct(rows[0][2])} of {rows[0][1]:,} sessions).",
         ["landing page", "social sessions", "bounce rate"], [[p, f"{n:,}", _pct(b)] for p, n, b, _ in rows],
     )]
 
