@@ -5,19 +5,16 @@ Run by ``make screenshots``. Uses the system Chromium (never a downloaded one) a
 
 from __future__ import annotations
 
-import socket
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from socialseo.demo.pipeline import run_demo
 from socialseo.report.browser import CHROMIUM_ARGS, chromium_path
 from socialseo.web.app import create_app
+from socialseo.web.background import serving
 from socialseo.web.views import VIEWS
 
 IMG = Path(__file__).resolve().parent / "img"
@@ -31,26 +28,18 @@ def main() -> int:
     IMG.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         run = run_demo(Path(tmp), target_log_lines=60_000)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
         app = create_app(run.db)
         row = app.state.warehouse.con.execute(
             "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()
         top_page = row[0] if row else "/"
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        with sync_playwright() as p:
+        with serving(app) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
             tab = browser.new_page(viewport={"width": 1280, "height": 1000})
             shots = {v.name: f"/{'' if v.name == 'overview' else v.name}" for v in VIEWS}
             shots["pages"] = f"/pages?page={top_page}"
             for name, path in shots.items():
-                tab.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
+                tab.goto(f"{base}{path}", wait_until="networkidle")
                 tab.screenshot(path=str(IMG / f"dashboard-{name}.png"))
                 print(f"docs/img/dashboard-{name}.png")
             tab.goto(run.report.resolve().as_uri(), wait_until="load")
@@ -58,8 +47,6 @@ def main() -> int:
             tab.screenshot(path=str(IMG / "report.png"))
             print("docs/img/report.png")
             browser.close()
-        server.should_exit = True
-        thread.join(10)
     return 0
 
 

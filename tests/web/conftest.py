@@ -6,20 +6,17 @@ that untrusted text shows as text.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-import uvicorn
 
 from socialseo.demo.pipeline import run_demo
 from socialseo.report.browser import CHROMIUM_ARGS, chromium_path
 from socialseo.web.app import create_app
+from socialseo.web.background import serving
 
 EVIL_TITLE = "<script>window.__pwned = 1</script>Evil title"
 
@@ -49,27 +46,11 @@ def evil_page(demo_db: Path) -> str:
     return str(row[0]).removeprefix("https://www.example.com")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def dashboard(demo_db: Path) -> Iterator[str]:
     """The dashboard served by uvicorn on 127.0.0.1 in a thread; stopped at the end of the session."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the dashboard did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(demo_db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,8 @@ def pages_overview(
                    count(*) FILTER (WHERE channel = 'social') AS social_sessions
             FROM sessions WHERE landing_page IS NOT NULL AND {s_where} GROUP BY 1),
         search AS (
-            SELECT {page_key_sql('page')} AS page, sum(clicks) AS clicks, sum(impressions) AS impressions
+            SELECT {page_key_sql('page')} AS page, CAST(sum(clicks) AS BIGINT) AS clicks,
+                   CAST(sum(impressions) AS BIGINT) AS impressions
             FROM search_performance WHERE page IS NOT NULL AND {q_where} GROUP BY 1),
         posts AS (
             SELECT {page_key_sql('linked_page')} AS page, count(*) AS posts
@@ -69,7 +70,8 @@ def page_timeline(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | 
             SELECT CAST(published_at AS DATE) AS day, count(*) AS posts FROM social_posts
             WHERE {page_key_sql('linked_page')} = ? AND {p_where} GROUP BY 1),
         search AS (
-            SELECT date AS day, sum(clicks) AS clicks, sum(impressions) AS impressions FROM search_performance
+            SELECT date AS day, CAST(sum(clicks) AS BIGINT) AS clicks,
+                   CAST(sum(impressions) AS BIGINT) AS impressions FROM search_performance
             WHERE {page_key_sql('page')} = ? AND {q_where} GROUP BY 1),
         days AS (SELECT day FROM visits UNION SELECT day FROM posts UNION SELECT day FROM search)
         SELECT d.day, coalesce(v.social_sessions, 0) AS social_sessions, coalesce(p.posts, 0) AS posts,

@@ -71,13 +71,16 @@ def page_timeline(frame: pd.DataFrame, page: str) -> go.Figure:
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("Social activity", "Search performance"))
+                        # Plotly reads a little HTML in text; the page path is untrusted, so it is escaped.
+                        subplot_titles=(f"Social activity: {html.escape(page)}", "Search performance"))
     fig.add_trace(go.Bar(x=frame["day"], y=frame["social_sessions"], name="social sessions"), row=1, col=1)
     fig.add_trace(go.Scatter(x=frame["day"], y=frame["posts"], name="posts", mode="markers",
                              marker={"symbol": "diamond", "size": 9}), row=1, col=1)
     fig.add_trace(go.Scatter(x=frame["day"], y=frame["clicks"], name="search clicks", mode="lines"), row=2, col=1)
     fig.add_trace(go.Scatter(x=frame["day"], y=frame["impressions"], name="search impressions", mode="lines",
                              line={"dash": "dot"}), row=2, col=1)
-    # Plotly reads a little HTML in titles; the page path is untrusted text, so escape it.
-    fig.update_layout(title=f"Timeline of {html.escape(page)}", hovermode="x unified")
+    if not (frame["clicks"].sum() or frame["impressions"].sum()):
+        fig.add_annotation(text="no Search Console data for this page", showarrow=False,
+                           xref="x2 domain", yref="y2 domain", x=0.5, y=0.5)
+    fig.update_layout(hovermode="x unified")
     return fig
