@@ -69,3 +69,15 @@ def test_platform_filter_narrows_the_report(warehouse: Warehouse, tmp_path: Path
     only_search = render_report(warehouse.con, Filters(platforms=("google",)))
     assert "Social platforms sent" in everything
     assert "No session came from a social platform." in only_search
+
+
+def test_report_draws_timelines_of_the_top_social_landing_pages(warehouse: Warehouse, tmp_path: Path) -> None:
+    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
+    rebuild_sessions(warehouse.con)
+    top = warehouse.con.execute(
+        "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()
+    assert top is not None
+    html = write_report(warehouse.con, tmp_path / "out").read_text()
+    # plotly writes "/" as "\u002f" inside its JSON, so that "</script>" can never appear there
+    assert 'id="chart-timeline-0"' in html and "Social activity: " + top[0].replace("/", "\\u002f") in html

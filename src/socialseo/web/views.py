@@ -26,7 +26,7 @@ VIEWS = [
     View("overview", "Overview", ("actions",)),
     View("channels", "Channels", ("channel", "data", "import")),
     View("platforms", "Platforms", ("social", "landing", "platform", "post", "rank")),
-    View("pages", "Pages", ()),
+    View("pages", "Pages", ("timeline",)),
     View("backlinks", "Backlinks", ("backlink", "link", "mention")),
     View("audits", "Audits", ("audit",)),
     View("impact", "Impact", ("impact", "search", "metric", "effect")),

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from socialseo.analysis.filters import Filters
-from socialseo.report.sections import actions, imports, traffic
+from socialseo.report.sections import actions, imports, timelines, traffic
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[..., list[Section]]
@@ -23,6 +23,7 @@ SectionProvider = Callable[..., list[Section]]
 PROVIDERS: list[SectionProvider] = [
     actions.sections,
     traffic.sections,
+    timelines.sections,
     imports.sections,
 ]
 
