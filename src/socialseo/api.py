@@ -20,6 +20,7 @@ from socialseo.analysis.audit.profiles import audit_profiles
 from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
+from socialseo.analysis.filters import Filters
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
@@ -30,7 +31,9 @@ from socialseo.ingest.crawl_store import run_crawl
 from socialseo.ingest.mentions import record_post_mentions
 from socialseo.ingest.pages import Fetcher, import_pages
 from socialseo.ingest.warc import import_backlinks_parquet, import_warc
+from socialseo.report.actions import run_rules
 from socialseo.report.html import write_report
+from socialseo.store.export import ExportResult, export
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
 
@@ -201,10 +204,19 @@ class Project:
     def sql(self, query: str) -> pd.DataFrame:
         return self.warehouse.sql(query)
 
+    def actions(self, filters: Filters | None = None) -> pd.DataFrame:
+        """The action list: one row per recommended action (rule, priority, title, why, number of items)."""
+        records = [a.as_record() for a in run_rules(self.warehouse.con, filters).actions]
+        return pd.DataFrame(records, columns=["rule_id", "priority", "title", "why", "items"])
+
     # -- output ------------------------------------------------------------------------------------------------
-    def report(self, out_dir: str | Path) -> Path:
-        """Write the self-contained ``report.html`` into ``out_dir``."""
-        return write_report(self.warehouse.con, Path(out_dir))
+    def report(self, out_dir: str | Path, *, fmt: str = "html", filters: Filters | None = None) -> Path:
+        """Write the self-contained ``report.html`` (and ``report.pdf`` for ``fmt="pdf"``) into ``out_dir``."""
+        return write_report(self.warehouse.con, Path(out_dir), fmt=fmt, filters=filters)
+
+    def export(self, table_or_query: str, out: str | Path, *, fmt: str | None = None) -> ExportResult:
+        """Write a table or query to CSV (formula-safe), Parquet or JSON; the format defaults to the file's suffix."""
+        return export(self.warehouse.con, table_or_query, Path(out), fmt)
 
     def close(self) -> None:
         self.warehouse.close()

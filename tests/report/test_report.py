@@ -38,3 +38,46 @@ def test_untrusted_text_from_logs_is_escaped(warehouse: Warehouse, tmp_path: Pat
     html = write_report(warehouse.con, tmp_path / "out").read_text()
     assert "/&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_providers_with_and_without_filters_both_work(warehouse: Warehouse, tmp_path: Path) -> None:
+    from socialseo.analysis.filters import Filters
+    from socialseo.report.sections import Section, call_provider
+
+    seen: list[object] = []
+
+    def old_style(con: object) -> list[Section]:
+        return [Section("old", "Old", "nothing", False)]
+
+    def new_style(con: object, filters: Filters | None = None) -> list[Section]:
+        seen.append(filters)
+        return []
+
+    wanted = Filters(platforms=("x",))
+    assert call_provider(old_style, warehouse.con, wanted)[0].key == "old"
+    call_provider(new_style, warehouse.con, wanted)
+    assert seen == [wanted]
+
+
+def test_platform_filter_narrows_the_report(warehouse: Warehouse, tmp_path: Path) -> None:
+    from socialseo.analysis.filters import Filters
+    from socialseo.report.html import render_report
+
+    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
+    rebuild_sessions(warehouse.con)
+    everything = render_report(warehouse.con)
+    only_search = render_report(warehouse.con, Filters(platforms=("google",)))
+    assert "Social platforms sent" in everything
+    assert "No session came from a social platform." in only_search
+
+
+def test_report_draws_timelines_of_the_top_social_landing_pages(warehouse: Warehouse, tmp_path: Path) -> None:
+    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
+    rebuild_sessions(warehouse.con)
+    top = warehouse.con.execute(
+        "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()
+    assert top is not None
+    html = write_report(warehouse.con, tmp_path / "out").read_text()
+    # plotly writes "/" as "\u002f" inside its JSON, so that "</script>" can never appear there
+    assert 'id="chart-timeline-0"' in html and "Social activity: " + top[0].replace("/", "\\u002f") in html

@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import audit, backlinks, crawl, demo, ingest, query, report
+from socialseo.cli import audit, backlinks, crawl, demo, export, ingest, query, report, serve
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -53,6 +53,8 @@ report.register(app)
 backlinks.register(app, ingest.app)
 crawl.register(app)
 app.add_typer(audit.app, name="audit")
+export.register(app)
+serve.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

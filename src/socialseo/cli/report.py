@@ -1,4 +1,4 @@
-"""``socialseo report``: write the self-contained HTML report."""
+"""``socialseo report``: write the self-contained HTML report (and a PDF of it)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ from typing import Annotated
 
 import typer
 
-from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project
+from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project, progress
+from socialseo.cli.filters import FromOption, PlatformOption, ToOption, make_filters
 
 
 def report(
     out: Annotated[Path, typer.Option("--out", help="Directory to write report.html into.")] = Path("report"),
+    fmt: Annotated[str, typer.Option("--format", help="html, or pdf (also writes the HTML; needs Chromium).")] = "html",
+    start: FromOption = None,
+    end: ToOption = None,
+    platform: PlatformOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Write report.html (works offline: charts and styles are inlined)."""
-    with open_project(db, read_only=True) as project:
-        path = project.report(out)
+    """Write report.html (works offline: charts and styles are inlined), or report.pdf with --format pdf."""
+    with open_project(db, read_only=True) as project, progress("writing the report"):
+        path = project.report(out, fmt=fmt, filters=make_filters(start, end, platform))
     console.print(f"report written to {path.resolve()}", highlight=False)
 
 

@@ -5,6 +5,7 @@ The report inlines plotly.js once (from the installed Python package, never a CD
 
 from __future__ import annotations
 
+import html
 from functools import cache
 
 import pandas as pd
@@ -62,4 +63,24 @@ def engagement_bars(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Bar(x=frame["platform"], y=frame["avg_duration_s"] / 60, name="avg. duration (min)"))
     fig.add_trace(go.Bar(x=frame["platform"], y=frame["pages_per_session"], name="pages / session"))
     fig.update_layout(title="Engagement of social visitors by platform", barmode="group")
+    return fig
+
+
+def page_timeline(frame: pd.DataFrame, page: str) -> go.Figure:
+    """Social activity above (sessions from social, posts), search performance below, on one shared time axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        # Plotly reads a little HTML in text; the page path is untrusted, so it is escaped.
+                        subplot_titles=(f"Social activity: {html.escape(page)}", "Search performance"))
+    fig.add_trace(go.Bar(x=frame["day"], y=frame["social_sessions"], name="social sessions"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=frame["day"], y=frame["posts"], name="posts", mode="markers",
+                             marker={"symbol": "diamond", "size": 9}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=frame["day"], y=frame["clicks"], name="search clicks", mode="lines"), row=2, col=1)
+    fig.add_trace(go.Scatter(x=frame["day"], y=frame["impressions"], name="search impressions", mode="lines",
+                             line={"dash": "dot"}), row=2, col=1)
+    if not (frame["clicks"].sum() or frame["impressions"].sum()):
+        fig.add_annotation(text="no Search Console data for this page", showarrow=False,
+                           xref="x2 domain", yref="y2 domain", x=0.5, y=0.5)
+    fig.update_layout(hovermode="x unified")
     return fig

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import duckdb
 
+from socialseo.analysis.filters import Filters
 from socialseo.report.sections.base import Section, Table, num, scalar
 
 
-def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
+def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[Section]:
+    """The import ledger is not narrowed by filters: it describes the whole warehouse."""
+    del filters
     imports = con.execute(
         "SELECT kind, path, rows_read, rows_loaded, rows_quarantined, finished_at FROM imports ORDER BY import_id"
     ).fetchall()

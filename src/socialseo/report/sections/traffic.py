@@ -6,7 +6,13 @@ import duckdb
 import pandas as pd
 from markupsafe import Markup
 
-from socialseo.analysis.engagement import channel_engagement, channel_sessions_by_day, social_sessions_by_day
+from socialseo.analysis.engagement import (
+    channel_engagement,
+    channel_sessions_by_day,
+    session_filter,
+    social_sessions_by_day,
+)
+from socialseo.analysis.filters import Filters
 from socialseo.report import charts
 from socialseo.report.sections.base import Section, Table, num, scalar
 
@@ -21,7 +27,7 @@ def _by_channel(engagement: pd.DataFrame) -> pd.DataFrame:
     return grouped.sort_values("sessions", ascending=False)
 
 
-def _summary(con: duckdb.DuckDBPyConnection, engagement: pd.DataFrame) -> list[str]:
+def _summary(con: duckdb.DuckDBPyConnection, engagement: pd.DataFrame, filters: Filters | None) -> list[str]:
     total = float(engagement["sessions"].sum())
     lines = [f"{int(total):,} sessions of people (bots excluded) were found in the access logs."]
     social = engagement[engagement["channel"] == "social"]
@@ -39,15 +45,20 @@ def _summary(con: duckdb.DuckDBPyConnection, engagement: pd.DataFrame) -> list[s
             f"Of platforms with at least 30 sessions, visitors from {rates.index[0]} bounce least "
             f"({rates.iloc[0]:.0%}) and visitors from {rates.index[-1]} most ({rates.iloc[-1]:.0%})."
         )
+    where, params = session_filter(filters)
     dark = scalar(
-        con, "SELECT count(*) FROM sessions WHERE channel = 'social' AND evidence IN ('ua_inapp', 'click_id')"
+        con,
+        f"SELECT count(*) FROM sessions WHERE channel = 'social' AND evidence IN ('ua_inapp', 'click_id') AND {where}",
+        params,
     )
     if dark:
         lines.append(
             f"{int(dark):,} social sessions arrived without a social referrer and were recognised by an in-app "
             "browser or a click id (dark social)."
         )
-    no_referrer = scalar(con, "SELECT count(*) FROM sessions WHERE channel = 'direct' AND evidence = 'none'")
+    no_referrer = scalar(
+        con, f"SELECT count(*) FROM sessions WHERE channel = 'direct' AND evidence = 'none' AND {where}", params
+    )
     if no_referrer:
         lines.append(
             f"{int(no_referrer):,} sessions ({no_referrer / total:.1%}) had no referrer and no other evidence; they "
@@ -56,8 +67,8 @@ def _summary(con: duckdb.DuckDBPyConnection, engagement: pd.DataFrame) -> list[s
     return lines
 
 
-def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
-    engagement = channel_engagement(con)
+def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[Section]:
+    engagement = channel_engagement(con, filters=filters)
     channels = Section(
         "channels", "Channels", "sessions built from the imported access logs", not engagement.empty,
         missing="No access log has been imported: run `socialseo ingest logs PATH`.",
@@ -73,7 +84,7 @@ def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     if engagement.empty:
         return [channels, social, landing]
 
-    channels.summary = _summary(con, engagement)
+    channels.summary = _summary(con, engagement, filters)
     by_channel = _by_channel(engagement)
     total = by_channel["sessions"].sum()
     channels.tables.append(Table(
@@ -86,7 +97,7 @@ def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
         ],
     ))
     channels.charts.append(Markup(charts.fragment(
-        charts.stacked_daily(channel_sessions_by_day(con), "channel", "Sessions per day by channel"),
+        charts.stacked_daily(channel_sessions_by_day(con, filters), "channel", "Sessions per day by channel"),
         "chart-channel-mix",
     )))
 
@@ -103,20 +114,23 @@ def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
             ],
         ))
         social.charts.append(Markup(charts.fragment(
-            charts.stacked_daily(social_sessions_by_day(con), "platform", "Social referral sessions per day",
+            charts.stacked_daily(social_sessions_by_day(con, filters), "platform", "Social referral sessions per day",
                                  charts.PLATFORM_COLOURS),
             "chart-social-sessions",
         )))
         social.charts.append(Markup(charts.fragment(charts.engagement_bars(per_platform), "chart-engagement")))
+        where, params = session_filter(filters)
         evidence = con.execute(
-            "SELECT platform, evidence, count(*) AS sessions FROM sessions WHERE channel = 'social' "
-            "GROUP BY ALL ORDER BY platform, sessions DESC"
+            f"SELECT platform, evidence, count(*) AS sessions FROM sessions WHERE channel = 'social' AND {where} "
+            "GROUP BY ALL ORDER BY platform, sessions DESC",
+            params,
         ).fetchall()
         social.tables.append(Table("How social sessions were recognised", ["platform", "evidence", "sessions"],
                                    [[p or "unknown", e, num(n)] for p, e, n in evidence]))
         rows = con.execute(
             "SELECT landing_page, platform, count(*) AS sessions, avg(CAST(is_bounce AS DOUBLE)) AS bounce "
-            "FROM sessions WHERE channel = 'social' GROUP BY ALL ORDER BY sessions DESC, 1 LIMIT 15"
+            f"FROM sessions WHERE channel = 'social' AND {where} GROUP BY ALL ORDER BY sessions DESC, 1 LIMIT 15",
+            params,
         ).fetchall()
         landing.has_data = True
         landing.tables.append(Table("Landing pages", ["landing page", "platform", "sessions", "bounce rate"],

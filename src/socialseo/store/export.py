@@ -1,0 +1,92 @@
+"""Export a table or a query to CSV, Parquet or JSON, done by DuckDB's ``COPY`` (streamed, never a Python loop).
+
+CSV files get opened in spreadsheets, and a cell such as ``=HYPERLINK(...)`` from a crawled title or a referrer
+would run there as a formula. So text cells starting with ``= + - @`` (or tab / carriage return, which some
+spreadsheets skip before looking) are prefixed with ``'``, as OWASP recommends; numbers stay numbers. Parquet and
+JSON keep values as they are: they are read by programs, not spreadsheets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from socialseo.errors import QueryError, SocialSeoError
+
+FORMATS = ("csv", "parquet", "json")
+FORMULA_PATTERN = r"^[=+\-@\t\r]"
+_TEXT_TYPES = ("VARCHAR", "JSON")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    format: str
+    rows: int
+    neutralised_columns: list[str]
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def source_query(con: duckdb.DuckDBPyConnection, table_or_query: str) -> str:
+    """``SELECT * FROM table`` for a table or view name, else the text itself as a query."""
+    text = table_or_query.strip().rstrip(";").strip()
+    if not text:
+        raise QueryError("nothing to export: give a table name or a SELECT query")
+    if _IDENTIFIER.fullmatch(text):
+        names = {r[0].lower(): r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if text.lower() not in names:
+            raise QueryError(f"no table named {text!r}; tables: {', '.join(sorted(names.values()))}")
+        return f"SELECT * FROM {_quote(names[text.lower()])}"
+    return text
+
+
+def format_for(out: Path, fmt: str | None) -> str:
+    """The format asked for, else the one the file name ends with."""
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        raise SocialSeoError(f"unknown export format {chosen or '(none)'!r}; choose one of: {', '.join(FORMATS)}")
+    return chosen
+
+
+def export(
+    con: duckdb.DuckDBPyConnection, table_or_query: str, out: Path, fmt: str | None = None
+) -> ExportResult:
+    """Write ``table_or_query`` to ``out``; the file appears whole or not at all (written aside, then renamed)."""
+    chosen = format_for(out, fmt)
+    query = source_query(con, table_or_query)
+    try:
+        columns = con.execute(f"DESCRIBE ({query})").fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(str(exc).splitlines()[0]) from exc
+    neutralised: list[str] = []
+    select = []
+    for name, column_type, *_ in columns:
+        column = _quote(name)
+        if chosen == "csv" and str(column_type) in _TEXT_TYPES:
+            neutralised.append(name)
+            column = (f"CASE WHEN regexp_matches(CAST({column} AS VARCHAR), '{FORMULA_PATTERN}') "
+                      f"THEN '''' || CAST({column} AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}")
+        select.append(column)
+    options = {
+        "csv": "FORMAT csv, HEADER true",
+        "parquet": "FORMAT parquet, COMPRESSION zstd",
+        "json": "FORMAT json, ARRAY true",
+    }[chosen]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    target = str(part).replace("'", "''")
+    try:
+        row = con.execute(f"COPY (SELECT {', '.join(select)} FROM ({query})) TO '{target}' ({options})").fetchone()
+    except duckdb.Error as exc:
+        part.unlink(missing_ok=True)
+        raise QueryError(str(exc).splitlines()[0]) from exc
+    part.replace(out)
+    return ExportResult(out, chosen, int(row[0]) if row else 0, neutralised)

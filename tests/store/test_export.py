@@ -1,0 +1,63 @@
+"""Exports: formula-safe CSV, Parquet and JSON that read back equal, clear errors, no half-written files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from socialseo.errors import QueryError, SocialSeoError
+from socialseo.store.export import export
+from socialseo.store.warehouse import Warehouse
+
+EVIL = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "plain", "a=b"]
+
+
+def _fill(wh: Warehouse) -> None:
+    wh.con.execute(
+        "INSERT INTO audit_findings (audit_id, rule_id, severity, url, message) SELECT 'a', 'r', 'error', ?, ?",
+        [EVIL[0], "m"],
+    )
+    for i, text in enumerate(EVIL[1:]):
+        wh.con.execute(
+            "INSERT INTO audit_findings (audit_id, rule_id, severity, url, message) VALUES ('a', 'r', 'error', ?, ?)",
+            [str(i), text],
+        )
+
+
+def test_csv_neutralises_formula_cells_and_keeps_numbers(warehouse: Warehouse, tmp_path: Path) -> None:
+    result = export(warehouse.con, "SELECT * FROM (VALUES ('=1+1', -5), ('ok', 7)) t(text, n)", tmp_path / "q.csv")
+    rows = list(csv.reader((tmp_path / "q.csv").open()))
+    assert rows == [["text", "n"], ["'=1+1", "-5"], ["ok", "7"]]
+    assert result.rows == 2 and result.neutralised_columns == ["text"]
+
+
+def test_every_dangerous_first_character_is_neutralised(warehouse: Warehouse, tmp_path: Path) -> None:
+    _fill(warehouse)
+    export(warehouse.con, "SELECT message FROM audit_findings WHERE url <> ''", tmp_path / "a.csv", "csv")
+    cells = [r[0] for r in csv.reader((tmp_path / "a.csv").open())][1:]
+    dangerous = [c for c in cells if c[:1] in "=+-@\t"]
+    assert dangerous == [] and "plain" in cells and "a=b" in cells
+    assert "'+1+1" in cells and "'@SUM(A1)" in cells
+
+
+def test_parquet_and_json_keep_values_unchanged(warehouse: Warehouse, tmp_path: Path) -> None:
+    _fill(warehouse)
+    export(warehouse.con, "audit_findings", tmp_path / "a.parquet")
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.num_rows == len(EVIL) and EVIL[0] in table.column("url").to_pylist()
+    export(warehouse.con, "SELECT message FROM audit_findings ORDER BY message", tmp_path / "a.json")
+    assert sorted([*EVIL[1:], "m"]) == [r["message"] for r in json.loads((tmp_path / "a.json").read_text())]
+
+
+def test_unknown_table_bad_query_and_unknown_format_are_clear_errors(warehouse: Warehouse, tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="no table named 'nope'"):
+        export(warehouse.con, "nope", tmp_path / "x.csv")
+    with pytest.raises(QueryError):
+        export(warehouse.con, "SELECT * FROM missing_table", tmp_path / "x.csv")
+    with pytest.raises(SocialSeoError, match="unknown export format"):
+        export(warehouse.con, "sessions", tmp_path / "x.xlsx")
+    assert not list(tmp_path.glob("x.*"))  # nothing half-written is left behind

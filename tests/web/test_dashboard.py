@@ -1,0 +1,72 @@
+"""The dashboard over HTTP on 127.0.0.1: pages, filters, the JSON API and its OpenAPI spec, tokens, read-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+from tests.web.conftest import EVIL_TITLE
+
+from socialseo.web.app import create_app
+from socialseo.web.views import VIEWS
+
+
+def test_every_page_answers_and_escapes_crawled_titles(dashboard: str, evil_page: str) -> None:
+    for view in VIEWS:
+        path = "/" if view.name == "overview" else f"/{view.name}"
+        response = httpx.get(dashboard + path)
+        assert response.status_code == 200, path
+        assert "<script>window.__pwned" not in response.text
+    pages = httpx.get(dashboard + "/pages", params={"q": evil_page}).text
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;Evil title" in pages
+
+
+def test_platform_filter_changes_the_numbers(dashboard: str) -> None:
+    everything = httpx.get(dashboard + "/api/channels").json()
+    only_x = httpx.get(dashboard + "/api/channels", params={"platform": "x"}).json()
+    assert sum(r["sessions"] for r in only_x) < sum(r["sessions"] for r in everything)
+    assert {r["platform"] for r in only_x} == {"x"}
+    x_sessions = next(r["sessions"] for r in everything if r["platform"] == "x")
+    assert sum(r["sessions"] for r in only_x) == x_sessions
+
+
+def test_date_filter_narrows_sessions_and_bad_dates_are_400(dashboard: str) -> None:
+    days = httpx.get(dashboard + "/api/channels", params={"by": "day"}).json()
+    first = min(r["day"] for r in days)[:10]
+    one_day = httpx.get(dashboard + "/api/channels", params={"start": first, "end": first, "by": "day"}).json()
+    assert {r["day"][:10] for r in one_day} == {first}
+    assert httpx.get(dashboard + "/api/channels", params={"start": "yesterday"}).status_code == 400
+
+
+def test_openapi_spec_lists_the_api(dashboard: str) -> None:
+    spec = httpx.get(dashboard + "/api/openapi.json").json()
+    assert {"/api/channels", "/api/pages", "/api/pages/timeline", "/api/actions", "/api/tables/{name}"} <= set(
+        spec["paths"]
+    )
+
+
+def test_page_search_and_timeline(dashboard: str, evil_page: str) -> None:
+    found = httpx.get(dashboard + "/api/pages", params={"q": "Evil title"}).json()
+    assert [r["page"] for r in found] == [evil_page] and found[0]["title"] == EVIL_TITLE
+    timeline = httpx.get(dashboard + "/api/pages/timeline", params={"page": evil_page}).json()
+    assert sum(r["social_sessions"] for r in timeline) == found[0]["social_sessions"] > 0
+
+
+def test_tables_are_paged_and_unknown_tables_are_404(dashboard: str) -> None:
+    assert len(httpx.get(dashboard + "/api/tables/sessions", params={"limit": 3}).json()) == 3
+    assert httpx.get(dashboard + "/api/tables/nope").status_code == 404
+    assert httpx.get(dashboard + "/api/tables/sessions", params={"limit": 10**9}).status_code == 422
+
+
+def test_token_is_required_when_set(demo_db: Path) -> None:
+    with TestClient(create_app(demo_db, token="s3cret")) as client:
+        assert client.get("/api/channels").status_code == 401
+        assert client.get("/api/channels", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get("/api/channels", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert client.get("/", params={"token": "s3cret"}).status_code == 200
+        assert client.get("/channels").status_code == 200  # the cookie set by ?token= carries on
+
+
+def test_dashboard_cannot_write(dashboard: str) -> None:
+    assert httpx.post(dashboard + "/api/channels").status_code == 405
