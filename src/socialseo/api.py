@@ -15,7 +15,12 @@ import pandas as pd
 
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.analysis.social_metrics import social_metrics
+from socialseo.analysis.timeline import page_daily, rebuild_page_daily
 from socialseo.ingest.access_logs import import_access_logs
+from socialseo.ingest.gsc import import_search_console
+from socialseo.ingest.posts import import_posts
+from socialseo.ingest.ranks import import_ranks
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
@@ -48,12 +53,64 @@ class Project:
         )
         if any(not r.skipped for r in results):
             rebuild_sessions(self.warehouse.con)
+            rebuild_page_daily(self.warehouse.con)
         return results
+
+    def ingest_posts(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        platform: str = "auto",
+        column_map: Sequence[str] | None = None,
+        timezone: str | None = None,
+        link_map: dict[str, str] | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import social post exports (any supported platform, or ``column_map`` pairs ``"Column=field"``)."""
+        results = import_posts(
+            self.warehouse, [Path(p) for p in paths], platform=platform, column_map=column_map,
+            timezone=timezone, link_map=link_map, on_file_done=on_file_done,
+        )
+        rebuild_page_daily(self.warehouse.con)
+        return results
+
+    def ingest_gsc(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        dimensions: Sequence[str] | None = None,
+        search_type: str = "web",
+        on_file_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import Search Console performance exports (web-export zip/CSV, API JSON rows, bulk-export tables)."""
+        results = import_search_console(
+            self.warehouse, [Path(p) for p in paths], dimensions=dimensions, search_type=search_type,
+            on_file_done=on_file_done,
+        )
+        rebuild_page_daily(self.warehouse.con)
+        return results
+
+    def ingest_ranks(
+        self, paths: Sequence[str | Path], *, on_file_done: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
+        """Import rank-tracker exports (date, keyword, URL, position)."""
+        return import_ranks(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
 
     # -- questions ---------------------------------------------------------------------------------------------
     def channels(self, by: str | None = None) -> pd.DataFrame:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
+
+    def pages(self, url: str | None = None) -> pd.DataFrame:
+        """The per-page daily timeline (``page_daily``): social posts, sessions, backlinks and search per day."""
+        return page_daily(self.warehouse.con, url)
+
+    def pages_by_platform(self) -> pd.DataFrame:
+        return self.warehouse.sql("SELECT * FROM page_daily_platform ORDER BY page, date, platform")
+
+    def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
+        """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
+        return social_metrics(self.warehouse.con, platform=platform, by=by)
 
     def sessions(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM sessions ORDER BY start_ts")

@@ -24,6 +24,7 @@ from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc_layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
 from socialseo.ingest.gsc_sheets import stage_ui_sheets
+from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import decode, read_csv_text
 from socialseo.ingest.sources import check_readable, head_lines
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
@@ -158,7 +159,7 @@ def _stage_frame(ctx: ImportContext, path: Path, frame: pd.DataFrame, search_typ
     layout = detect_layout(list(frame.columns))
     if layout is None:
         raise FormatNotRecognisedError(f"{path}: {explain_unknown(list(frame.columns))}")
-    ctx.con.register("_gsc_frame", frame.astype(object).where(frame.notna(), None).astype(str).replace("None", None))
+    register_frame(ctx.con, "_gsc_frame", frame.astype(object).where(frame.notna(), None).astype(str).replace("None", None))
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM _gsc_frame")
     ctx.con.unregister("_gsc_frame")
     _stage_table(ctx, layout, search_type)
@@ -229,7 +230,7 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
     dims = ",".join(dims_present)
     aggregation = "page" if "page" in dims_present else "property"
     pages = [str(r[0]) for r in con.execute("SELECT DISTINCT page FROM _gsc_typed WHERE page IS NOT NULL").fetchall()]
-    con.register("_gsc_pages", pd.DataFrame({"page": pages, "page_url": [_normalise(p) for p in pages]}))
+    register_frame(con, "_gsc_pages", pd.DataFrame({"page": pages, "page_url": [_normalise(p) for p in pages]}))
     con.execute(
         "DELETE FROM search_performance WHERE aggregation = ? AND dims = ? AND search_type IN "
         "(SELECT DISTINCT lower(coalesce(search_type, ?)) FROM _gsc_typed WHERE reason IS NULL) "

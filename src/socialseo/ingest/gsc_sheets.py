@@ -18,6 +18,7 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.ingest.gsc_layouts import UI_METRICS, detect_layout
+from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import Sheet, normalise_header
 from socialseo.ingest.values import parse_column, parse_count, parse_date, parse_number
 
@@ -75,7 +76,7 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
             ctx.quarantine_rows([(int(n), f"{name}: {r}", str(e)) for n, r, e in
                                  zip(bad["line_no"], bad["date"], bad["reason"], strict=True)])
             good = staged[staged["reason"].isna()].drop(columns="reason")
-            ctx.con.register("_ui_dates", good)
+            register_frame(ctx.con, "_ui_dates", good)
             ctx.con.execute(
                 "INSERT INTO _gsc_stage (line_no, date, clicks, impressions, position, search_type) "
                 "SELECT line_no, date, clicks, impressions, position, ? FROM _ui_dates",
@@ -90,7 +91,7 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
             "page_url": values.map(_page) if layout.dimension == "page" else None,
             "clicks": clicks, "impressions": impressions, "position": position[0],
         })[~bad]
-        ctx.con.register("_ui_totals", totals)
+        register_frame(ctx.con, "_ui_totals", totals)
         ctx.con.execute(
             "INSERT INTO search_period_totals SELECT ?, dimension, value, page_url, clicks, impressions, position, "
             "?, ?, ? FROM _ui_totals",

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialseo.classify.links import resolve_link
+from socialseo.classify.urls import normalize_url
 from socialseo.errors import InputFileError
 from socialseo.ingest.post_exports import (
     COUNT_FIELDS,
@@ -22,6 +23,7 @@ from socialseo.ingest.post_exports import (
     parse_export,
     platform_candidates,
 )
+from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import decode
 from socialseo.ingest.sources import check_readable
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
@@ -87,7 +89,7 @@ def _store_links(warehouse: Warehouse, pairs: dict[str, str], source: str) -> No
     if not pairs:
         return
     frame = pd.DataFrame({"short_url": list(pairs), "expanded_url": list(pairs.values()), "source": source})
-    warehouse.con.register("_links_in", frame)
+    register_frame(warehouse.con, "_links_in", frame)
     warehouse.con.execute(
         "INSERT INTO short_links SELECT * FROM _links_in ON CONFLICT (short_url) DO UPDATE SET "
         "expanded_url = excluded.expanded_url, source = excluded.source"
@@ -99,7 +101,10 @@ def _resolve(ctx: ImportContext, frame: pd.DataFrame) -> pd.DataFrame:
     """Resolve each distinct (linked URL, text) pair once."""
     known = dict(ctx.con.execute("SELECT short_url, expanded_url FROM short_links").fetchall())
     pairs = frame[["linked_url", "text"]].drop_duplicates()
-    resolved = [resolve_link(link, text, known) for link, text in zip(pairs["linked_url"], pairs["text"], strict=True)]
+    resolved = [
+        resolve_link(_str(link), _str(text), known)
+        for link, text in zip(pairs["linked_url"], pairs["text"], strict=True)
+    ]
     pairs = pairs.assign(
         linked_page=[r.url if r.status in ("direct", "expanded") else None for r in resolved],
         short_url=[r.short_url for r in resolved],
@@ -107,11 +112,27 @@ def _resolve(ctx: ImportContext, frame: pd.DataFrame) -> pd.DataFrame:
     )
     learned = {r.short_url: r.url for r in resolved if r.status == "expanded" and r.short_url and r.short_url not in known}
     if learned:
-        ctx.con.register("_links_in", pd.DataFrame(
+        register_frame(ctx.con, "_links_in", pd.DataFrame(
             {"short_url": list(learned), "expanded_url": list(learned.values()), "source": "text"}))
         ctx.con.execute("INSERT INTO short_links SELECT * FROM _links_in ON CONFLICT DO NOTHING")
         ctx.con.unregister("_links_in")
-    return frame.merge(pairs, on=["linked_url", "text"], how="left")
+    merged = frame.merge(pairs, on=["linked_url", "text"], how="left")
+    # A self post "links" to itself (Reddit's url column): that is no link to a page.
+    own = merged["post_url"].map(lambda u: _normalised(u))
+    itself = merged["linked_page"].notna() & (merged["linked_page"] == own)
+    merged.loc[itself, ["linked_page", "link_status"]] = [None, "none"]
+    return merged
+
+
+def _normalised(url: object) -> str | None:
+    try:
+        return normalize_url(url) if isinstance(url, str) else None
+    except ValueError:
+        return None
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _load(ctx: ImportContext, frame: pd.DataFrame) -> None:
@@ -120,7 +141,7 @@ def _load(ctx: ImportContext, frame: pd.DataFrame) -> None:
     frame = _resolve(ctx, frame)
     posts = frame.sort_values("line_no").drop_duplicates(["platform", "post_id"], keep="last")
     con = ctx.con
-    con.register("_posts_in", posts[list(_POST_COLUMNS)])
+    register_frame(con, "_posts_in", posts[list(_POST_COLUMNS)])
     updates = ", ".join(
         f"{c} = coalesce(excluded.{c}, social_posts.{c})" for c in _POST_COLUMNS if c not in ("platform", "post_id")
     )
@@ -131,7 +152,7 @@ def _load(ctx: ImportContext, frame: pd.DataFrame) -> None:
         [ctx.import_id, ctx.import_id],
     )
     metrics = frame[["platform", "post_id", "metric_date", *COUNT_FIELDS]]
-    con.register("_metrics_in", metrics)
+    register_frame(con, "_metrics_in", metrics)
     con.execute(
         "DELETE FROM social_post_metrics m USING _metrics_in n WHERE m.platform = n.platform "
         "AND m.post_id = n.post_id AND m.metric_date IS NOT DISTINCT FROM CAST(n.metric_date AS DATE)"
@@ -163,12 +184,10 @@ def resolve_short_links(warehouse: Warehouse) -> int:
     )
     if not unresolved:
         return 0
-    from socialseo.classify.urls import normalize_url
-
     frame = pd.DataFrame(
         {"short_url": [r[0] for r in unresolved], "page": [normalize_url(str(r[1])) for r in unresolved]}
     ).drop_duplicates("short_url")
-    warehouse.con.register("_resolved", frame)
+    register_frame(warehouse.con, "_resolved", frame)
     warehouse.con.execute(
         "UPDATE social_posts SET linked_page = r.page, link_status = 'expanded' FROM _resolved r "
         "WHERE social_posts.short_url = r.short_url AND social_posts.link_status = 'unresolved'"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError
+from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import normalise_header, read_sheets
 from socialseo.ingest.sources import check_readable
 from socialseo.ingest.values import day_first_hint, parse_column, parse_date, parse_number
@@ -74,7 +75,7 @@ def import_ranks(
                 text = raw.map(str).agg(",".join, axis=1)
                 ctx.quarantine_rows([(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index])
                 good = frame[~bad]
-                ctx.con.register("_ranks_in", good)
+                register_frame(ctx.con, "_ranks_in", good)
                 ctx.con.execute(
                     "DELETE FROM rank_positions r USING (SELECT DISTINCT CAST(date AS DATE) AS date, keyword "
                     "FROM _ranks_in) n WHERE r.date = n.date AND r.keyword = n.keyword"
