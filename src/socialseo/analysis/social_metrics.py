@@ -48,7 +48,9 @@ _RATES = """
 """
 
 
-def social_metrics(con: duckdb.DuckDBPyConnection, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
+def social_metrics(
+    con: duckdb.DuckDBPyConnection, *, platform: str | None = None, by: str = "platform"
+) -> pd.DataFrame:
     """Metrics per ``post``, ``day`` or ``platform``, optionally for one platform."""
     if by not in BY:
         raise SocialSeoError(f"--by {by!r}: use one of {', '.join(BY)}")

@@ -110,7 +110,7 @@ def _youtube(posts: pd.DataFrame) -> tuple[list[list[str]], pd.DataFrame]:
         "Impressions": posts["impressions"], "Likes": posts["likes"], "Comments added": posts["comments"],
         "Shares": posts["shares"],
     })
-    total = {c: "" for c in table.columns}
+    total: dict[str, object] = {c: "" for c in table.columns}
     total.update({"Content": "Total", "Impressions": int(posts["impressions"].sum()),
                   "Likes": int(posts["likes"].sum()), "Comments added": int(posts["comments"].sum()),
                   "Shares": int(posts["shares"].sum())})

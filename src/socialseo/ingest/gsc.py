@@ -24,9 +24,9 @@ from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc_layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
 from socialseo.ingest.gsc_sheets import stage_ui_sheets
-from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import decode, read_csv_text
 from socialseo.ingest.sources import check_readable, head_lines
+from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 STAGE_COLUMNS = (
@@ -76,23 +76,18 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
     if first.startswith(("{", "[")):
         layout = _stage_json(ctx, path, dimensions, search_type)
     else:
-        sheet = read_csv_text(decode(path.read_bytes(), path), path.name) if path.stat().st_size < 50 << 20 else None
-        header = sheet.rows[0] if sheet and sheet.rows else next(iter(_csv_header(head[0])), [])
-        layout_or_none = detect_layout([str(c) for c in header])
+        header = [str(c) for c in read_csv_text(head[0], path.name).rows[0]]
+        layout_or_none = detect_layout(header)
         if layout_or_none is None:
-            raise FormatNotRecognisedError(f"{path}: {explain_unknown([str(c) for c in header])}")
+            raise FormatNotRecognisedError(f"{path}: {explain_unknown(header)}")
         layout = layout_or_none
-        if layout.kind == "ui":
-            assert sheet is not None
+        if layout.kind == "ui":  # a single web-export sheet: small, written for people
+            sheet = read_csv_text(decode(path.read_bytes(), path), path.name)
             stage_ui_sheets(ctx, {path.name: sheet}, search_type)
         else:
             _stage_csv(ctx, path, layout, search_type)
     source = {"ui": "ui_export", "api": "api"}.get(layout.kind, "bulk_export")
     _finish(ctx, layout, source, search_type)
-
-
-def _csv_header(line: str) -> list[list[str]]:
-    return [read_csv_text(line, "header").rows[0]]
 
 
 def _zip_sheets(path: Path) -> dict[str, Any]:
@@ -133,7 +128,7 @@ def _stage_json(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
         return _stage_frame(ctx, path, frame, search_type)
     rows = data.get("rows", []) if isinstance(data, dict) else data
     if isinstance(data, dict):
-        request = data.get("request") if isinstance(data.get("request"), dict) else data
+        request: dict[str, Any] = data["request"] if isinstance(data.get("request"), dict) else data
         dimensions = dimensions or [str(d) for d in request.get("dimensions", [])]
         search_type = str(request.get("type", request.get("searchType", search_type)))
     if not isinstance(rows, list):
@@ -159,7 +154,8 @@ def _stage_frame(ctx: ImportContext, path: Path, frame: pd.DataFrame, search_typ
     layout = detect_layout(list(frame.columns))
     if layout is None:
         raise FormatNotRecognisedError(f"{path}: {explain_unknown(list(frame.columns))}")
-    register_frame(ctx.con, "_gsc_frame", frame.astype(object).where(frame.notna(), None).astype(str).replace("None", None))
+    text_frame = frame.astype(object).where(frame.notna(), None).map(lambda v: None if v is None else str(v))
+    register_frame(ctx.con, "_gsc_frame", text_frame)
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM _gsc_frame")
     ctx.con.unregister("_gsc_frame")
     _stage_table(ctx, layout, search_type)
@@ -230,7 +226,8 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
     dims = ",".join(dims_present)
     aggregation = "page" if "page" in dims_present else "property"
     pages = [str(r[0]) for r in con.execute("SELECT DISTINCT page FROM _gsc_typed WHERE page IS NOT NULL").fetchall()]
-    register_frame(con, "_gsc_pages", pd.DataFrame({"page": pages, "page_url": [_normalise(p) for p in pages]}))
+    page_urls = pd.DataFrame({"page": pages, "page_url": [_normalise(p) for p in pages]})
+    register_frame(con, "_gsc_pages", page_urls)
     con.execute(
         "DELETE FROM search_performance WHERE aggregation = ? AND dims = ? AND search_type IN "
         "(SELECT DISTINCT lower(coalesce(search_type, ?)) FROM _gsc_typed WHERE reason IS NULL) "
@@ -242,7 +239,8 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
         "INSERT INTO search_performance (date, page, query, country, device, clicks, impressions, position, "
         "import_id, aggregation, source, dims, search_type, property, page_url, position_sum, is_anonymized) "
         "SELECT t.d, t.page, t.query, lower(t.country), upper(t.device), CAST(t.c AS BIGINT), CAST(t.i AS BIGINT), "
-        "CASE WHEN t.i > 0 THEN t.psum / t.i END, ?, ?, ?, ?, lower(coalesce(t.search_type, ?)), t.property, p.page_url, "
+        "CASE WHEN t.i > 0 THEN t.psum / t.i END, ?, ?, ?, ?, lower(coalesce(t.search_type, ?)), t.property, "
+        "p.page_url, "
         "coalesce(t.psum, 0), TRY_CAST(t.is_anonymized AS BOOLEAN) "
         "FROM _gsc_typed t LEFT JOIN _gsc_pages p ON p.page = t.page WHERE t.reason IS NULL ORDER BY t.line_no",
         [ctx.import_id, aggregation, source, dims, search_type],

@@ -18,10 +18,9 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.ingest.gsc_layouts import UI_METRICS, detect_layout
-from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import Sheet, normalise_header
 from socialseo.ingest.values import parse_column, parse_count, parse_date, parse_number
-
+from socialseo.store.frames import register_frame
 
 
 def _period(sheets: dict[str, Sheet]) -> tuple[date | None, date | None, str | None]:
@@ -52,7 +51,8 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
         columns = {UI_METRICS.get(h, h): i for i, h in enumerate(header)}
         width = len(header)
         body = [(list(r) + [""] * width)[:width] for r in sheet.rows[1:] if any(str(c).strip() for c in r)]
-        lines = [n for r, n in zip(sheet.rows[1:], sheet.line_numbers[1:], strict=True) if any(str(c).strip() for c in r)]
+        rows = zip(sheet.rows[1:], sheet.line_numbers[1:], strict=True)
+        lines = [n for r, n in rows if any(str(c).strip() for c in r)]
         frame = pd.DataFrame(body, dtype=object)
         if frame.empty:
             continue
@@ -84,13 +84,13 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
             )
             ctx.con.unregister("_ui_dates")
             continue
-        bad = errors.notna()
-        ctx.quarantine_rows([(int(lines[i]), f"{name}: {values[i]}", str(errors[i])) for i in errors[bad].index])
+        failed = errors.notna()
+        ctx.quarantine_rows([(int(lines[i]), f"{name}: {values[i]}", str(errors[i])) for i in errors[failed].index])
         totals = pd.DataFrame({
             "dimension": layout.dimension, "value": values,
             "page_url": values.map(_page) if layout.dimension == "page" else None,
             "clicks": clicks, "impressions": impressions, "position": position[0],
-        })[~bad]
+        })[~failed]
         register_frame(ctx.con, "_ui_totals", totals)
         ctx.con.execute(
             "INSERT INTO search_period_totals SELECT ?, dimension, value, page_url, clicks, impressions, position, "

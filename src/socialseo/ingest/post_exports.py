@@ -54,7 +54,8 @@ class ExportMapping:
 @cache
 def mappings() -> dict[str, ExportMapping]:
     """The platform mappings of ``data/post_exports.yaml`` by platform id."""
-    text = resources.files("socialseo.ingest").joinpath("data").joinpath("post_exports.yaml").read_text(encoding="utf-8")
+    data = resources.files("socialseo.ingest").joinpath("data").joinpath("post_exports.yaml")
+    text = data.read_text(encoding="utf-8")
     found = {}
     for key, raw in yaml.safe_load(text)["exports"].items():
         found[key] = _mapping(key, raw)
@@ -121,7 +122,7 @@ def find_layout(sheets: list[Sheet], candidates: list[ExportMapping], path: Path
             for mapping in candidates:
                 detected, mapped, missing = _score(header, mapping)
                 if missing:
-                    if mapped and (nearest is None or mapped > nearest[0]):
+                    if detected and (nearest is None or mapped > nearest[0]):
                         nearest = (mapped, mapping, missing)
                     continue
                 if mapped < 2 or (mapping.detect and not detected):
@@ -134,7 +135,9 @@ def find_layout(sheets: list[Sheet], candidates: list[ExportMapping], path: Path
     if nearest is not None:
         _, mapping, missing = nearest
         wanted = "; ".join(f"{f} (one of: {', '.join(repr(h) for h in mapping.fields.get(f, ()))})" for f in missing)
-        raise FormatNotRecognisedError(f"{path}: looks like a {mapping.name} export but lacks required columns: {wanted}")
+        raise FormatNotRecognisedError(
+            f"{path}: looks like a {mapping.name} export but lacks required columns: {wanted}"
+        )
     names = ", ".join(m.key for m in candidates)
     raise FormatNotRecognisedError(
         f"{path}: no header row of a known post export found in the first {_HEADER_SCAN} rows (tried {names}); "
@@ -190,7 +193,8 @@ def _typed(
     frame["post_id"] = frame["post_id"].fillna(frame["post_url"])
     note("post_id", frame["post_id"].map(lambda v: "missing" if v is None or v != v else None))
     day_first = day_first_hint(frame["published_at"].dropna().tolist())
-    frame["published_at"], errs = parse_column(frame["published_at"], partial(parse_datetime, tz=tz, day_first=day_first))
+    read_time = partial(parse_datetime, tz=tz, day_first=day_first)
+    frame["published_at"], errs = parse_column(frame["published_at"], read_time)
     note("published_at", errs)
     metric_day_first = day_first_hint(frame["metric_date"].dropna().tolist())
     frame["metric_date"], errs = parse_column(frame["metric_date"], partial(parse_date, day_first=metric_day_first))
@@ -207,7 +211,9 @@ def _typed(
     errors[duplicate] = "duplicate of line " + first_line[duplicate].astype(str)
     bad = errors.notna()
     raw_text = raw.map(str).agg(",".join, axis=1)
-    bad_rows = [(int(n), str(r), str(e)) for n, r, e in zip(line_no[bad], raw_text[bad], errors[bad], strict=True)]
+    bad_rows: list[tuple[int | None, str, str]] = [
+        (int(n), str(r), str(e)) for n, r, e in zip(line_no[bad], raw_text[bad], errors[bad], strict=True)
+    ]
     good = frame.loc[~bad].reset_index(drop=True)
     good["platform"] = mapping.platform
     return ParsedExport(mapping, good, rows_read=len(frame), bad_rows=bad_rows, ignored_columns=ignored)

@@ -23,9 +23,9 @@ from socialseo.ingest.post_exports import (
     parse_export,
     platform_candidates,
 )
-from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import decode
 from socialseo.ingest.sources import check_readable
+from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 _POST_COLUMNS = (
@@ -106,11 +106,14 @@ def _resolve(ctx: ImportContext, frame: pd.DataFrame) -> pd.DataFrame:
         for link, text in zip(pairs["linked_url"], pairs["text"], strict=True)
     ]
     pairs = pairs.assign(
-        linked_page=[r.url if r.status in ("direct", "expanded") else None for r in resolved],
-        short_url=[r.short_url for r in resolved],
-        link_status=[r.status for r in resolved],
+        linked_page=pd.Series([r.url if r.status in ("direct", "expanded") else None for r in resolved],
+                              index=pairs.index, dtype=object),
+        short_url=pd.Series([r.short_url for r in resolved], index=pairs.index, dtype=object),
+        link_status=pd.Series([r.status for r in resolved], index=pairs.index, dtype=object),
     )
-    learned = {r.short_url: r.url for r in resolved if r.status == "expanded" and r.short_url and r.short_url not in known}
+    learned = {
+        r.short_url: r.url for r in resolved if r.status == "expanded" and r.short_url and r.short_url not in known
+    }
     if learned:
         register_frame(ctx.con, "_links_in", pd.DataFrame(
             {"short_url": list(learned), "expanded_url": list(learned.values()), "source": "text"}))

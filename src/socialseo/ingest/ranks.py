@@ -17,10 +17,10 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.store.frames import register_frame
 from socialseo.ingest.sheets import normalise_header, read_sheets
 from socialseo.ingest.sources import check_readable
 from socialseo.ingest.values import day_first_hint, parse_column, parse_date, parse_number
+from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 COLUMNS: dict[str, tuple[str, ...]] = {
