@@ -57,7 +57,7 @@ def test_bulk_export_positions_are_zero_based_sums(warehouse: Warehouse) -> None
     )
     # sum_position 1200 over 300 impressions, zero-based: average position 1200/300 + 1 = 5
     assert rows.iloc[0].tolist() == [True, True, 300, 5.0]
-    assert rows["position"].tolist() == [5.0, 4.0, 8.0]
+    assert rows["position"].tolist() == [5.0, 8.0, 4.0]  # 300, 400, 500 impressions
 
 
 def test_position_aggregates_are_impression_weighted(warehouse: Warehouse) -> None:

@@ -153,12 +153,23 @@ def parse_datetime(value: object, *, tz: str = "UTC", day_first: bool = False) -
                 parsed = dateparser.parse(text, dayfirst=day_first or dotted)
             except (ValueError, OverflowError) as exc:
                 raise ValueError(f"{text!r} is not a date") from exc
+    if _date_only(value, parsed):
+        # A day without a time is placed at midday, so that no time-zone conversion moves it to another day.
+        parsed = parsed.replace(hour=12)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
     result = parsed.astimezone(UTC).replace(tzinfo=None)
     if not 1990 <= result.year <= 2100:
         raise ValueError(f"{value!r}: date out of range")
     return result
+
+
+def _date_only(value: object, parsed: datetime) -> bool:
+    if isinstance(value, datetime):
+        return parsed.time() == datetime.min.time() and parsed.tzinfo is None
+    if isinstance(value, date) or isinstance(value, int | float):
+        return True
+    return not re.search(r"\d:\d", str(value))
 
 
 def parse_date(value: object, *, day_first: bool = False) -> date | None:
