@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import TEST_DATA
 
 from socialseo.cli import main
-from tests.conftest import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import TEST_DATA
 
 from socialseo.analysis.timeline import rebuild_page_daily
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc import import_search_console
 from socialseo.store.warehouse import Warehouse
-from tests.conftest import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 

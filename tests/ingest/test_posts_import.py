@@ -8,11 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import TEST_DATA
 
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.posts import import_posts
 from socialseo.store.warehouse import Warehouse
-from tests.conftest import TEST_DATA
 
 EXPORTS = TEST_DATA / "exports"
 SAMPLES = {

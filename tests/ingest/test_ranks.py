@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import TEST_DATA
 
 from socialseo.errors import FormatNotRecognisedError
 from socialseo.ingest.ranks import import_ranks
 from socialseo.store.warehouse import Warehouse
-from tests.conftest import TEST_DATA
 
 RANKS = TEST_DATA / "exports" / "ranks.csv"
 

@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import duckdb
 
-from socialseo.report.sections import imports, traffic
+from socialseo.report.sections import imports, social_search, traffic
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[[duckdb.DuckDBPyConnection], list[Section]]
 
 PROVIDERS: list[SectionProvider] = [
     traffic.sections,
+    social_search.sections,
     imports.sections,
 ]
 
