@@ -121,7 +121,7 @@ def test_an_overlapping_later_export_updates_metrics_instead_of_duplicating(
 def test_missing_required_column_is_named(tmp_path: Path, warehouse: Warehouse) -> None:
     broken = tmp_path / "fb.csv"
     lines = (EXPORTS / "facebook_posts.csv").read_text(encoding="utf-8").splitlines()
-    broken.write_text("\n".join([lines[0].replace("Publish time", "When")] + lines[1:]) + "\n", encoding="utf-8")
+    broken.write_text("\n".join([lines[0].replace("Publish time", "When"), *lines[1:]]) + "\n", encoding="utf-8")
     with pytest.raises(FormatNotRecognisedError, match=r"lacks required columns: published_at \(one of: 'publish time'\)"):
         import_posts(warehouse, [broken])
     assert warehouse.count("imports") == 0

@@ -7,7 +7,7 @@ nothing happened.
 **One page key across sources.** Search Console names pages by absolute URL, the access log by path, posts by
 whatever URL they link to. All become ``https://<canonical host><page key>``: the path and query as
 :func:`socialseo.classify.urls.page_key` makes them (tracking parameters dropped, trailing slash dropped), on the
-site's canonical host: the host Search Console reports most pages on, else the first host of ``sites``. A URL on
+site's canonical host: the host most of Search Console's pages are on, else the first host of ``sites``. A URL on
 any of the site's hosts (``sites``, Search Console's hosts, and their www/non-www twins) maps to it; URLs on other
 sites are not pages of this site and stay out.
 
@@ -35,8 +35,8 @@ def _setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 def canonical_origin(con: duckdb.DuckDBPyConnection) -> tuple[str | None, frozenset[str]]:
     """The site's canonical origin (``https://www.example.com``) and all of its hosts."""
     gsc = con.execute(
-        f"SELECT {_HOST_SQL.format('page_url')} AS host, count(*) FROM search_performance "
-        "WHERE page_url IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+        f"SELECT {_HOST_SQL.format('page_url')} AS host, count(*) FROM (SELECT DISTINCT page_url FROM "
+        "search_performance WHERE page_url IS NOT NULL) GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
     sites = [str(r[0]) for r in con.execute("SELECT host FROM sites ORDER BY added_at, host").fetchall()]
     hosts = site_host_set([str(h) for h, _ in gsc if h] + sites)
@@ -78,12 +78,20 @@ SELECT {session_page} AS page,
 FROM sessions WHERE channel = 'social' AND landing_page IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE _search_day AS
-WITH per_dims AS (
-    SELECT {search_page} AS page, date, dims, sum(clicks) AS clicks, sum(impressions) AS impressions,
+WITH per_url AS (
+    SELECT page_url, date, dims, sum(clicks) AS clicks, sum(impressions) AS impressions,
            sum(position_sum) AS position_sum
     FROM search_performance
     WHERE aggregation = 'page' AND page_url IS NOT NULL AND coalesce(search_type, 'web') = 'web'
     GROUP BY ALL
+),
+keys AS (  -- the page key of each distinct URL, not of every row
+    SELECT page_url, {search_page} AS page FROM (SELECT DISTINCT page_url FROM per_url)
+),
+per_dims AS (
+    SELECT k.page, u.date, u.dims, sum(u.clicks) AS clicks, sum(u.impressions) AS impressions,
+           sum(u.position_sum) AS position_sum
+    FROM per_url u JOIN keys k USING (page_url) GROUP BY ALL
 )
 -- Several exports may cover one page-day (API rows by page and bulk rows by query): take one, never their sum,
 -- preferring rows without the query dimension (they include anonymised queries) and then the most complete.

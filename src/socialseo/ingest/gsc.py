@@ -169,25 +169,27 @@ def _stage_table(ctx: ImportContext, layout: Layout, search_type: str) -> None:
     def col(*names: str) -> str:
         return next((cols[n] for n in names if n in cols), "NULL")
 
+    literal = "'" + search_type.replace("'", "''") + "'"
     if layout.kind == "api":
-        select = (
-            f"{col('date')}, {col('page')}, {col('query')}, {col('country')}, {col('device')}, {col('clicks')}, "
-            f"{col('impressions')}, {col('position')}, NULL, coalesce({col('search_type', 'type')}, ?), "
-            f"{col('property', 'site_url')}, NULL"
-        )
+        exprs = [
+            col("date"), col("page"), col("query"), col("country"), col("device"), col("clicks"),
+            col("impressions"), col("position"), "NULL", f"coalesce({col('search_type', 'type')}, {literal})",
+            col("property", "site_url"), "NULL",
+        ]
     else:
-        url = col("url") if layout.kind == "bulk_url" else "NULL"
-        position = col("sum_position") if layout.kind == "bulk_url" else col("sum_top_position")
-        select = (
-            f"{col('data_date')}, {url}, nullif({col('query')}, ''), {col('country')}, {col('device')}, "
-            f"{col('clicks')}, {col('impressions')}, NULL, {position}, coalesce({col('search_type')}, ?), "
-            f"{col('site_url')}, {col('is_anonymized_query')}"
-        )
+        exprs = [
+            col("data_date"), col("url") if layout.kind == "bulk_url" else "NULL", f"nullif({col('query')}, '')",
+            col("country"), col("device"), col("clicks"), col("impressions"), "NULL",
+            col("sum_position") if layout.kind == "bulk_url" else col("sum_top_position"),
+            f"coalesce({col('search_type')}, {literal})", col("site_url"), col("is_anonymized_query"),
+        ]
+    select = ", ".join(f"CAST({e} AS VARCHAR) AS {name}" for e, name in zip(exprs, STAGE_COLUMNS[1:], strict=True))
+    # A view, not a copy: the typed table below is the one materialisation of the rows.
+    ctx.con.execute("DROP TABLE IF EXISTS _gsc_stage")
+    first = ctx.con.execute("SELECT min(rowid) FROM _gsc_raw").fetchall()[0][0] or 0
     ctx.con.execute(
-        f"INSERT INTO _gsc_stage SELECT rowid - (SELECT min(rowid) FROM _gsc_raw) + 2, {select} FROM _gsc_raw",
-        [search_type],
+        f"CREATE TEMP VIEW _gsc_stage AS SELECT rowid - {int(first)} + 2 AS line_no, {select} FROM _gsc_raw"
     )
-    ctx.con.execute("DROP TABLE _gsc_raw")
 
 
 _TYPED = """
@@ -218,10 +220,10 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
     con.execute(_TYPED)
     raw = "concat_ws(',', date, page, query, country, device, clicks, impressions, position, sum_position)"
     ctx.quarantine_from(f"SELECT line_no, {raw} AS raw, reason FROM _gsc_typed WHERE reason IS NOT NULL")
+    names = ("date", "page", "query", "country", "device")
+    present = con.execute(f"SELECT {', '.join(f'count({d})' for d in names)} FROM _gsc_typed").fetchall()[0]
     dims_present = [
-        d for d in ("date", "page", "query", "country", "device")
-        if (con.execute(f"SELECT count(*) FROM _gsc_stage WHERE {d} IS NOT NULL").fetchone() or (0,))[0]
-        or (d == "query" and layout.kind == "bulk_url")
+        d for d, n in zip(names, present, strict=True) if n or (d == "query" and layout.kind == "bulk_url")
     ]
     dims = ",".join(dims_present)
     aggregation = "page" if "page" in dims_present else "property"
@@ -242,7 +244,7 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
         "CASE WHEN t.i > 0 THEN t.psum / t.i END, ?, ?, ?, ?, lower(coalesce(t.search_type, ?)), t.property, "
         "p.page_url, "
         "coalesce(t.psum, 0), TRY_CAST(t.is_anonymized AS BOOLEAN) "
-        "FROM _gsc_typed t LEFT JOIN _gsc_pages p ON p.page = t.page WHERE t.reason IS NULL ORDER BY t.line_no",
+        "FROM _gsc_typed t LEFT JOIN _gsc_pages p ON p.page = t.page WHERE t.reason IS NULL",
         [ctx.import_id, aggregation, source, dims, search_type],
     )
     con.unregister("_gsc_pages")
@@ -257,7 +259,11 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
             "query rows leave out anonymised queries: their sums undercount the page totals"
         )
     con.execute("DROP TABLE _gsc_typed")
-    con.execute("DROP TABLE _gsc_stage")
+    kinds = dict(con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN ('_gsc_stage', '_gsc_raw')"
+    ).fetchall())
+    for name, kind in kinds.items():
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {name}")
 
 
 def _normalise(page: str) -> str | None:

@@ -167,7 +167,7 @@ def parse_datetime(value: object, *, tz: str = "UTC", day_first: bool = False) -
 def _date_only(value: object, parsed: datetime) -> bool:
     if isinstance(value, datetime):
         return parsed.time() == datetime.min.time() and parsed.tzinfo is None
-    if isinstance(value, date) or isinstance(value, int | float):
+    if isinstance(value, (date, int | float)):
         return True
     return not re.search(r"\d:\d", str(value))
 

@@ -56,7 +56,7 @@ CREATE TABLE rank_positions (
 );
 
 -- One row per page and day, the complete panel the impact analysis reads. Rebuilt after every import.
--- page is the page's normalised absolute URL on the site's canonical host (docs/page-timeline.md).
+-- page is the page's normalised absolute URL on the site's canonical host (docs/social-and-search.md).
 CREATE TABLE page_daily (
     page               VARCHAR NOT NULL,
     date               DATE NOT NULL,
