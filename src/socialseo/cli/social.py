@@ -14,6 +14,11 @@ from socialseo.cli.ingest import app as ingest_app
 from socialseo.ingest.posts import read_link_map
 from socialseo.store.warehouse import ImportResult
 
+# A terminal is too narrow for every column; --json prints them all.
+_PAGE_TABLE = ["page", "date", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
+               "search_clicks", "search_impressions", "search_position"]
+_METRIC_TABLE = ["posts", "impressions", "likes", "comments", "shares", "link_clicks", "ctr", "engagement_rate"]
+
 
 def _summary(db: Path) -> None:
     with open_project(db, read_only=True) as project:
@@ -103,7 +108,10 @@ def register(app: typer.Typer) -> None:
         """The per-page daily timeline: posts, engagement, social sessions, backlinks, search clicks and position."""
         with open_project(db, read_only=True) as project:
             frame = project.pages(url)
-        print_frame(frame, as_json=as_json, title="page_daily")
+        if not as_json:
+            columns = _PAGE_TABLE[1:] if url else _PAGE_TABLE
+            frame = frame[columns].assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+        print_frame(frame, as_json=as_json, title=f"page_daily {url or ''}".strip())
 
     @app.command("metrics")
     def metrics(
@@ -115,4 +123,6 @@ def register(app: typer.Typer) -> None:
         """Social metrics: impressions, likes, comments, shares, saves, link clicks, CTR, engagement rate."""
         with open_project(db, read_only=True) as project:
             frame = project.metrics(platform=platform, by=by)
-        print_frame(frame, as_json=as_json, title=f"social metrics by {by}")
+        keys = {"post": ["platform", "post_id"], "day": ["day", "platform"], "platform": ["platform"]}[by]
+        shown = frame if as_json else frame[[*keys, *(c for c in _METRIC_TABLE if c in frame.columns)]]
+        print_frame(shown, as_json=as_json, title=f"social metrics by {by}")
