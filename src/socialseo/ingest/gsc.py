@@ -256,7 +256,7 @@ def _finish(ctx: ImportContext, layout: Layout, source: str, search_type: str) -
         ctx.result.notes.append(f"{aggregation}-level rows by {dims} ({source})")
     if "query" in dims_present and aggregation == "page":
         ctx.result.notes.append(
-            "query rows leave out anonymised queries: their sums undercount the page totals"
+            "rows by query leave out the queries Search Console anonymises: their sums can undercount page totals"
         )
     con.execute("DROP TABLE _gsc_typed")
     kinds = dict(con.execute(
