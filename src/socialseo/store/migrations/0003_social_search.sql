@@ -3,7 +3,6 @@
 -- Posts: how the linked URL was resolved, and when the post was last updated by an import.
 ALTER TABLE social_posts ADD COLUMN short_url VARCHAR;        -- the short link as exported, when there was one
 ALTER TABLE social_posts ADD COLUMN link_status VARCHAR;      -- none, direct, expanded, unresolved
-ALTER TABLE social_posts ADD COLUMN followers BIGINT;         -- followers of the account when it posted
 ALTER TABLE social_posts ADD COLUMN updated_import_id BIGINT;
 
 -- The platform's own engagement count, when it reports one (it counts clicks too, so it is kept apart).
