@@ -22,14 +22,19 @@ from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.analysis.social_metrics import social_metrics
+from socialseo.analysis.timeline import page_daily, rebuild_page_daily
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.ingest.backlink_exports import import_backlink_exports
 from socialseo.ingest.crawl_store import run_crawl
+from socialseo.ingest.gsc import import_search_console
 from socialseo.ingest.mentions import record_post_mentions
 from socialseo.ingest.pages import Fetcher, import_pages
+from socialseo.ingest.posts import import_posts
+from socialseo.ingest.ranks import import_ranks
 from socialseo.ingest.warc import import_backlinks_parquet, import_warc
 from socialseo.report.actions import run_rules
 from socialseo.report.html import write_report
@@ -65,6 +70,13 @@ class Project:
         )
         if any(not r.skipped for r in results):
             rebuild_sessions(self.warehouse.con)
+            rebuild_page_daily(self.warehouse.con)
+        return results
+
+    def _refreshed(self, results: list[ImportResult]) -> list[ImportResult]:
+        """Rebuild the per-page timeline when an import changed anything it is made from."""
+        if any(not r.skipped for r in results):
+            rebuild_page_daily(self.warehouse.con)
         return results
 
     def ingest_backlinks(
@@ -72,9 +84,9 @@ class Project:
         on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV)."""
-        return import_backlink_exports(
+        return self._refreshed(import_backlink_exports(
             self.warehouse, [Path(p) for p in paths], target=target, on_file_done=on_file_done
-        )
+        ))
 
     def ingest_pages(
         self, targets: Sequence[str | Path], *, site: str | Sequence[str] | None = None, delay: float = 1.0,
@@ -82,7 +94,9 @@ class Project:
     ) -> list[ImportResult]:
         """Import saved HTML pages or fetch URLs (politely); links to the site become backlinks."""
         hosts = [site] if isinstance(site, str) else list(site or [])
-        return import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done)
+        return self._refreshed(
+            import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done)
+        )
 
     def ingest_warc(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,
@@ -90,8 +104,9 @@ class Project:
     ) -> list[ImportResult]:
         """Import WARC/WAT files: links from social platforms (or any site) to the site."""
         hosts = [site] if isinstance(site, str) else list(site or [])
-        return import_warc(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers,
-                           on_done=on_done)
+        return self._refreshed(import_warc(
+            self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers, on_done=on_done
+        ))
 
     def ingest_backlinks_parquet(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None,
@@ -99,7 +114,9 @@ class Project:
     ) -> list[ImportResult]:
         """Load the Parquet written by the Spark backlink job."""
         hosts = [site] if isinstance(site, str) else list(site or [])
-        return import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, on_done=on_done)
+        return self._refreshed(
+            import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, on_done=on_done)
+        )
 
     # -- brand -------------------------------------------------------------------------------------------------
     def set_brand(self, names: Sequence[str] = (), handles: Sequence[str] = ()) -> pd.DataFrame:
@@ -116,6 +133,7 @@ class Project:
 
     def brand(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT term, kind FROM brand_terms ORDER BY kind, term")
+
     # -- crawl and audits ---------------------------------------------------------------------------------------
     def crawl(
         self,
@@ -158,6 +176,48 @@ class Project:
         """Every audit rule: id, scope, severity, title and fix."""
         return rules_frame()
 
+    # -- social posts and search performance --------------------------------------------------------------------
+    def ingest_posts(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        platform: str = "auto",
+        column_map: Sequence[str] | None = None,
+        timezone: str | None = None,
+        link_map: dict[str, str] | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import social post exports (any supported platform, or ``column_map`` pairs ``"Column=field"``)."""
+        results = import_posts(
+            self.warehouse, [Path(p) for p in paths], platform=platform, column_map=column_map,
+            timezone=timezone, link_map=link_map, on_file_done=on_file_done,
+        )
+        if any(not r.skipped for r in results):
+            with self.warehouse.transaction() as con:
+                record_post_mentions(con)
+        return self._refreshed(results)
+
+    def ingest_gsc(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        dimensions: Sequence[str] | None = None,
+        search_type: str = "web",
+        on_file_done: Callable[[ImportResult], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import Search Console performance exports (web-export zip/CSV, API JSON rows, bulk-export tables)."""
+        results = import_search_console(
+            self.warehouse, [Path(p) for p in paths], dimensions=dimensions, search_type=search_type,
+            on_file_done=on_file_done,
+        )
+        return self._refreshed(results)
+
+    def ingest_ranks(
+        self, paths: Sequence[str | Path], *, on_file_done: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
+        """Import rank-tracker exports (date, keyword, URL, position)."""
+        return import_ranks(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
+
     # -- questions ---------------------------------------------------------------------------------------------
     def backlinks(self) -> pd.DataFrame:
         """The whole backlink inventory."""
@@ -191,6 +251,17 @@ class Project:
     def channels(self, by: str | None = None) -> pd.DataFrame:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
+
+    def pages(self, url: str | None = None) -> pd.DataFrame:
+        """The per-page daily timeline (``page_daily``): social posts, sessions, backlinks and search per day."""
+        return page_daily(self.warehouse.con, url)
+
+    def pages_by_platform(self) -> pd.DataFrame:
+        return self.warehouse.sql("SELECT * FROM page_daily_platform ORDER BY page, date, platform")
+
+    def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
+        """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
+        return social_metrics(self.warehouse.con, platform=platform, by=by)
 
     def sessions(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM sessions ORDER BY start_ts")

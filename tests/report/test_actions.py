@@ -24,7 +24,8 @@ def _sessions(wh: Warehouse, platform: str, n: int, bounces: int, landing: str =
 def _post(wh: Warehouse, platform: str, post_id: str, page: str | None, published: date, text: str = "",
           shares: int = 0) -> None:
     wh.con.execute(
-        "INSERT INTO social_posts VALUES (?, 'acct', ?, ?, ?, ?, ?, ?, 1)",
+        "INSERT INTO social_posts (platform, account, post_id, post_url, published_at, text, linked_url, linked_page, "
+        "import_id) VALUES (?, 'acct', ?, ?, ?, ?, ?, ?, 1)",
         [platform, post_id, f"https://{platform}.com/p/{post_id}", published, text,
          f"https://www.example.com{page}" if page else None, page],
     )
@@ -37,7 +38,8 @@ def _search(wh: Warehouse, page: str, before: int, recent: int) -> None:
     for offset in range(56):
         day = LAST - timedelta(days=offset)
         total = recent if offset < 28 else before
-        wh.con.execute("INSERT INTO search_performance VALUES (?, ?, 'q', 'usa', 'MOBILE', 0, ?, 3.0, 1)",
+        wh.con.execute("INSERT INTO search_performance (date, page, query, country, device, clicks, impressions, "
+                       "position, import_id) VALUES (?, ?, 'q', 'usa', 'MOBILE', 0, ?, 3.0, 1)",
                        [day, f"https://www.example.com{page}", total // 28])
 
 

@@ -25,7 +25,7 @@ def demo(
     with progress("demo") as (bar, task):
         run = run_demo(out, seed=seed, target_log_lines=lines,
                        on_step=lambda message: bar.update(task, description=message))
-    for result in run.imports:
+    for result in [*run.imports, *run.other_imports]:
         print_result(result)
     console.print(f"{run.sessions:,} sessions in {escape(str(run.db))}", highlight=False)
     console.print(f"planted truth: {escape(str(run.files.truth))}", highlight=False)

@@ -10,8 +10,6 @@ from typing import Any
 import pandas as pd
 
 from socialseo.demo.backlinks import BACKLINK_COLUMNS
-from socialseo.demo.platforms import PLATFORM_NAMES
-from socialseo.demo.posts import POST_COLUMNS
 from socialseo.demo.search_console import GSC_COLUMNS
 
 
@@ -31,18 +29,6 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def write_search_console(rows: pd.DataFrame, path: Path) -> None:
     write_csv(rows[list(GSC_COLUMNS)], path)
-
-
-def write_posts(posts: pd.DataFrame, out_dir: Path) -> dict[str, Path]:
-    """One ``posts_<platform>.csv`` per platform, timestamps as ISO 8601 UTC with ``Z``."""
-    paths: dict[str, Path] = {}
-    for platform in PLATFORM_NAMES:
-        frame = posts.loc[posts["platform"] == platform, list(POST_COLUMNS)].copy()
-        frame["published_at"] = frame["published_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        path = out_dir / f"posts_{platform}.csv"
-        write_csv(frame, path)
-        paths[platform] = path
-    return paths
 
 
 def write_backlinks(backlinks: pd.DataFrame, path: Path) -> None:

@@ -17,11 +17,11 @@ from socialseo.demo.exports import (
     sha256,
     write_backlinks,
     write_json,
-    write_posts,
     write_search_console,
 )
 from socialseo.demo.logfile import malformed_count, write_log
 from socialseo.demo.platforms import expected_pages
+from socialseo.demo.post_exports import write_platform_exports
 from socialseo.demo.search_console import search_console_rows
 from socialseo.demo.sessions import Clock, expected_lines_per_session, render_sessions
 from socialseo.demo.truth import log_truth, search_console_truth, utc_offset_text
@@ -91,7 +91,7 @@ def generate(
     gsc_rows = search_console_rows(world, config.rng(_STREAM_GSC))
     search_console = out_dir / "search_console.csv"
     write_search_console(gsc_rows, search_console)
-    posts = write_posts(world.posts, out_dir)
+    posts = write_platform_exports(world.posts, out_dir)
     backlinks = out_dir / "backlinks.csv"
     write_backlinks(world.backlinks, backlinks)
 

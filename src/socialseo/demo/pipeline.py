@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import socialseo
@@ -22,6 +22,8 @@ class DemoRun:
     report: Path
     imports: list[ImportResult]
     sessions: int
+    other_imports: list[ImportResult] = field(default_factory=list)
+    """Imports of the Search Console export and the post exports (``imports`` holds the access log's)."""
 
 
 def run_demo(
@@ -45,11 +47,21 @@ def run_demo(
         host = _site_host(files)
         imports = project.ingest_logs([files.access_log], site=host)
         step("importing the backlinks")
-        project.ingest_backlinks([files.backlinks])
+        other = project.ingest_backlinks([files.backlinks])
+        step("importing the Search Console export")
+        other += project.ingest_gsc([files.search_console])
+        step("importing the post exports")
+        # truth.json's short-link map stands in for the redirects a user's --links file would list
+        other += project.ingest_posts(list(files.posts.values()), link_map=_shortlinks(files))
         step("writing the report")
         report = project.report(out_dir)
         sessions = project.warehouse.count("sessions")
-    return DemoRun(files=files, db=db, report=report, imports=imports, sessions=sessions)
+    return DemoRun(files=files, db=db, report=report, imports=imports, sessions=sessions, other_imports=other)
+
+
+def _shortlinks(files: GeneratedFiles) -> dict[str, str]:
+    truth = json.loads(files.truth.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in truth["shortlinks"].items()}
 
 
 def _site_host(files: GeneratedFiles) -> str:

@@ -36,8 +36,14 @@ def rising_search_unpromoted(con: duckdb.DuckDBPyConnection, filters: Filters) -
     rows = con.execute(
         f"""
         WITH sp AS (
-            SELECT {page_key_sql('page')} AS page, date, impressions FROM search_performance
-            WHERE page IS NOT NULL AND {search_where}),
+            -- A page's day can hold per-query rows and a page-total row; summing both would count twice, and
+            -- per-query rows miss anonymised queries, so each day takes its largest total of one row kind.
+            SELECT page, date, max(impressions) AS impressions FROM (
+                SELECT {page_key_sql('page')} AS page, date, dims, sum(impressions) AS impressions
+                FROM search_performance
+                WHERE page IS NOT NULL AND aggregation IS DISTINCT FROM 'property' AND {search_where}
+                GROUP BY ALL)
+            GROUP BY page, date),
         last AS (SELECT max(date) AS d FROM sp),
         agg AS (
             SELECT page,

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from socialseo.analysis.filters import Filters
-from socialseo.report.sections import actions, backlinks, imports, readiness, timelines, traffic
+from socialseo.report.sections import actions, backlinks, imports, readiness, social_search, timelines, traffic
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[..., list[Section]]
@@ -26,6 +26,7 @@ PROVIDERS: list[SectionProvider] = [
     timelines.sections,
     backlinks.sections,
     readiness.sections,
+    social_search.sections,
     imports.sections,
 ]
 

@@ -1,0 +1,128 @@
+"""``socialseo ingest posts|gsc|ranks``, ``socialseo pages`` and ``socialseo metrics``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
+from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.cli.ingest import app as ingest_app
+from socialseo.ingest.posts import read_link_map
+from socialseo.store.warehouse import ImportResult
+
+# A terminal is too narrow for every column; --json prints them all.
+_PAGE_TABLE = ["page", "date", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
+               "search_clicks", "search_impressions", "search_position"]
+_METRIC_TABLE = ["posts", "impressions", "likes", "comments", "shares", "link_clicks", "ctr", "engagement_rate"]
+
+
+def _summary(db: Path) -> None:
+    with open_project(db, read_only=True) as project:
+        row = project.warehouse.con.execute(
+            "SELECT count(DISTINCT page), count(*) FROM page_daily"
+        ).fetchone()
+    pages, days = (row or (0, 0))
+    console.print(f"page_daily: {pages:,} pages, {days:,} page-days in {escape(str(db))}", highlight=False)
+
+
+@ingest_app.command("posts")
+def posts(
+    paths: PathsArgument,
+    platform: Annotated[
+        str, typer.Option("--platform", help="facebook, instagram, x, linkedin, pinterest, youtube, tiktok, "
+                                              "reddit, or auto (detect from the header row).")
+    ] = "auto",
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="COLUMN=FIELD for another layout (repeat); needs --platform.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="Zone of timestamps written without one (e.g. Europe/Berlin).")
+    ] = None,
+    links: Annotated[
+        Path | None, typer.Option("--links", help="CSV of short_url,expanded_url pairs to resolve short links.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit."""
+    files = expand_paths(paths)
+    link_map = read_link_map(links) if links else None
+    with open_project(db) as project, progress("importing posts", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_posts(files, platform=platform, column_map=column_map, timezone=timezone,
+                             link_map=link_map, on_file_done=done)
+    _summary(db)
+
+
+@ingest_app.command("gsc")
+def gsc(
+    paths: PathsArgument,
+    dimensions: Annotated[
+        str | None, typer.Option("--dimensions", help="For API JSON without its request: date,page,... in order.")
+    ] = None,
+    search_type: Annotated[str, typer.Option("--search-type", help="web, image, video, news, discover.")] = "web",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import Search Console performance exports: web-export zip/CSV sheets, API JSON rows, bulk-export tables."""
+    files = expand_paths(paths)
+    dims = [d.strip() for d in dimensions.split(",") if d.strip()] if dimensions else None
+    with open_project(db) as project, progress("importing Search Console", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), on_file_done=done)
+    _summary(db)
+
+
+@ingest_app.command("ranks")
+def ranks(paths: PathsArgument, db: DbOption = DEFAULT_DB) -> None:
+    """Import rank-tracker exports (date, keyword, URL, position)."""
+    files = expand_paths(paths)
+    with open_project(db) as project, progress("importing ranks", total=len(files)) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        project.ingest_ranks(files, on_file_done=done)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``pages`` and ``metrics``; ``ingest posts|gsc|ranks`` join the ingest group on import of this module."""
+
+    @app.command("pages")
+    def pages(
+        url: Annotated[str | None, typer.Option("--url", help="One page (any spelling of its URL).")] = None,
+        as_json: JsonOption = False,
+        db: DbOption = DEFAULT_DB,
+    ) -> None:
+        """The per-page daily timeline: posts, engagement, social sessions, backlinks, search clicks and position."""
+        with open_project(db, read_only=True) as project:
+            frame = project.pages(url)
+        if not as_json:
+            columns = _PAGE_TABLE[1:] if url else _PAGE_TABLE
+            frame = frame[columns].assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+        print_frame(frame, as_json=as_json, title=f"page_daily {url or ''}".strip())
+
+    @app.command("metrics")
+    def metrics(
+        platform: Annotated[str | None, typer.Option("--platform", help="Only this platform.")] = None,
+        by: Annotated[str, typer.Option("--by", help="post, day or platform.")] = "platform",
+        as_json: JsonOption = False,
+        db: DbOption = DEFAULT_DB,
+    ) -> None:
+        """Social metrics: impressions, likes, comments, shares, saves, link clicks, CTR, engagement rate."""
+        with open_project(db, read_only=True) as project:
+            frame = project.metrics(platform=platform, by=by)
+        keys = {"post": ["platform", "post_id"], "day": ["day", "platform"], "platform": ["platform"]}[by]
+        shown = frame if as_json else frame[[*keys, *(c for c in _METRIC_TABLE if c in frame.columns)]]
+        print_frame(shown, as_json=as_json, title=f"social metrics by {by}")

@@ -1,0 +1,104 @@
+"""Read a small spreadsheet-like export (CSV in any common encoding and delimiter, or XLSX) into rows of cells.
+
+Platform exports are made for spreadsheet users: UTF-8 with or without a byte-order mark, UTF-16 from some
+"Excel" buttons, ``;`` as the delimiter in locales whose decimal mark is a comma, description lines above the
+header. This module only gets the cells out; finding the header row is the caller's job, because only the
+caller knows which headers it is looking for.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialseo.errors import InputFileError
+
+_MAX_ROWS_SNIFF = 30
+
+
+@dataclass
+class Sheet:
+    """The cells of one sheet; ``line_numbers[i]`` is the 1-based line (or spreadsheet row) of ``rows[i]``."""
+
+    name: str
+    rows: list[list[object]]
+    line_numbers: list[int]
+
+
+def is_xlsx(path: Path) -> bool:
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return "xl/workbook.xml" in archive.namelist()
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Text of a CSV export: BOMs honoured, UTF-16 recognised, Windows-1252 as the last resort."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv_text(text: str, name: str) -> Sheet:
+    """Rows of a CSV text with its delimiter sniffed from the first lines (``,``, ``;`` or tab)."""
+    sample = "\n".join(text.splitlines()[:_MAX_ROWS_SNIFF])
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[object]] = []
+    lines: list[int] = []
+    line = 1
+    try:
+        for record in reader:
+            rows.append(list(record))
+            lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputFileError(f"{name}: not a readable CSV file near line {reader.line_num} ({exc})") from exc
+    return Sheet(name, rows, lines)
+
+
+def read_sheets(path: Path, *, prefer_sheet: str | None = None) -> list[Sheet]:
+    """The sheets of an XLSX workbook (``prefer_sheet`` first when present), or the one sheet of a CSV file."""
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path}: file is empty")
+    if is_xlsx(path):
+        return _read_xlsx(path, prefer_sheet)
+    return [read_csv_text(decode(path.read_bytes(), path), path.name)]
+
+
+def _read_xlsx(path: Path, prefer_sheet: str | None) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise InputFileError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    names = list(book.sheetnames)
+    if prefer_sheet:
+        names.sort(key=lambda n: n.strip().lower() != prefer_sheet.lower())
+    sheets = []
+    for name in names:
+        rows: list[list[object]] = []
+        lines: list[int] = []
+        for number, values in enumerate(book[name].iter_rows(values_only=True), start=1):
+            rows.append(["" if v is None else v for v in values])
+            lines.append(number)
+        sheets.append(Sheet(name, rows, lines))
+    book.close()
+    return sheets
+
+
+def normalise_header(cell: object) -> str:
+    """Headers compare case-insensitively with runs of whitespace collapsed."""
+    return " ".join(str(cell).replace("\ufeff", "").split()).lower()

@@ -1,0 +1,16 @@
+"""Hand a pandas DataFrame to DuckDB as a named view, safely on a busy connection.
+
+DuckDB refuses ``register`` while an earlier ``execute`` has rows left unfetched (``fetchone`` on a one-row result
+leaves it open). Running and draining one trivial statement first closes any such result, so loaders can register
+frames without knowing what ran before them on the shared connection.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.execute("SELECT 1").fetchall()
+    con.register(name, frame)

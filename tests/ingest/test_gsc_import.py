@@ -1,0 +1,121 @@
+"""Search Console imports keep Search Console's meanings: weighted positions, page vs property, Pacific days."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.conftest import TEST_DATA
+
+from socialseo.analysis.timeline import rebuild_page_daily
+from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.ingest.gsc import import_search_console
+from socialseo.store.warehouse import Warehouse
+
+EXPORTS = TEST_DATA / "exports"
+
+
+def test_web_export_zip_dates_are_daily_property_rows_and_other_sheets_period_totals(warehouse: Warehouse) -> None:
+    (result,) = import_search_console(warehouse, [EXPORTS / "gsc_web_export.zip"])
+    daily = warehouse.sql("SELECT date, clicks, aggregation, dims, source FROM search_performance ORDER BY date")
+    assert daily["clicks"].tolist() == [70, 65, 65]
+    assert set(daily["aggregation"]) == {"property"} and set(daily["dims"]) == {"date"}
+    totals = warehouse.sql("SELECT dimension, count(*) AS n FROM search_period_totals GROUP BY 1 ORDER BY 1")
+    assert dict(zip(totals["dimension"], totals["n"], strict=True)) == {"country": 2, "device": 2, "page": 2,
+                                                                         "query": 2}
+    period = warehouse.sql("SELECT DISTINCT date_from, date_to FROM search_period_totals")
+    assert period.iloc[0].astype(str).tolist() == ["2026-03-02", "2026-03-05"]
+    reasons = warehouse.quarantine()["reason"].tolist()
+    assert reasons == ["'abc' is not a number", "'-1': a count cannot be negative"]
+    assert result.rows_quarantined == 2
+
+
+def test_api_json_rows_with_their_request_are_page_level(warehouse: Warehouse) -> None:
+    (result,) = import_search_console(warehouse, [EXPORTS / "gsc_api_rows.json"])
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+    assert warehouse.quarantine()["reason"].tolist() == ["more clicks than impressions"]
+    rows = warehouse.sql("SELECT DISTINCT aggregation, dims, source FROM search_performance")
+    assert rows.iloc[0].tolist() == ["page", "date,page", "api"]
+
+
+def test_api_keys_without_dimensions_ask_for_them(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = json.loads((EXPORTS / "gsc_api_rows.json").read_text())
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps({"rows": data["rows"]}))
+    with pytest.raises(InputFileError, match="--dimensions"):
+        import_search_console(warehouse, [path])
+    (result,) = import_search_console(warehouse, [path], dimensions=["date", "page"])
+    assert result.rows_loaded == 3
+
+
+def test_bulk_export_positions_are_zero_based_sums(warehouse: Warehouse) -> None:
+    import_search_console(warehouse, [EXPORTS / "gsc_bulk_url_impression.csv"])
+    rows = warehouse.sql(
+        "SELECT query IS NULL AS no_query, is_anonymized, impressions, position FROM search_performance "
+        "ORDER BY impressions"
+    )
+    # sum_position 1200 over 300 impressions, zero-based: average position 1200/300 + 1 = 5
+    assert rows.iloc[0].tolist() == [True, True, 300, 5.0]
+    assert rows["position"].tolist() == [5.0, 8.0, 4.0]  # 300, 400, 500 impressions
+
+
+def test_position_aggregates_are_impression_weighted(warehouse: Warehouse) -> None:
+    import_search_console(warehouse, [EXPORTS / "gsc_bulk_url_impression.csv"])
+    page = "https://www.example.com/blog/how-to-measure-utm-parameters"
+    weighted = warehouse.sql(
+        f"SELECT sum(position_sum) / sum(impressions) AS p, avg(position) AS mean FROM search_performance "
+        f"WHERE page_url = '{page}'"
+    ).iloc[0]
+    assert weighted["p"] == pytest.approx((500 * 4.0 + 300 * 5.0) / 800)
+    assert weighted["p"] != pytest.approx(weighted["mean"])
+    rebuild_page_daily(warehouse.con)
+    day = warehouse.sql(f"SELECT search_position, search_clicks FROM page_daily WHERE page = '{page}'").iloc[0]
+    assert day["search_position"] == pytest.approx(4.375)
+    assert day["search_clicks"] == 40
+
+
+def test_property_rows_never_enter_the_page_timeline(warehouse: Warehouse) -> None:
+    import_search_console(warehouse, [EXPORTS / "gsc_bulk_site_impression.csv", EXPORTS / "gsc_web_export.zip"])
+    assert rebuild_page_daily(warehouse.con) == 0
+
+
+def test_overlapping_reimport_replaces_the_days_it_covers(warehouse: Warehouse, tmp_path: Path) -> None:
+    import_search_console(warehouse, [EXPORTS / "gsc_api_rows.json"])
+    data = json.loads((EXPORTS / "gsc_api_rows.json").read_text())
+    data["rows"] = [dict(r, clicks=r["clicks"] + 1) for r in data["rows"][:3]]
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(data))
+    import_search_console(warehouse, [newer])
+    total = warehouse.sql("SELECT count(*) AS n, sum(clicks) AS c FROM search_performance").iloc[0]
+    assert (total["n"], total["c"]) == (3, 40 + 10 + 35 + 3)
+
+
+def test_wrong_sheet_and_other_reports_are_refused_with_what_they_are(warehouse: Warehouse, tmp_path: Path) -> None:
+    with pytest.raises(FormatNotRecognisedError, match="Filters sheet"):
+        import_search_console(warehouse, [EXPORTS / "gsc_ui" / "Filters.csv"])
+    coverage = tmp_path / "coverage.csv"
+    coverage.write_text("Reason,Source,Validation,Pages\nNot found (404),Website,Not Started,12\n")
+    with pytest.raises(FormatNotRecognisedError, match="page-indexing"):
+        import_search_console(warehouse, [coverage])
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputFileError, match="empty"):
+        import_search_console(warehouse, [empty])
+    assert warehouse.count("imports") == 0
+
+
+def test_reimporting_the_same_bytes_is_a_no_op(warehouse: Warehouse) -> None:
+    import_search_console(warehouse, [EXPORTS / "gsc_bulk_url_impression.csv"])
+    (again,) = import_search_console(warehouse, [EXPORTS / "gsc_bulk_url_impression.csv"])
+    assert again.skipped
+    assert warehouse.count("search_performance") == 3
+
+
+def test_ui_sheet_alone_with_localised_numbers(warehouse: Warehouse, tmp_path: Path) -> None:
+    pages = tmp_path / "Seiten.csv"
+    pages.write_text("Häufigste Seiten;Klicks;Impressionen;CTR;Position\n"
+                     "https://www.example.com/a/;1.234;45.678;2,7 %;7,5\n", encoding="utf-8")
+    import_search_console(warehouse, [pages])
+    row = warehouse.sql("SELECT dimension, page_url, clicks, impressions, position FROM search_period_totals")
+    assert row.iloc[0].tolist() == ["page", "https://www.example.com/a", 1234, 45678, 7.5]

@@ -1,0 +1,41 @@
+"""Rank-tracker exports: positions by day and keyword; falling out of the results is kept, not dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import TEST_DATA
+
+from socialseo.errors import FormatNotRecognisedError
+from socialseo.ingest.ranks import import_ranks
+from socialseo.store.warehouse import Warehouse
+
+RANKS = TEST_DATA / "exports" / "ranks.csv"
+
+
+def test_positions_load_and_not_ranking_is_null(warehouse: Warehouse) -> None:
+    (result,) = import_ranks(warehouse, [RANKS])
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 3, 2)
+    rows = warehouse.sql("SELECT CAST(date AS VARCHAR) AS d, position, page_url FROM rank_positions ORDER BY date")
+    assert rows["d"].tolist() == ["2026-03-02", "2026-03-03", "2026-03-04"]  # 03/04/2026 read month-first
+    assert rows["position"].isna().tolist() == [False, False, True]  # ">100"
+    assert set(rows["page_url"]) == {"https://www.example.com/blog/how-to-measure-utm-parameters"}
+    assert sorted(warehouse.quarantine()["reason"]) == ["'0': a position starts at 1", "keyword: missing"]
+
+
+def test_a_newer_export_replaces_a_keywords_day(warehouse: Warehouse, tmp_path: Path) -> None:
+    import_ranks(warehouse, [RANKS])
+    newer = tmp_path / "newer.csv"
+    newer.write_text("date,keyword,url,rank\n2026-03-03,utm parameters,https://www.example.com/x,2\n")
+    import_ranks(warehouse, [newer])
+    positions = warehouse.sql("SELECT position FROM rank_positions WHERE date = '2026-03-03'")["position"]
+    assert positions.tolist() == [2.0]
+    assert warehouse.count("rank_positions") == 3
+
+
+def test_missing_columns_are_named(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("day,url,rank\n2026-03-03,https://www.example.com/x,2\n")
+    with pytest.raises(FormatNotRecognisedError, match="keyword"):
+        import_ranks(warehouse, [path])
