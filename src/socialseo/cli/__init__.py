@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import backlinks, demo, ingest, query, report
+from socialseo.cli import backlinks, demo, ingest, query, report, spark
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -51,6 +51,7 @@ demo.register(app)
 query.register(app)
 report.register(app)
 backlinks.register(app, ingest.app)
+app.add_typer(spark.app, name="spark")
 
 
 def main(argv: list[str] | None = None) -> int:
