@@ -250,3 +250,39 @@ def test_gzip_helper_is_not_fooled_by_a_whole_file(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"x" * 100)[:-5])
     assert not _gzip_ends_cleanly(str(path), 0)
     assert datetime.now(UTC)
+
+
+EXPORTS = TEST_DATA / "backlink-exports"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        # (source platform or None, target page, followed, first seen, last seen, lost) per source, sorted by source
+        ("ahrefs-backlinks.csv", "ahrefs", [("pinterest", "/ideas", True, "2023-11-05", "2024-02-01", True),
+                                            ("reddit", "/tools", False, "2024-01-02", "2024-03-01", False)]),
+        ("semrush-backlinks.csv", "semrush", [(None, "/guide", True, "2023-12-01", "2024-01-15", True),
+                                              ("x", "/", False, "2024-01-20", "2024-04-02", False)]),
+        ("moz-inbound-links.csv", "moz", [(None, "/", True, "2023-10-10", "2024-01-01", True),
+                                          ("linkedin", "/pricing", False, "2024-02-01", "2024-03-30", False)]),
+        ("moz-ose-inbound-links.csv", "moz", [("facebook", "/shop", False, None, None, False)]),
+        ("majestic-backlinks.csv", "majestic", [(None, "/", True, "2024-01-01", "2024-02-10", False),
+                                                ("youtube", "/blog", False, "2023-09-01", "2024-03-04", False)]),
+        ("gsc-latest-links.csv", "gsc", [("medium", "/", True, None, "2024-04-28", False),
+                                         ("pinterest", "/", True, None, "2024-05-01", False)]),
+    ],
+)
+def test_each_tools_export_as_written_by_the_tool(
+    name: str, fmt: str, expected: list[tuple[object, ...]], project: Project
+) -> None:
+    project.warehouse.add_site("www.example.com")
+    [result] = project.ingest_backlinks([EXPORTS / name])
+    assert f"format {fmt}" in result.message and result.rows_quarantined == 0
+    links = project.backlinks().sort_values("source_url")
+
+    def day(value: object) -> str | None:
+        return None if pd.isna(value) else str(value)[:10]
+
+    got = [(None if pd.isna(r.source_platform) else r.source_platform, r.target_page, bool(r.is_followed),
+            day(r.first_seen), day(r.last_seen), bool(r.lost)) for r in links.itertuples()]
+    assert got == expected

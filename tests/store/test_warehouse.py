@@ -98,3 +98,26 @@ def test_ip_salt_is_made_once_and_kept(tmp_path: Path) -> None:
 def test_read_only_open_of_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(WarehouseError, match="import some data first"):
         Warehouse(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_dataframe_can_be_registered_after_quarantining_and_every_warehouse_query(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    import pandas as pd
+
+    path = tmp_path / "rows.txt"
+    path.write_text("a\nb\n")
+    with warehouse.importing("test", path) as ctx:
+        assert ctx is not None
+        added = ctx.quarantine_from("SELECT 1 AS line_no, 'a' AS raw, 'bad' AS reason")
+        # the count after the insert must not leave a result open: registering a frame used to fail here
+        ctx.con.register("_after", pd.DataFrame({"x": [1, 2]}))
+        assert ctx.con.execute("SELECT sum(x) FROM _after").fetchall() == [(3,)]
+        ctx.con.unregister("_after")
+    assert added == 1 and warehouse.last_import.rows_quarantined == 1
+    warehouse.setting("missing")
+    warehouse.schema_version()
+    warehouse.count("imports")
+    warehouse.already_imported("test", "0" * 64)
+    warehouse.con.register("_later", pd.DataFrame({"x": [1]}))
+    assert warehouse.con.execute("SELECT count(*) FROM _later").fetchall() == [(1,)]

@@ -52,6 +52,12 @@ def _unwrap_once(url: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def is_wrapper_host(host: str) -> bool:
+    """Whether a host has outbound-link wrappers at all: most links are not wrapped, and need no unwrapping."""
+    return bool(_table().lookup(host))
+
+
+@lru_cache(maxsize=65536)
 def unwrap_url(url: str) -> str:
     """The real target of a wrapped outbound link, or ``url`` itself when it is not a wrapper with a target.
 

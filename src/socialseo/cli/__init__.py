@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import audit, backlinks, crawl, demo, export, ingest, query, report, serve, social
+from socialseo.cli import audit, backlinks, crawl, demo, export, ingest, query, report, serve, social, spark
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -56,6 +56,7 @@ app.add_typer(audit.app, name="audit")
 export.register(app)
 serve.register(app)
 social.register(app)
+app.add_typer(spark.app, name="spark")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -102,6 +103,12 @@ def parse_rel(value: str | None) -> tuple[str, ...]:
     """
     if not value:
         return ()
+    return _rel_tokens(value)
+
+
+@lru_cache(maxsize=4096)
+def _rel_tokens(value: str) -> tuple[str, ...]:
+    # A site writes the same few rel values on every link: split each once.
     return tuple(dict.fromkeys(t.lower() for t in _HTML_SPACE.split(value) if t))
 
 
@@ -224,9 +231,10 @@ def extract_page(html: str | bytes, url: str, *, content_type: str | None = None
     links = []
     origin = _origin(base)
     for node in tree.css("a[href], area[href]"):
-        href = _resolve(base, node.attributes.get("href") or "", origin)
+        attrs = node.attributes  # built anew on every access
+        href = _resolve(base, attrs.get("href") or "", origin)
         if href is not None:
-            links.append(Link(href, _link_text(node), parse_rel(node.attributes.get("rel")), node.tag or "a"))
+            links.append(Link(href, _link_text(node), parse_rel(attrs.get("rel")), node.tag or "a"))
 
     title_node = tree.css_first("title")
     html_node = tree.css_first("html")

@@ -25,7 +25,7 @@ from socialseo.ingest.sources import check_readable
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 FIELDS = ("source", "target", "anchor", "rel", "nofollow", "ugc", "sponsored", "first_seen", "last_seen", "lost")
-_TRUE = "('true', 'yes', 'y', '1', 'x', 'nofollow')"
+_TRUE = "('true', 'yes', 'y', '1', 'x', '+', 'nofollow')"  # Majestic writes flags as + and -
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,10 @@ def _delimiter(path: Path) -> str:
 
 
 def detect_format(header: Sequence[str], path: Path | str = "file") -> tuple[ExportFormat, dict[str, str]]:
-    """The first export format whose required columns the header has, or a clear error naming them all."""
-    for fmt in export_formats():
-        mapping = fmt.resolve(header)
-        if mapping is not None:
-            return fmt, mapping
+    """The export format the header fits best (most fields found; ties: the earlier one), or a clear error."""
+    fits = [(fmt, mapping) for fmt in export_formats() if (mapping := fmt.resolve(header)) is not None]
+    if fits:
+        return max(fits, key=lambda fit: len(fit[1]))  # max keeps the first of equals
     expected = "; ".join(
         f"{fmt.name}: {' + '.join(repr(fmt.columns[f][0]) for f in ('source', 'target') if f in fmt.columns)}"
         for fmt in export_formats()
@@ -97,6 +96,13 @@ def detect_format(header: Sequence[str], path: Path | str = "file") -> tuple[Exp
 
 def _col(mapping: dict[str, str], name: str) -> str:
     return '"' + mapping[name].replace('"', '""') + '"' if name in mapping else "NULL"
+
+
+def _date_sql(mapping: dict[str, str], name: str) -> str:
+    """ISO dates and timestamps, and the English month-name form Search Console writes ("Sep 15, 2026")."""
+    col = _col(mapping, name)
+    return (f"coalesce(TRY_CAST({col} AS TIMESTAMP), TRY_CAST(TRY_CAST({col} AS DATE) AS TIMESTAMP), "
+            f"try_strptime(trim({col}), '%b %d, %Y'), try_strptime(trim({col}), '%d %b %Y'))")
 
 
 def _rel_sql(mapping: dict[str, str]) -> str:
@@ -177,10 +183,8 @@ def _load(ctx: Any, readable: Path, fmt: ExportFormat, mapping: dict[str, str], 
         CREATE OR REPLACE TEMP TABLE _bx_rows AS
         SELECT line_no, trim({_col(mapping, 'source')}) AS source_url, trim({target_sql}) AS raw_target,
                {_col(mapping, 'anchor')} AS anchor, {_rel_sql(mapping)} AS rel,
-               coalesce(TRY_CAST({_col(mapping, 'first_seen')} AS TIMESTAMP),
-                        TRY_CAST(TRY_CAST({_col(mapping, 'first_seen')} AS DATE) AS TIMESTAMP)) AS first_seen,
-               coalesce(TRY_CAST({_col(mapping, 'last_seen')} AS TIMESTAMP),
-                        TRY_CAST(TRY_CAST({_col(mapping, 'last_seen')} AS DATE) AS TIMESTAMP)) AS last_seen,
+               {_date_sql(mapping, 'first_seen')} AS first_seen,
+               {_date_sql(mapping, 'last_seen')} AS last_seen,
                NULL AS link_tag,
                coalesce(nullif(lower(trim({_col(mapping, 'lost')})), '') NOT IN ('false', '0', 'no', 'n'), false)
                    AS lost

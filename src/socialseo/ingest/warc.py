@@ -2,14 +2,16 @@
 
 WARC/WAT files are read record by record (:mod:`socialseo.ingest.warc_links`); the links kept are merged like every
 other source's. Each source page read from a WARC response is a re-check of that page. The Parquet files written by
-the Spark job (:mod:`socialseo.spark.backlinks`) hold the same rows and load in one DuckDB statement.
+the Spark job (:mod:`socialseo.spark.backlinks_job`) hold the same rows and load in one DuckDB statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from socialseo.errors import InputFileError
@@ -17,9 +19,10 @@ from socialseo.ingest.backlink_store import RAW_COLUMNS, merge_links
 from socialseo.ingest.pages import record_document_mentions
 from socialseo.ingest.sources import check_readable
 from socialseo.ingest.warc_links import ErrorSink, FoundLink, FoundText, LinkFilter, read_archive
-from socialseo.store.warehouse import ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
-PARQUET_COLUMNS = ("source_url", "raw_target", "anchor", "rel", "seen", "link_tag", "found_by")
+PARQUET_COLUMNS = ("record", "source_file", "record_no", "source_url", "raw_target", "anchor", "rel", "seen",
+                   "link_tag", "page_text", "raw", "reason")  # socialseo.spark.backlinks_job.COLUMNS
 
 
 def _site(warehouse: Warehouse, site_hosts: Sequence[str] | None) -> list[str]:
@@ -65,23 +68,37 @@ def import_warc(
                         texts.append(item)
                 ctx.quarantine_rows(errors)
                 frame = pd.DataFrame(
-                    [(x.source_url, x.raw_target, x.anchor, x.rel, x.seen, x.seen, x.link_tag, False) for x in links],
-                    columns=list(RAW_COLUMNS),
-                ).astype(object)
-                checked = [t.source_url for t in texts]
-                ctx.result.rows_read = len(links)
-                ctx.result.rows_loaded = merge_links(
-                    ctx.con, frame, found_by="warc", import_id=ctx.import_id, site_hosts=hosts,
-                    checked_sources=checked, social_only=not all_referrers,
+                    [(x.source_url, x.raw_target, x.anchor, x.rel, x.seen, x.link_tag) for x in links],
+                    columns=["source_url", "raw_target", "anchor", "rel", "seen", "link_tag"],
                 )
-                mentions = record_document_mentions(
-                    ctx, [(t.source_url, t.text, t.seen) for t in texts], "warc", hosts
-                )
-                ctx.result.notes.append(f"{mentions} brand mention(s)")
+                _merge_found(ctx, frame, [(t.source_url, t.text, t.seen) for t in texts], hosts,
+                             social_only=not all_referrers)
         results.append(warehouse.last_import)
         if on_done is not None:
             on_done(warehouse.last_import)
     return results
+
+
+def _merge_found(
+    ctx: ImportContext,
+    links: pd.DataFrame,
+    pages: Sequence[tuple[str, str, datetime | None]],
+    hosts: Sequence[str],
+    *,
+    social_only: bool,
+) -> None:
+    """Links (``source_url, raw_target, anchor, rel, seen, link_tag``) and the pages read in full, into the inventory.
+
+    Shared by the WARC import and the Spark job's Parquet, so both give the same inventory from the same archives.
+    """
+    frame = links.assign(first_seen=links["seen"], last_seen=links["seen"], lost=False)
+    ctx.result.rows_read = len(frame)
+    ctx.result.rows_loaded = merge_links(
+        ctx.con, frame.reindex(columns=list(RAW_COLUMNS)).astype(object), found_by="warc",
+        import_id=ctx.import_id, site_hosts=hosts, checked_sources=[p[0] for p in pages], social_only=social_only,
+    )
+    mentions = record_document_mentions(ctx, pages, "warc", hosts)
+    ctx.result.notes.append(f"{mentions} brand mention(s)")
 
 
 def import_backlinks_parquet(
@@ -91,32 +108,48 @@ def import_backlinks_parquet(
     site_hosts: Sequence[str] | None = None,
     on_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Load the Spark job's Parquet output (a file or a directory of part files) into the inventory."""
+    """Load the Spark job's Parquet output (a directory of part files, or one file) into the inventory.
+
+    ``link`` rows are merged, ``page`` rows mark their missing links lost and give brand mentions, ``error`` rows
+    go to the quarantine naming the archive they came from: the same outcome as ``ingest warc`` on the archives.
+    """
     hosts = _site(warehouse, site_hosts)
     results = []
     for path in paths:
-        files = sorted(path.glob("*.parquet")) if path.is_dir() else [check_readable(path)]
-        if not files:
-            raise InputFileError(f"{path}: no .parquet files in it (is it the Spark job's output directory?)")
+        if path.is_dir():
+            files = sorted(path.glob("*.parquet"))
+            if not files:
+                raise InputFileError(f"{path}: no .parquet files in it (is it the Spark job's output directory?)")
+        else:
+            files = [check_readable(path)]
         for file in files:
             with warehouse.importing("backlinks-parquet", file, {"site": hosts}) as ctx:
                 if ctx is not None:
-                    try:
-                        frame = ctx.con.execute(
-                            "SELECT source_url, raw_target, anchor, rel, seen AS first_seen, seen AS last_seen, "
-                            "link_tag, false AS lost FROM read_parquet(?)",
-                            [str(file)],
-                        ).df().astype(object)
-                    except Exception as exc:  # duckdb raises several classes for foreign files
-                        raise InputFileError(
-                            f"{file}: not the Spark job's Parquet (columns {', '.join(PARQUET_COLUMNS)}): "
-                            f"{str(exc).splitlines()[0]}"
-                        ) from exc
-                    ctx.result.rows_read = len(frame)
-                    ctx.result.rows_loaded = merge_links(
-                        ctx.con, frame, found_by="warc", import_id=ctx.import_id, site_hosts=hosts
-                    )
+                    frame = _read_job_parquet(ctx, file)
+                    kind = frame["record"]
+                    errors = frame[kind == "error"]
+                    ctx.quarantine_rows([
+                        (None if pd.isna(n) else int(n), raw, f"{source}: {reason}")
+                        for n, raw, source, reason in errors[["record_no", "raw", "source_file", "reason"]].itertuples(
+                            index=False)
+                    ])
+                    pages = frame[kind == "page"]
+                    documents = [(u, t or "", None if pd.isna(s) else s) for u, t, s in
+                                 pages[["source_url", "page_text", "seen"]].itertuples(index=False)]
+                    _merge_found(ctx, frame[kind == "link"], documents, hosts, social_only=False)
             results.append(warehouse.last_import)
             if on_done is not None:
                 on_done(warehouse.last_import)
     return results
+
+
+def _read_job_parquet(ctx: ImportContext, file: Path) -> pd.DataFrame:
+    try:
+        return ctx.con.execute(
+            f"SELECT {', '.join(PARQUET_COLUMNS)} FROM read_parquet(?)", [str(file)]
+        ).df().astype(object)
+    except duckdb.Error as exc:
+        raise InputFileError(
+            f"{file}: not the Spark backlink job's Parquet (columns {', '.join(PARQUET_COLUMNS)}): "
+            f"{str(exc).splitlines()[0]}"
+        ) from exc

@@ -13,12 +13,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from fastwarc import ArchiveIterator, WarcRecordType
 
-from socialseo.classify.hosts import site_host_set
+from socialseo.classify.hosts import parse_host, site_host_set
 from socialseo.crawl.extract import extract_page, parse_rel
 from socialseo.ingest.backlink_store import host_of
 
@@ -67,9 +68,43 @@ class LinkFilter:
         return self._social[host]
 
     def target_ok(self, url: str) -> bool:
-        from socialseo.classify.wrappers import unwrap_url
+        # Called for every link of every social page: the host is cut out with string methods (cached per
+        # authority) and only links on wrapper hosts are unwrapped; both are what urlsplit + unwrap_url would give.
+        from socialseo.classify.wrappers import is_wrapper_host, unwrap_url
 
-        return host_of(unwrap_url(url)) in self.site
+        host = _http_host(url)
+        if host is False:
+            return host_of(unwrap_url(url)) in self.site
+        if host in self.site:
+            return True
+        return host is not None and is_wrapper_host(host) and host_of(unwrap_url(url)) in self.site
+
+
+_UNSAFE = frozenset("\t\r\n ")
+
+
+def _http_host(url: str) -> str | Literal[False] | None:
+    """The host of an absolute http(s) URL; False when the URL needs urlsplit's full treatment."""
+    if url.startswith("https://"):
+        rest = url[8:]
+    elif url.startswith("http://"):
+        rest = url[7:]
+    else:
+        return False
+    end = len(rest)
+    for sep in "/?#":
+        cut = rest.find(sep, 0, end)
+        if cut != -1:
+            end = cut
+    authority = rest[:end]
+    if not _UNSAFE.isdisjoint(authority):
+        return False
+    return _authority_host(authority)
+
+
+@lru_cache(maxsize=65536)
+def _authority_host(authority: str) -> str | None:
+    return parse_host(authority)
 
 
 def _date(record: Any) -> datetime | None:

@@ -86,10 +86,17 @@ class ImportContext:
         return len(rows)
 
     def _quarantined(self) -> int:
-        row = self.con.execute(
-            "SELECT count(*) FROM quarantine WHERE import_id = ?", [self.import_id]
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return int(scalar(self.con, "SELECT count(*) FROM quarantine WHERE import_id = ?", [self.import_id]) or 0)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
+    """The first value of a query's first row, or None.
+
+    Reads the whole result (``fetchall``): after a ``fetchone`` the result stays open on the connection, and this
+    DuckDB then refuses the next ``con.register`` of a DataFrame with "ResourceInUse".
+    """
+    rows = con.execute(sql, list(params)).fetchall()
+    return rows[0][0] if rows else None
 
 
 def file_sha256(path: Path) -> str:
@@ -132,13 +139,12 @@ class Warehouse:
         self.close()
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-        return int(row[0]) if row else 0
+        return int(scalar(self.con, "SELECT coalesce(max(version), 0) FROM schema_migrations") or 0)
 
     # -- settings -----------------------------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
-        row = self.con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return None if row is None else str(row[0])
+        value = scalar(self.con, "SELECT value FROM settings WHERE key = ?", [key])
+        return None if value is None else str(value)
 
     def set_setting(self, key: str, value: str) -> None:
         self.con.execute(
@@ -173,10 +179,7 @@ class Warehouse:
         self.con.execute("COMMIT")
 
     def already_imported(self, kind: str, sha256: str) -> bool:
-        row = self.con.execute(
-            "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [kind, sha256]
-        ).fetchone()
-        return bool(row and row[0])
+        return bool(scalar(self.con, "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [kind, sha256]))
 
     @contextmanager
     def importing(
@@ -194,9 +197,7 @@ class Warehouse:
             yield None
             return
         with self.transaction() as con:
-            row = con.execute("SELECT nextval('import_id_seq')").fetchone()
-            assert row is not None
-            import_id = int(row[0])
+            import_id = int(scalar(con, "SELECT nextval('import_id_seq')"))
             result.import_id = import_id
             con.execute(
                 "INSERT INTO imports (import_id, kind, path, sha256, size_bytes, started_at, options) "
@@ -221,8 +222,7 @@ class Warehouse:
             raise QueryError(str(exc).splitlines()[0]) from exc
 
     def count(self, table: str) -> int:
-        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-        return int(row[0]) if row else 0
+        return int(scalar(self.con, f'SELECT count(*) FROM "{table}"') or 0)
 
     def tables(self) -> list[str]:
         rows = self.con.execute(
