@@ -1,0 +1,182 @@
+"""The page x day panel every impact analysis reads, and the shared pieces built on it.
+
+Every analysis is a function over a pandas DataFrame with the columns of :data:`PANEL_COLUMNS` (the ``page_daily``
+table), so it does not care how the table was filled. :func:`load_panel` reads ``page_daily`` when the warehouse has
+it and otherwise builds the same panel from the imported tables in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from socialseo.classify.urls import page_key_sql
+
+PANEL_COLUMNS: tuple[str, ...] = (
+    "page", "date", "social_posts", "social_engagement", "social_link_clicks", "social_impressions",
+    "social_sessions", "social_bounce_rate", "backlinks_new", "search_clicks", "search_impressions", "search_ctr",
+    "search_position",
+)
+PLATFORM_COLUMNS: tuple[str, ...] = ("page", "date", "platform", "posts", "engagement", "link_clicks", "sessions")
+
+Matrix = npt.NDArray[np.float64]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+# Built only when ``page_daily`` is absent: one row per page and day between the first and last day any source
+# has, zeros where a source has nothing (the panel is complete, as the table's contract says).
+_PANEL_SQL = """
+WITH search AS (
+    SELECT {sp_page} AS page, date, sum(clicks) AS clicks, sum(impressions) AS impressions,
+           sum(position * impressions) / nullif(sum(impressions), 0) AS position
+    FROM search_performance WHERE page IS NOT NULL GROUP BY ALL
+), metrics AS (
+    SELECT platform, post_id, sum(coalesce(likes, 0) + coalesce(comments, 0) + coalesce(shares, 0)) AS engagement,
+           sum(coalesce(link_clicks, 0)) AS link_clicks, sum(coalesce(impressions, 0)) AS impressions
+    FROM social_post_metrics GROUP BY ALL
+), posts AS (
+    SELECT p.linked_page AS page, CAST(p.published_at AS DATE) AS date, count(*) AS posts,
+           sum(coalesce(m.engagement, 0)) AS engagement, sum(coalesce(m.link_clicks, 0)) AS link_clicks,
+           sum(coalesce(m.impressions, 0)) AS impressions
+    FROM social_posts p LEFT JOIN metrics m USING (platform, post_id)
+    WHERE p.linked_page IS NOT NULL AND p.published_at IS NOT NULL GROUP BY ALL
+), visits AS (
+    SELECT landing_page AS page, CAST(start_ts AS DATE) AS date, count(*) AS sessions,
+           avg(CAST(is_bounce AS DOUBLE)) AS bounce_rate
+    FROM sessions WHERE channel = 'social' AND landing_page IS NOT NULL GROUP BY ALL
+), links AS (
+    SELECT target_page AS page, CAST(first_seen AS DATE) AS date, count(*) AS backlinks
+    FROM backlinks WHERE target_page IS NOT NULL AND first_seen IS NOT NULL GROUP BY ALL
+), pages AS (
+    SELECT page FROM search UNION SELECT page FROM posts UNION SELECT page FROM visits
+), bounds AS (
+    SELECT min(d) AS lo, max(d) AS hi FROM (
+        SELECT date AS d FROM search UNION ALL SELECT date FROM posts UNION ALL SELECT date FROM visits)
+), days AS (
+    SELECT CAST(unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS DATE) AS date FROM bounds WHERE lo IS NOT NULL
+)
+SELECT pages.page, days.date,
+       CAST(coalesce(posts.posts, 0) AS INTEGER) AS social_posts,
+       CAST(coalesce(posts.engagement, 0) AS BIGINT) AS social_engagement,
+       CAST(coalesce(posts.link_clicks, 0) AS BIGINT) AS social_link_clicks,
+       CAST(coalesce(posts.impressions, 0) AS BIGINT) AS social_impressions,
+       CAST(coalesce(visits.sessions, 0) AS INTEGER) AS social_sessions,
+       visits.bounce_rate AS social_bounce_rate,
+       CAST(coalesce(links.backlinks, 0) AS INTEGER) AS backlinks_new,
+       CAST(coalesce(search.clicks, 0) AS BIGINT) AS search_clicks,
+       CAST(coalesce(search.impressions, 0) AS BIGINT) AS search_impressions,
+       search.clicks / nullif(search.impressions, 0) AS search_ctr,
+       search.position AS search_position
+FROM pages CROSS JOIN days
+LEFT JOIN search USING (page, date) LEFT JOIN posts USING (page, date)
+LEFT JOIN visits USING (page, date) LEFT JOIN links USING (page, date)
+ORDER BY pages.page, days.date
+"""
+
+
+def load_panel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The page x day panel: ``page_daily`` if it exists, else the same columns built from the imported tables."""
+    if table_exists(con, "page_daily"):
+        frame = con.execute(f"SELECT {', '.join(PANEL_COLUMNS)} FROM page_daily ORDER BY page, date").df()
+    else:
+        frame = con.execute(_PANEL_SQL.format(sp_page=page_key_sql("page"))).df()
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def load_platform_panel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """``page_daily_platform`` if it exists, else posts and social sessions per page, day and platform."""
+    if table_exists(con, "page_daily_platform"):
+        frame = con.execute(f"SELECT {', '.join(PLATFORM_COLUMNS)} FROM page_daily_platform").df()
+    else:
+        frame = con.execute(
+            """
+            WITH p AS (SELECT linked_page AS page, CAST(published_at AS DATE) AS date, platform, count(*) AS posts
+                       FROM social_posts WHERE linked_page IS NOT NULL AND published_at IS NOT NULL GROUP BY ALL),
+                 s AS (SELECT landing_page AS page, CAST(start_ts AS DATE) AS date, platform, count(*) AS sessions
+                       FROM sessions WHERE channel = 'social' AND platform IS NOT NULL GROUP BY ALL)
+            SELECT page, date, platform, coalesce(p.posts, 0) AS posts, 0 AS engagement, 0 AS link_clicks,
+                   coalesce(s.sessions, 0) AS sessions
+            FROM p FULL OUTER JOIN s USING (page, date, platform)
+            """
+        ).df()
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The panel as dense page x day matrices: the shape every vectorised analysis works on."""
+
+    pages: npt.NDArray[np.object_]
+    dates: pd.DatetimeIndex
+    frame: pd.DataFrame
+
+    def matrix(self, column: str) -> Matrix:
+        values = self.frame[column].astype("float64").to_numpy()
+        return values.reshape(len(self.pages), len(self.dates))
+
+
+def to_grid(panel: pd.DataFrame) -> Grid:
+    """Complete the panel to every page x day (missing counts are zero) and sort it page-major."""
+    dates = pd.date_range(panel["date"].min(), panel["date"].max(), freq="D")
+    pages = np.sort(panel["page"].unique())
+    full = pd.MultiIndex.from_product([pages, dates], names=["page", "date"])
+    frame = panel.drop_duplicates(["page", "date"]).set_index(["page", "date"]).reindex(full)
+    counts = [c for c in frame.columns if c not in ("social_bounce_rate", "search_ctr", "search_position")]
+    frame[counts] = frame[counts].fillna(0)
+    return Grid(pages=pages, dates=dates, frame=frame.reset_index())
+
+
+def segment_of(pages: pd.Series | npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """The content segment of a page key or URL: its first path component (``/blog/x`` -> ``blog``)."""
+    paths = pd.Series(pages, dtype="object").str.replace(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "", regex=True)
+    first = paths.str.strip("/").str.split("/").str[0].fillna("")
+    return np.asarray(first.where(first != "", "home"), dtype=object)
+
+
+def detect_spikes(
+    grid: Grid, *, min_posts: int = 3, post_window: int = 14, min_sessions: int = 20, session_window: int = 7
+) -> npt.NDArray[np.int64]:
+    """Day index of each page's first social spike, -1 for none.
+
+    A spike is a burst: at least ``min_posts`` posts linking the page within ``post_window`` days, or at least
+    ``min_sessions`` social sessions within ``session_window`` days (for sites without post exports). The spike is
+    dated to the first social day of the burst, not the day the threshold was crossed, so that the days a burst
+    was building up are not mistaken for the time before it.
+    """
+    first = np.full(len(grid.pages), -1, dtype=np.int64)
+    for column, threshold, window in (
+        ("social_posts", min_posts, post_window),
+        ("social_sessions", min_sessions, session_window),
+    ):
+        values = grid.matrix(column)
+        cumulative = np.cumsum(values, axis=1)
+        shifted = np.concatenate([np.zeros((len(values), window)), cumulative[:, :-window]], axis=1)
+        crossed = (cumulative - shifted[:, : values.shape[1]]) >= threshold
+        has = crossed.any(axis=1)
+        t_cross = np.argmax(crossed, axis=1)
+        # first active day at or after the start of the window that crossed the threshold
+        days = np.arange(values.shape[1])
+        active_day = np.where(values > 0, days, values.shape[1])
+        next_active = np.minimum.accumulate(active_day[:, ::-1], axis=1)[:, ::-1]
+        start = next_active[np.arange(len(values)), np.maximum(t_cross - window + 1, 0)]
+        candidate = np.where(has, start, -1)
+        first = np.where((first < 0) | ((candidate >= 0) & (candidate < first)), candidate, first)
+    return first
+
+
+def any_social(grid: Grid) -> npt.NDArray[np.bool_]:
+    """Pages with any post, social session or engagement in the panel: never usable as controls."""
+    total = grid.matrix("social_posts") + grid.matrix("social_sessions") + grid.matrix("social_engagement")
+    return np.asarray(total.sum(axis=1) > 0)
