@@ -106,7 +106,7 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
                      dates: pd.DatetimeIndex) -> tuple[dict[str, object], pd.DataFrame]:
     n_post = len(y) - n_pre
     scale = max(float(y[:n_pre].std()), 1e-9)  # the optimiser behaves on unit scale
-    model = UnobservedComponents(y[:n_pre] / scale, level="llevel", exog=exog[:n_pre] / scale)
+    model = UnobservedComponents(y[:n_pre] / scale, level="llevel", exog=exog[:n_pre] / scale, mle_regression=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on flat series; the variance check below decides
         fit = model.fit(disp=False, method="lbfgs", maxiter=500)
@@ -118,16 +118,16 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     params = np.asarray(fit.params)
     sigma_eps = params[names.index("sigma2.irregular")] * scale**2
     sigma_eta = params[names.index("sigma2.level")] * scale**2
-    level_var = float(np.asarray(fit.predicted_state_cov)[0, 0, -1]) * scale**2
-    beta_idx = [k for k, n in enumerate(names) if n.startswith("beta")]
-    cov = np.asarray(fit.cov_params())[np.ix_(beta_idx, beta_idx)] if beta_idx else np.zeros((0, 0))
-    cov = np.nan_to_num(cov)
-    # variance of the cumulative prediction after m days: level at the cut, its random walk, daily noise, betas
+    # The control coefficients are states (mle_regression=False), so the state covariance at the cut-off holds the
+    # level's and the coefficients' uncertainty together, with their (strongly negative) covariance: adding them
+    # as independent would overstate the interval several times.
+    state_cov = np.asarray(fit.predicted_state_cov)[:, :, -1]  # on the model's unit scale
     m = np.arange(1, n_post + 1, dtype=np.float64)
+    loadings = np.column_stack([m, np.cumsum(exog[n_pre:] / scale, axis=0)])
+    state_var = np.einsum("ij,jk,ik->i", loadings, state_cov, loadings) * scale**2
+    # the level's random walk after the cut-off, summed over m days, then the daily noise
     walk = sigma_eta * (m - 1) * m * (2 * m - 1) / 6
-    cum_x = np.cumsum(exog[n_pre:], axis=0)
-    beta_var = np.einsum("ij,jk,ik->i", cum_x, cov, cum_x) if beta_idx else np.zeros(n_post)
-    cum_var = m**2 * level_var + walk + m * sigma_eps + beta_var
+    cum_var = state_var + walk + m * sigma_eps
 
     observed = y[n_pre:]
     effect_total = float(observed.sum() - predicted.sum())
