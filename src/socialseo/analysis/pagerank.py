@@ -63,8 +63,8 @@ def link_equity(edges: pd.DataFrame, own_pages: set[str] | None = None) -> pd.Da
         return pd.DataFrame(columns=["page", "pagerank_followed", "pagerank_social_followed", "social_gain",
                                      "social_inlinks", "followed_inlinks"])
     nodes = pd.Index(pd.unique(pd.concat([edges["src"], edges["dst"]], ignore_index=True)))
-    src = nodes.get_indexer(edges["src"]).astype(np.int64)
-    dst = nodes.get_indexer(edges["dst"]).astype(np.int64)
+    src = nodes.get_indexer(pd.Index(edges["src"])).astype(np.int64)
+    dst = nodes.get_indexer(pd.Index(edges["dst"])).astype(np.int64)
     followed = edges["followed"].fillna(False).astype(bool).to_numpy()
     counts_social = edges["is_social"].fillna(False).astype(bool).to_numpy()
     if_followed = followed | counts_social

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from socialseo.classify.urls import page_key
 from socialseo.demo.platforms import PLATFORM_NAMES
 from socialseo.demo.world import World
 
@@ -16,7 +17,7 @@ from socialseo.demo.world import World
 def world_panel(world: World) -> pd.DataFrame:
     """One row per page and day with the ``page_daily`` columns; engagement fields this world lacks are zero."""
     daily = world.daily
-    paths = dict(zip(world.pages["url"], world.pages["path"], strict=True))
+    paths = {url: page_key(path) for url, path in zip(world.pages["url"], world.pages["path"], strict=True)}
     posts = daily[[f"posts_{p}" for p in PLATFORM_NAMES]].sum(axis=1)
     sessions = daily[[f"social_sessions_{p}" for p in PLATFORM_NAMES]].sum(axis=1)
     impressions = daily["impressions"].astype("int64")
@@ -41,7 +42,7 @@ def world_panel(world: World) -> pd.DataFrame:
 def world_platform_panel(world: World) -> pd.DataFrame:
     """Posts and social sessions per page, day and platform (long form, rows with activity only)."""
     daily = world.daily
-    paths = dict(zip(world.pages["url"], world.pages["path"], strict=True))
+    paths = {url: page_key(path) for url, path in zip(world.pages["url"], world.pages["path"], strict=True)}
     parts = []
     for name in PLATFORM_NAMES:
         part = pd.DataFrame({
@@ -59,7 +60,7 @@ def world_platform_panel(world: World) -> pd.DataFrame:
 
 def world_expected(world: World) -> pd.DataFrame:
     """Expected clicks with and without the planted effect per page (path) and day: the yardstick for estimates."""
-    paths = dict(zip(world.pages["url"], world.pages["path"], strict=True))
+    paths = {url: page_key(path) for url, path in zip(world.pages["url"], world.pages["path"], strict=True)}
     return pd.DataFrame({
         "page": world.daily["url"].map(paths),
         "date": pd.to_datetime(world.daily["date"]),

@@ -94,7 +94,7 @@ def panel_model(panel: pd.DataFrame, platform_panel: pd.DataFrame | None = None,
 
     page_idx = np.broadcast_to(np.arange(len(grid.pages))[:, None], y.shape)[observed]
     day_idx = np.broadcast_to(days[None, :], y.shape)[observed]
-    weekday = np.asarray(grid.dates.dayofweek)[day_idx]
+    weekday = np.asarray(grid.dates.day_of_week)[day_idx]
     groupings = [_codes(page_idx), _codes(day_idx), _codes(page_idx * 7 + weekday)]
 
     columns = {"all platforms": after[observed].astype(np.float64)}

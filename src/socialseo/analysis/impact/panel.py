@@ -124,7 +124,7 @@ class Grid:
 
     def matrix(self, column: str) -> Matrix:
         values = self.frame[column].astype("float64").to_numpy()
-        return values.reshape(len(self.pages), len(self.dates))
+        return np.asarray(values.reshape(len(self.pages), len(self.dates)), dtype=np.float64)
 
 
 def to_grid(panel: pd.DataFrame) -> Grid:
