@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from tests.analysis.conftest import panel_of, world
 
 from socialseo.analysis.impact import counterfactual_impact, event_study, panel_model
 from socialseo.analysis.impact.panel import detect_spikes, to_grid
 from socialseo.demo.panel import world_expected
-from tests.analysis.conftest import panel_of, world
 
 
 def test_spikes_are_found_on_every_campaign_page_and_dated_to_the_campaign_start() -> None:

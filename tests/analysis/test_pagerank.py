@@ -6,10 +6,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import shared_sample
 
 from socialseo.analysis.pagerank import link_equity, load_link_graph, pagerank
 from socialseo.store.warehouse import Warehouse
-from tests.conftest import shared_sample
 
 
 def _networkx(edges: pd.DataFrame, nodes: list[object]) -> pd.Series:

@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import duckdb
 
-from socialseo.report.sections import imports, traffic
+from socialseo.report.sections import impact, imports, traffic
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[[duckdb.DuckDBPyConnection], list[Section]]
 
 PROVIDERS: list[SectionProvider] = [
     traffic.sections,
+    impact.sections,
     imports.sections,
 ]
 
