@@ -1,0 +1,1 @@
+"""PySpark jobs: the same analyses for data that does not fit one machine. PySpark is an optional dependency."""
