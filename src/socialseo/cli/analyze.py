@@ -17,8 +17,6 @@ app = typer.Typer(help="Estimate what social activity does for search, with inte
 
 Outcome = Annotated[str, typer.Option("--outcome", help="search_clicks, search_impressions or search_position.")]
 _OUTCOMES = ("search_clicks", "search_impressions", "search_position")
-_SHOWN = ["scope", "outcome", "conclusive", "effect_per_day", "relative_effect", "ci_low", "ci_high", "p_value",
-          "n_treated", "n_control", "reason"]
 
 
 class BadArgumentError(SocialSeoError):
@@ -32,10 +30,31 @@ def _outcome(value: str) -> str:
 
 
 def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
-    print_frame(frame if as_json else frame[_SHOWN], as_json=as_json, title=title)
-    if not as_json and not frame.empty:
-        console.print(f"[dim]method: {frame['method'].iloc[0]}[/dim]")
-        console.print(f"[dim]assumes: {frame['assumptions'].iloc[0]}[/dim]")
+    """Effects as a readable table (percentages, interval in one column), then method, assumptions and reasons."""
+    if as_json:
+        print_frame(frame, as_json=True)
+        return
+
+    def percent(value: object) -> str:
+        return "" if value is None or pd.isna(value) else f"{float(value):+.1%}"  # type: ignore[arg-type]
+
+    shown = pd.DataFrame({
+        "scope": frame["scope"],
+        "conclusive": frame["conclusive"].map({True: "yes", False: "no"}),
+        "effect": frame["relative_effect"].map(percent),
+        "95% interval": [f"{percent(lo)} to {percent(hi)}" if not pd.isna(lo) else ""
+                         for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)],
+        "p_value": frame["p_value"],
+        "per_day": frame["effect_per_day"],
+        "pages": frame["n_treated"],
+        "controls": frame["n_control"],
+    })
+    print_frame(shown, as_json=False, title=title)
+    for reason in dict.fromkeys(r for r in frame["reason"] if r):  # platform rows share one note
+        console.print(f"[dim]{reason}[/dim]", highlight=False)
+    if not frame.empty:
+        console.print(f"[dim]method: {frame['method'].iloc[0]}[/dim]", highlight=False)
+        console.print(f"[dim]assumes: {frame['assumptions'].iloc[0]}[/dim]", highlight=False)
 
 
 @app.command("lags")

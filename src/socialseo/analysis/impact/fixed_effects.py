@@ -100,19 +100,20 @@ def panel_model(panel: pd.DataFrame, platform_panel: pd.DataFrame | None = None,
     columns = {"all platforms": after[observed].astype(np.float64)}
     bursts = platforms_in_burst(platform_panel, grid, np.where(usable, spikes, -1))
     per_platform: dict[str, npt.NDArray[np.float64]] = {}
+    members: dict[str, int] = {"all platforms": int(usable.sum())}
     page_pos = {p: i for i, p in enumerate(grid.pages)}
     for platform, pages in bursts.groupby("platform")["page"]:
         member = np.zeros(len(grid.pages), dtype=bool)
         member[[page_pos[p] for p in pages]] = True
         if member.sum() >= 3:
             per_platform[str(platform)] = (after & member[:, None])[observed].astype(np.float64)
+            members[str(platform)] = int(member.sum())
 
     y_obs = y[observed]
     treated_post = after[observed]
-    rows = [_fit(y_obs, columns, groupings, page_idx, treated_post, outcome, int(usable.sum()),
-                 int(controls.sum()))[0]]
+    rows = [_fit(y_obs, columns, groupings, page_idx, treated_post, outcome, members, int(controls.sum()))[0]]
     if per_platform:
-        rows.extend(_fit(y_obs, per_platform, groupings, page_idx, treated_post, outcome, int(usable.sum()),
+        rows.extend(_fit(y_obs, per_platform, groupings, page_idx, treated_post, outcome, members,
                          int(controls.sum())))
     return frame(rows)
 
@@ -123,7 +124,8 @@ def _codes(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float64]],
          groupings: list[npt.NDArray[np.int64]], clusters: npt.NDArray[np.int64],
-         treated_post: npt.NDArray[np.bool_], outcome: str, n_treated: int, n_control: int) -> list[dict[str, object]]:
+         treated_post: npt.NDArray[np.bool_], outcome: str, n_treated: dict[str, int],
+         n_control: int) -> list[dict[str, object]]:
     names = list(regressors)
     matrix = np.column_stack([y, *(regressors[n] for n in names)])
     within = demean(matrix, groupings)
@@ -139,8 +141,8 @@ def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float6
         rows.append(effect_row(
             analysis="panel", scope=name, outcome=outcome, conclusive=True, effect_per_day=beta,
             relative_effect=relative[0], ci_low=relative[1], ci_high=relative[2], p_value=float(pvalues[k]),
-            n_treated=n_treated, n_control=n_control, method=METHOD, assumptions=ASSUMPTIONS,
-            reason="" if name == "all platforms" else "pages whose spike involved this platform; platforms of one "
-            "campaign are estimated jointly, so each is net of the others",
+            n_treated=n_treated[name], n_control=n_control, method=METHOD, assumptions=ASSUMPTIONS,
+            reason="" if name == "all platforms" else "exploratory: pages whose spike involved this platform; the "
+            "platforms of one campaign are estimated jointly, each net of the others",
         ))
     return rows
