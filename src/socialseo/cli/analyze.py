@@ -35,8 +35,8 @@ def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
         print_frame(frame, as_json=True)
         return
 
-    def percent(value: object) -> str:
-        return "" if value is None or pd.isna(value) else f"{float(value):+.1%}"  # type: ignore[arg-type]
+    def percent(value: float | None) -> str:
+        return "" if value is None or pd.isna(value) else f"{float(value):+.1%}"
 
     shown = pd.DataFrame({
         "scope": frame["scope"],
