@@ -91,7 +91,8 @@ class Project:
     def platforms(self) -> pd.DataFrame:
         """Platforms ranked per content segment by sessions, engagement, backlinks and estimated search effect."""
         sessions, backlinks = load_platform_inputs(self.warehouse.con)
-        effects = self.panel_model() if self.warehouse.count("search_performance") else None
+        panel = self.panel()
+        effects = None if panel.empty else impact.panel_model(panel, impact.load_platform_panel(self.warehouse.con))
         return platform_effectiveness(sessions, backlinks, effects)
 
     def sessions(self) -> pd.DataFrame:
