@@ -81,3 +81,12 @@ def test_panel_and_events_refuse_a_site_where_nothing_was_posted() -> None:
     summary, profile = event_study(quiet)
     assert not summary.iloc[0]["conclusive"] and profile.empty
     assert "at least 3" in summary.iloc[0]["reason"]
+
+
+def test_counterfactual_refuses_a_page_with_too_few_clicks_a_day_for_a_daily_model() -> None:
+    w = world()
+    panel, _ = panel_of(w)
+    daily = panel.groupby("page")["search_clicks"].mean()
+    small = str(daily[daily < 1].index[0])
+    row = counterfactual_impact(panel, [small], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
+    assert not row["conclusive"] and "per day before the date" in row["reason"] and "group of pages" in row["reason"]

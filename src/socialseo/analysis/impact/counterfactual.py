@@ -38,6 +38,8 @@ ASSUMPTIONS = (
     "learn that relation (at least 28 days)."
 )
 MIN_PRE_DAYS = 28
+MIN_PER_DAY = 2.0
+"""Below about two a day, daily counts are mostly zeros and ones and a Gaussian state-space model misreads them."""
 
 
 @dataclass
@@ -82,6 +84,12 @@ def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | s
     if y[:n_pre].sum() <= 0:
         return ImpactResult(inconclusive("impact", scope, outcome, "the pages had no search traffic before the date",
                                          METHOD, ASSUMPTIONS))
+    per_day = float(y[:n_pre].mean())
+    if per_day < MIN_PER_DAY:
+        return ImpactResult(inconclusive("impact", scope, outcome, (
+            f"the pages averaged {per_day:.2f} per day before the date; a daily time-series model needs at least "
+            f"{MIN_PER_DAY:g} — analyse a group of pages (repeat --page) or a longer-lived outcome such as "
+            "impressions"), METHOD, ASSUMPTIONS))
     exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), max_controls)
     summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end])
     summary.update(analysis="impact", scope=scope, outcome=outcome, n_treated=int(member.sum()),

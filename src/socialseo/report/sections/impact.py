@@ -34,7 +34,7 @@ def _effect_table(frame: pd.DataFrame, caption: str) -> Table:
     return Table(caption, ["scope", "effect", "95% interval", "p-value", "spiked pages", "control pages", "note"], [
         [r["scope"], pct(r["relative_effect"]), f"{pct(r['ci_low'])} to {pct(r['ci_high'])}",
          "–" if pd.isna(r["p_value"]) else f"{r['p_value']:.3f}", num(r["n_treated"]), num(r["n_control"]),
-         r["reason"] or ""]
+         "" if str(r["reason"] or "").startswith("exploratory") else r["reason"] or ""]
         for r in frame.to_dict("records")
     ])
 
@@ -67,6 +67,10 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     if not lags.empty:
         clicks = lags[(lags["search_metric"] == "search_clicks")]
         top = clicks.sort_values("share_significant", ascending=False).head(5)
+        section.paragraphs.append(
+            f"Lagged association: at no lag were more than {clicks['share_significant'].max():.1%} of pages' "
+            "day-on-day changes in social activity and search clicks significantly correlated after correcting for "
+            "testing many pages and lags. This measures association only; a lasting step shows up on one day.")
         section.tables.append(Table(
             "Lagged association (day-on-day changes; share of pages significant after FDR correction)",
             ["social metric", "lag (days)", "pages", "significant", "median r"],
@@ -77,25 +81,30 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
 
 
 def _largest_spike(panel: pd.DataFrame, section: Section) -> None:
-    """The counterfactual chart for the page with the most social sessions around its first spike."""
+    """The counterfactual chart for the largest group of pages whose social spikes started within one week."""
     grid = to_grid(panel)
     spikes = detect_spikes(grid)
-    if not (spikes >= 28).any():
+    usable = np.flatnonzero(spikes >= 28)
+    if len(usable) == 0:
         section.paragraphs.append("Counterfactual: no page had a social spike with 28 days of search history "
                                   "before it, so none is shown.")
         return
-    sessions = grid.matrix("social_sessions").sum(axis=1)
-    candidates = np.flatnonzero(spikes >= 28)
-    pick = candidates[np.argmax(sessions[candidates])]
-    page, start = str(grid.pages[pick]), grid.dates[spikes[pick]]
-    result = counterfactual_impact(panel, [page], start, post_days=42)
+    starts = np.sort(spikes[usable])
+    # the 7-day window holding the most spike starts: one intervention date for the whole group
+    counts = np.searchsorted(starts, starts + 7, side="left") - np.arange(len(starts))
+    first = int(starts[int(np.argmax(counts))])
+    group = [str(p) for p in grid.pages[usable][(spikes[usable] >= first) & (spikes[usable] < first + 7)]]
+    start = grid.dates[first]
+    result = counterfactual_impact(panel, group, start, post_days=42)
     row = result.summary.iloc[0]
-    section.paragraphs.append(f"Counterfactual for {page}, the page with the most social sessions, from its spike on "
-                              f"{start.date()}: " + (_interval(row) + f"; {row['reason']}." if row["conclusive"]
-                                                     else f"cannot conclude — {row['reason']}."))
+    section.paragraphs.append(
+        f"Counterfactual for the {len(group)} pages whose social spikes started in the week of {start.date()} (the "
+        "largest such group), over the following six weeks: "
+        + (_interval(row) + f"; {row['reason']}." if row["conclusive"] else f"cannot conclude — {row['reason']}."))
     if not result.series.empty:
         section.charts.append(Markup(charts.fragment(
-            impact_charts.impact_panels(result.series, f"Search clicks of {page}: observed vs. predicted"),
+            impact_charts.impact_panels(result.series, f"Search clicks of the {len(group)} pages spiked in the week "
+                                        f"of {start.date()}: observed vs. predicted"),
             "chart-impact")))
 
 
