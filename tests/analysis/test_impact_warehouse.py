@@ -115,3 +115,12 @@ def test_report_hides_impact_sections_without_data(warehouse: Warehouse, tmp_pat
 
     html = write_report(warehouse.con, tmp_path / "r").read_text()
     assert 'id="impact" data-has-data="false"' in html and "import Search Console" in html
+
+
+def test_validate_command_prints_the_coverage_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--seeds", "1", "--pages", "80", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["analysis"], r["runs"]) for r in rows} == {("panel", 1), ("events", 1), ("impact", 1)}
+    assert len(rows) == 6
+    assert main(["validate", "--seeds", "0"]) == 2
+    assert "--seeds must be >= 1" in capsys.readouterr().err
