@@ -16,11 +16,15 @@ from typing import Any
 import pandas as pd
 
 from socialseo.analysis import backlinks as _backlinks
+from socialseo.analysis import impact
 from socialseo.analysis.audit.profiles import audit_profiles
 from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
+from socialseo.analysis.impact.lags import lag_summary, lagged_association
+from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
+from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.analysis.timeline import page_daily, rebuild_page_daily
@@ -262,6 +266,41 @@ class Project:
     def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
         """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
         return social_metrics(self.warehouse.con, platform=platform, by=by)
+    # -- impact: does social activity move search? ------------------------------------------------------------
+    def panel(self) -> pd.DataFrame:
+        """The page x day panel every impact analysis reads (``page_daily`` or built from the imports)."""
+        return impact.load_panel(self.warehouse.con)
+
+    def lags(self, *, max_lag: int = 28, summary: bool = False) -> pd.DataFrame:
+        """Cross-correlations of differenced social and search series per page and lag, FDR-corrected."""
+        found = lagged_association(self.panel(), max_lag=max_lag)
+        return lag_summary(found) if summary else found
+
+    def panel_model(self, *, outcome: str = "search_clicks") -> pd.DataFrame:
+        """Fixed-effects estimate of a social spike's effect on ``outcome``, overall and per platform."""
+        return impact.panel_model(self.panel(), impact.load_platform_panel(self.warehouse.con), outcome=outcome)
+
+    def events(self, *, outcome: str = "search_clicks", profile: bool = False) -> pd.DataFrame:
+        """Event study around social spikes against clean matched controls; ``profile`` gives the weekly view."""
+        summary, weekly = impact.event_study(self.panel(), outcome=outcome)
+        return weekly if profile else summary
+
+    def impact(self, pages: Sequence[str], after: str, *, outcome: str = "search_clicks",
+               series: bool = False) -> pd.DataFrame:
+        """Counterfactual effect on ``pages`` (page keys, e.g. ``/blog/x``) from ``after`` on."""
+        result = impact.counterfactual_impact(self.panel(), list(pages), after, outcome=outcome)
+        return result.series if series else result.summary
+
+    def pagerank(self) -> pd.DataFrame:
+        """PageRank per page with followed links only and with social links counted as followed."""
+        return link_equity(load_link_graph(self.warehouse.con))
+
+    def platforms(self) -> pd.DataFrame:
+        """Platforms ranked per content segment by sessions, engagement, backlinks and estimated search effect."""
+        sessions, backlinks = load_platform_inputs(self.warehouse.con)
+        panel = self.panel()
+        effects = None if panel.empty else impact.panel_model(panel, impact.load_platform_panel(self.warehouse.con))
+        return platform_effectiveness(sessions, backlinks, effects)
 
     def sessions(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM sessions ORDER BY start_ts")

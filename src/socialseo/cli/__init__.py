@@ -16,7 +16,7 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import audit, backlinks, crawl, demo, export, ingest, query, report, serve, social, spark
+from socialseo.cli import analyze, audit, backlinks, crawl, demo, export, ingest, query, report, serve, social, spark
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -57,6 +57,7 @@ export.register(app)
 serve.register(app)
 social.register(app)
 app.add_typer(spark.app, name="spark")
+analyze.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,16 @@ from typing import Any
 import duckdb
 
 from socialseo.analysis.filters import Filters
-from socialseo.report.sections import actions, backlinks, imports, readiness, social_search, timelines, traffic
+from socialseo.report.sections import (
+    actions,
+    backlinks,
+    impact,
+    imports,
+    readiness,
+    social_search,
+    timelines,
+    traffic,
+)
 from socialseo.report.sections.base import Section, Table
 
 SectionProvider = Callable[..., list[Section]]
@@ -23,10 +32,11 @@ SectionProvider = Callable[..., list[Section]]
 PROVIDERS: list[SectionProvider] = [
     actions.sections,
     traffic.sections,
-    timelines.sections,
-    backlinks.sections,
-    readiness.sections,
     social_search.sections,
+    backlinks.sections,
+    timelines.sections,
+    impact.sections,
+    readiness.sections,
     imports.sections,
 ]
 

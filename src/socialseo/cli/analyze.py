@@ -1,0 +1,164 @@
+"""``socialseo analyze …``: does social activity move search? and ``socialseo validate``: can the methods be trusted?"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation
+from socialseo.classify.urls import page_key
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
+from socialseo.errors import NotEnoughDataError, SocialSeoError
+
+app = typer.Typer(help="Estimate what social activity does for search, with intervals.", no_args_is_help=True)
+
+Outcome = Annotated[str, typer.Option("--outcome", help="search_clicks, search_impressions or search_position.")]
+_OUTCOMES = ("search_clicks", "search_impressions", "search_position")
+
+
+class BadArgumentError(SocialSeoError):
+    """A command-line value that cannot be used (an unknown outcome, a date that is not a date)."""
+
+
+def _outcome(value: str) -> str:
+    if value not in _OUTCOMES:
+        raise BadArgumentError(f"--outcome must be one of {', '.join(_OUTCOMES)}, got {value!r}")
+    return value
+
+
+def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
+    """Effects as a readable table (percentages, interval in one column), then method, assumptions and reasons."""
+    if as_json:
+        print_frame(frame, as_json=True)
+        return
+
+    def percent(value: float | None) -> str:
+        return "" if value is None or pd.isna(value) else f"{float(value):+.1%}"
+
+    shown = pd.DataFrame({
+        "scope": frame["scope"],
+        "conclusive": frame["conclusive"].map({True: "yes", False: "no"}),
+        "effect": frame["relative_effect"].map(percent),
+        "95% interval": [f"{percent(lo)} to {percent(hi)}" if not pd.isna(lo) else ""
+                         for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)],
+        "p_value": frame["p_value"],
+        "per_day": frame["effect_per_day"],
+        "pages": frame["n_treated"],
+        "controls": frame["n_control"],
+    })
+    print_frame(shown, as_json=False, title=title)
+    for reason in dict.fromkeys(r for r in frame["reason"] if r):  # platform rows share one note
+        console.print(f"[dim]{reason}[/dim]", highlight=False)
+    if not frame.empty:
+        console.print(f"[dim]method: {frame['method'].iloc[0]}[/dim]", highlight=False)
+        console.print(f"[dim]assumes: {frame['assumptions'].iloc[0]}[/dim]", highlight=False)
+
+
+@app.command("lags")
+def lags(
+    max_lag: Annotated[int, typer.Option("--max-lag", help="Largest lag in days.")] = 28,
+    per_page: Annotated[bool, typer.Option("--per-page", help="Every page and lag, not the summary.")] = False,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Cross-correlation of social activity with search 0..28 days later, per page, FDR-corrected."""
+    with open_project(db, read_only=True) as project, progress("correlating lags"):
+        frame = project.lags(max_lag=max_lag, summary=not per_page)
+    if frame.empty:
+        raise NotEnoughDataError("no page has both social activity and at least 42 days of search data")
+    print_frame(frame, as_json=as_json, title="Lagged association (differenced series, Benjamini-Hochberg)")
+
+
+@app.command("panel")
+def panel(outcome: Outcome = "search_clicks", db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Page x day fixed-effects regression of search on social spikes, per platform, page-clustered intervals."""
+    with open_project(db, read_only=True) as project, progress("fitting the panel model"):
+        frame = project.panel_model(outcome=_outcome(outcome))
+    _effects(frame, as_json, "Effect of a social spike (panel model)")
+
+
+@app.command("events")
+def events(
+    outcome: Outcome = "search_clicks",
+    profile: Annotated[bool, typer.Option("--profile", help="Weekly event-time profile instead of the summary.")]
+    = False,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Event study around social spikes against clean matched control pages (staggered-timing safe)."""
+    with open_project(db, read_only=True) as project, progress("matching spikes with control pages"):
+        frame = project.events(outcome=_outcome(outcome), profile=profile)
+    if profile:
+        print_frame(frame, as_json=as_json, title="Spiked pages against their counterfactual, by week from the spike")
+    else:
+        _effects(frame, as_json, "Effect of a social spike (event study)")
+
+
+@app.command("impact")
+def impact(
+    page: Annotated[list[str], typer.Option("--page", help="A page URL or path; repeat for a page group.")],
+    after: Annotated[str, typer.Option("--after", help="First day of the change, YYYY-MM-DD.")],
+    outcome: Outcome = "search_clicks",
+    series: Annotated[bool, typer.Option("--series", help="Daily observed, predicted and effect series.")] = False,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Counterfactual impact (CausalImpact style) on one page or a group after a date."""
+    try:
+        day = date.fromisoformat(after)
+    except ValueError as exc:
+        raise BadArgumentError(f"--after must be a date like 2026-05-01, got {after!r}") from exc
+    keys = [page_key(p) for p in page]
+    with open_project(db, read_only=True) as project, progress("fitting the structural time-series model"):
+        frame = project.impact(keys, day.isoformat(), outcome=_outcome(outcome), series=series)
+    if series:
+        print_frame(frame, as_json=as_json, title="Observed against predicted")
+    else:
+        _effects(frame, as_json, f"Counterfactual impact after {day}")
+
+
+@app.command("pagerank")
+def pagerank(
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show in the table.")] = 30,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """PageRank with followed links only, and if social nofollow/ugc links passed equity."""
+    with open_project(db, read_only=True) as project, progress("computing PageRank"):
+        frame = project.pagerank()
+    if frame.empty:
+        raise NotEnoughDataError("no link graph: import backlinks or crawl the site first")
+    print_frame(frame, as_json=as_json, title="Link equity (1.0 = an average page)", limit=limit)
+
+
+@app.command("platforms")
+def platforms(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Platforms ranked per content segment: sessions, bounce, duration, backlinks, estimated search effect."""
+    with open_project(db, read_only=True) as project, progress("comparing platforms"):
+        frame = project.platforms()
+    if frame.empty:
+        raise NotEnoughDataError("no social sessions or platform backlinks: import logs or backlinks first")
+    print_frame(frame, as_json=as_json, title="Platform effectiveness by segment")
+
+
+def validate(
+    seeds: Annotated[int, typer.Option("--seeds", help="Simulated sites per scenario.")] = 40,
+    effect: Annotated[float, typer.Option("--effect", help="Planted relative effect, e.g. 0.25.")] = 0.25,
+    pages: Annotated[int, typer.Option("--pages", help="Pages per simulated site.")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the effect analyses on simulated sites with planted effects and planted nulls."""
+    if seeds < 1 or pages < 10 or effect <= -1:
+        raise BadArgumentError("--seeds must be >= 1, --pages >= 10 and --effect > -1")
+    config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages)
+    with progress("simulating and estimating", total=seeds) as (bar, task):
+        runs = run_validation(config, on_site=lambda done: bar.update(task, completed=done))
+    print_frame(coverage_table(runs), as_json=as_json, title="Coverage of 95% intervals on planted truth")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="analyze")
+    root.command("validate")(validate)

@@ -1,0 +1,92 @@
+"""The effect estimators on simulated sites with a known answer, and their honest refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from tests.analysis.conftest import panel_of, world
+
+from socialseo.analysis.impact import counterfactual_impact, event_study, panel_model
+from socialseo.analysis.impact.panel import detect_spikes, to_grid
+from socialseo.demo.panel import world_expected
+
+
+def test_spikes_are_found_on_every_campaign_page_and_dated_to_the_campaign_start() -> None:
+    w = world()
+    panel, _ = panel_of(w)
+    grid = to_grid(panel)
+    spikes = pd.Series(detect_spikes(grid), index=grid.pages)
+    pages = w.pages.assign(key=panel["page"].unique())
+    campaigned = pages[pages["group"].isin(["effect", "null"])]
+    start_day = (campaigned["campaign_start"] - pd.Timestamp(w.config.start)).dt.days.to_numpy()
+    assert (spikes.loc[campaigned["key"]].to_numpy() == start_day).all()
+    assert (spikes.loc[pages.loc[pages["group"] == "control", "key"]] == -1).all()
+
+
+def test_panel_model_interval_holds_a_large_planted_effect_and_excludes_zero() -> None:
+    panel, platforms = panel_of(world(effect=0.5))
+    result = panel_model(panel, platforms)
+    overall = result.iloc[0]
+    assert overall["scope"] == "all platforms" and overall["conclusive"]
+    assert overall["ci_low"] > 0, "a +50% effect on a quarter of the pages must be detected"
+    assert set(result["scope"]) > {"all platforms"}, "platforms estimated jointly"
+    assert (result["ci_low"] <= result["relative_effect"]).all() and (result["relative_effect"] <= result["ci_high"]).all()
+
+
+def test_event_study_placebo_is_near_zero_and_the_profile_is_flat_before_the_spike() -> None:
+    panel, _ = panel_of(world(effect=0.5))
+    summary, profile = event_study(panel)
+    main, placebo = summary.iloc[0], summary.iloc[1]
+    assert main["ci_low"] > 0
+    assert placebo["ci_low"] < 0 < placebo["ci_high"]
+    before = profile[profile["week"] < 0]
+    after = profile[profile["week"] >= 2]
+    assert before["relative_effect"].abs().mean() < after["relative_effect"].mean()
+
+
+def test_counterfactual_recovers_the_planted_uplift_of_a_page_group() -> None:
+    w = world(seed=5, effect=0.6, campaign_earliest_day=60, campaign_latest_margin=120)
+    panel, _ = panel_of(w)
+    grid = to_grid(panel)
+    spikes = detect_spikes(grid)
+    group = list(grid.pages[(spikes >= 60) & (spikes <= 63)])
+    result = counterfactual_impact(panel, group, grid.dates[60], post_days=42)
+    row = result.summary.iloc[0]
+    expected = world_expected(w)
+    window = expected["page"].isin(group) & (expected["date"] >= grid.dates[60]) & (
+        expected["date"] < grid.dates[60] + pd.Timedelta(days=42))
+    truth = expected.loc[window, "expected"].sum() / expected.loc[window, "expected_no_effect"].sum() - 1
+    assert row["ci_low"] <= truth <= row["ci_high"]
+    assert row["ci_low"] > 0
+    series = result.series
+    assert series["post_period"].sum() == 42
+    assert np.isclose(series["cumulative_effect"].iloc[-1], (series["observed"] - series["predicted"])[series["post_period"]].sum())
+
+
+def test_counterfactual_refuses_a_short_pre_period_and_a_site_without_controls() -> None:
+    panel, _ = panel_of(world())
+    page = panel["page"].iloc[-1]
+    short = counterfactual_impact(panel, [page], panel["date"].min() + pd.Timedelta(days=10)).summary.iloc[0]
+    assert not short["conclusive"] and "10 days of data before" in short["reason"]
+    assert pd.isna(short["relative_effect"])
+    noisy = panel.assign(social_sessions=1)
+    alone = counterfactual_impact(noisy, [page], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
+    assert not alone["conclusive"] and "no control page" in alone["reason"]
+
+
+def test_panel_and_events_refuse_a_site_where_nothing_was_posted() -> None:
+    panel, _ = panel_of(world())
+    quiet = panel.assign(social_posts=0, social_sessions=0)
+    assert not panel_model(quiet).iloc[0]["conclusive"]
+    summary, profile = event_study(quiet)
+    assert not summary.iloc[0]["conclusive"] and profile.empty
+    assert "at least 3" in summary.iloc[0]["reason"]
+
+
+def test_counterfactual_refuses_a_page_with_too_few_clicks_a_day_for_a_daily_model() -> None:
+    w = world()
+    panel, _ = panel_of(w)
+    daily = panel.groupby("page")["search_clicks"].mean()
+    small = str(daily[daily < 1].index[0])
+    row = counterfactual_impact(panel, [small], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
+    assert not row["conclusive"] and "per day before the date" in row["reason"] and "group of pages" in row["reason"]
