@@ -11,7 +11,6 @@ from __future__ import annotations
 import duckdb
 
 from socialseo.classify._data import load
-from socialseo.classify.pageviews import pageview_sql
 
 
 def flag_bot_behaviour(con: duckdb.DuckDBPyConnection, import_id: int, table: str = "hits") -> int:
@@ -29,7 +28,7 @@ def flag_bot_behaviour(con: duckdb.DuckDBPyConnection, import_id: int, table: st
             UNION ALL
             SELECT visitor_id, ? AS rule FROM (
                 SELECT visitor_id FROM {table}
-                WHERE import_id = ? AND NOT is_bot AND {pageview_sql()}
+                WHERE import_id = ? AND is_pageview
                 GROUP BY visitor_id, date_trunc('minute', ts)
                 HAVING count(*) > ?
             ) GROUP BY visitor_id

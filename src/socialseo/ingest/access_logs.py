@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.classify.bulk import attribute_relation
+from socialseo.classify.bulk import attributed
 from socialseo.classify.pageviews import pageview_sql
 from socialseo.ingest.chunks import Block, iter_blocks
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
@@ -113,7 +113,7 @@ SELECT
     is_bot, bot_name,
     (NOT is_bot) AND {pageview} AS is_pageview,
     channel, platform, evidence
-FROM _parsed
+FROM ({attributed})
 """
 
 # Matomo-style masking: keep the network, drop the host part, so that no raw address is ever written.
@@ -142,8 +142,7 @@ class _BlockLoader:
                  keep_ip: bool) -> None:
         self.warehouse, self.ctx, self.fmt, self.hosts = warehouse, ctx, fmt, hosts
         self.canonical = _canonical_sql(fmt)
-        self.insert = _INSERT_HITS_SQL.format(ip_expr="ip_raw" if keep_ip else _MASKED_IP_SQL,
-                                              pageview=pageview_sql())
+        self.ip_expr = "ip_raw" if keep_ip else _MASKED_IP_SQL
         self.salt = warehouse.ip_salt()
         self.recoded = 0
 
@@ -171,8 +170,9 @@ class _BlockLoader:
                 self.hosts.append(guessed)
                 ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
                 self.warehouse.add_site(guessed)
-        attribute_relation(con, "_parsed", self.hosts)
-        con.execute(self.insert, [ctx.import_id, self.salt])
+        with attributed(con, "_parsed", self.hosts) as rows:
+            insert = _INSERT_HITS_SQL.format(ip_expr=self.ip_expr, pageview=pageview_sql(), attributed=rows)
+            con.execute(insert, [ctx.import_id, self.salt])
         con.execute("DROP TABLE _parsed")
 
 
