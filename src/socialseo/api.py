@@ -15,6 +15,7 @@ import pandas as pd
 
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.classify.explain import explain_hit
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
@@ -32,16 +33,22 @@ class Project:
         paths: Sequence[str | Path],
         *,
         log_format: str = "auto",
+        nginx_format: str | None = None,
         site: str | Sequence[str] | None = None,
         keep_ip: bool = False,
         on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped."""
+        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped.
+
+        ``log_format`` is ``auto``, ``combined``, ``common``, ``json``, ``alb`` or ``cloudfront``;
+        ``nginx_format`` an Nginx ``log_format`` string for a layout of your own.
+        """
         hosts = [site] if isinstance(site, str) else list(site or [])
         results = import_access_logs(
             self.warehouse,
             [Path(p) for p in paths],
             log_format=log_format,
+            nginx_spec=nginx_format,
             site_hosts=hosts,
             keep_ip=keep_ip,
             on_file_done=on_file_done,
@@ -54,6 +61,12 @@ class Project:
     def channels(self, by: str | None = None) -> pd.DataFrame:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
+
+    def classify(
+        self, referrer: str | None, user_agent: str | None = None, url: str | None = None
+    ) -> pd.DataFrame:
+        """One hit's channel, platform and evidence (one row), with this warehouse's site hosts."""
+        return pd.DataFrame([explain_hit(referrer, user_agent, url, self.warehouse.site_hosts())])
 
     def sessions(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM sessions ORDER BY start_ts")

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 
 from socialseo import __version__
-from socialseo.cli import demo, ingest, query, report
+from socialseo.cli import classify, demo, ingest, query, report
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -49,6 +49,7 @@ app.add_typer(ingest.app, name="ingest")
 demo.register(app)
 query.register(app)
 report.register(app)
+classify.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
