@@ -55,14 +55,17 @@ def _canonical_sql(fmt: LogFormat) -> str:
         ip = _col(fmt, "ip")
     else:  # ALB's client:port, IPv6 in brackets
         ip = "regexp_replace(regexp_replace(\"client_port\", ':[0-9]+$', ''), '^\\[|\\]$', '', 'g')"
-    if _has(fmt, "request") and not _has(fmt, "method"):
+    method, url, protocol = _col(fmt, "method"), _col(fmt, "url"), _col(fmt, "protocol")
+    if _has(fmt, "query"):
+        url = f"{url} || CASE WHEN \"query\" IN ('-', '') OR \"query\" IS NULL THEN '' ELSE '?' || \"query\" END"
+    req = "NULL"
+    if _has(fmt, "request"):
+        # JSON layouts may carry either the request line or its parts: take the parts when present.
         req = "regexp_extract(\"request\", '^([A-Za-z]+) (\\S+)(?: (\\S+))?$', ['method', 'target', 'protocol'])"
-        method, url, protocol = "req.method", "req.target", "req.protocol"
-    else:
-        req = "NULL"
-        method, url, protocol = _col(fmt, "method"), _col(fmt, "url"), _col(fmt, "protocol")
-        if _has(fmt, "query"):
-            url = f"{url} || CASE WHEN \"query\" IN ('-', '') OR \"query\" IS NULL THEN '' ELSE '?' || \"query\" END"
+        parts = _has(fmt, "method")
+        method = f"coalesce({method}, req.method)" if parts else "req.method"
+        url = f"coalesce({url}, req.target)" if parts else "req.target"
+        protocol = f"coalesce({protocol}, req.protocol)" if parts else "req.protocol"
     referrer, agent = _col(fmt, "referrer"), _col(fmt, "user_agent")
     if "referrer" in fmt.url_encoded:
         referrer = f"url_decode({referrer})"
@@ -71,21 +74,21 @@ def _canonical_sql(fmt: LogFormat) -> str:
     status = f"TRY_CAST(TRY_CAST({_col(fmt, 'status')} AS DOUBLE) AS INTEGER)"
     return f"""
     WITH split AS (
-        SELECT line_no, {ip} AS ip_raw, {ts} AS tstz, {req} AS req, {status} AS status_code,
+        SELECT *, {ip} AS ip_raw, {ts} AS tstz, {req} AS req, {status} AS status_code,
             {_col(fmt, 'status')} AS status_text, {_col(fmt, 'bytes')} AS bytes_text,
             {referrer} AS referrer_text, {agent} AS agent_text
         FROM _fields
     ), canon AS (
-        SELECT line_no, ip_raw, tstz, status_code, status_text, bytes_text, referrer_text, agent_text,
-            upper(nullif({method}, '')) AS method, nullif({url}, '') AS url,
-            nullif(nullif({protocol}, ''), '-') AS protocol
+        SELECT *,
+            upper(nullif({method}, '')) AS c_method, nullif({url}, '') AS c_url,
+            nullif(nullif({protocol}, ''), '-') AS c_protocol
         FROM split
     )
     SELECT
         line_no AS seq,
         coalesce(ip_raw, '') AS ip_raw,
         CAST(timezone('UTC', tstz) AS TIMESTAMP) AS ts,
-        method, url, protocol,
+        c_method AS method, c_url AS url, c_protocol AS protocol,
         status_code AS status,
         TRY_CAST(TRY_CAST(nullif(bytes_text, '-') AS DOUBLE) AS BIGINT) AS bytes,
         nullif(nullif(referrer_text, '-'), '') AS referrer,
@@ -96,7 +99,7 @@ def _canonical_sql(fmt: LogFormat) -> str:
                 THEN 'timestamp out of range: ' || CAST(tstz AS VARCHAR)
             WHEN status_code IS NULL OR status_code NOT BETWEEN 100 AND 599
                 THEN 'status is not an HTTP status: ' || coalesce(status_text, '(missing)')
-            WHEN url IS NULL THEN 'request is not METHOD TARGET PROTOCOL'
+            WHEN c_url IS NULL THEN 'request is not METHOD TARGET PROTOCOL'
             ELSE NULL
         END AS problem
     FROM canon
@@ -152,6 +155,8 @@ class _BlockLoader:
         ctx.result.rows_read += parsed.lines_read
         self.recoded += parsed.recoded_lines
         ctx.quarantine_rows(parsed.quarantined)
+        # register() refuses to run while an earlier statement's result is unread; a finished query clears it.
+        con.execute("SELECT 1").fetchall()
         con.register("_fields", parsed.table)
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _parsed AS {self.canonical}")
