@@ -17,6 +17,7 @@ attribute` would give it.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -194,8 +195,7 @@ def attributed(con: duckdb.DuckDBPyConnection, table: str, site_hosts: Sequence[
                 AND c.utm_medium IS NOT DISTINCT FROM u.utm_medium
                 AND c.click_id IS NOT DISTINCT FROM u.click_id
         """
-        # The distinct combinations come from the small lookups' cross product as seen in the table.
-        combos = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM ({keys_sql})").fetchall()
+        combos = _combinations(con, keys_sql, ref_classes, ua_classes, camp_classes)
         results = [
             combine(
                 _item(camp_classes, camp_id, CampaignClass),
@@ -229,6 +229,24 @@ def attributed(con: duckdb.DuckDBPyConnection, table: str, site_hosts: Sequence[
             with suppress(KeyError, duckdb.Error):
                 con.unregister(names[kind])
         con.execute(f"DROP TABLE IF EXISTS {names['urls']}")
+
+
+_MAX_CROSS_PRODUCT = 250_000
+
+
+def _combinations(
+    con: duckdb.DuckDBPyConnection, keys_sql: str, *numberings: _Numbering
+) -> list[tuple[int, int, int]]:
+    """Every (referrer, user agent, campaign) class combination ``combine`` must decide.
+
+    There are few distinct *classes* (a few dozen referrer classes however many referrers), so their cross
+    product is usually small and cheaper than a pass over the rows to find the combinations that occur.
+    """
+    sizes = [len(n.items) for n in numberings]
+    if sizes[0] * sizes[1] * sizes[2] <= _MAX_CROSS_PRODUCT:
+        return list(itertools.product(range(sizes[0]), range(sizes[1]), range(sizes[2])))
+    rows = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM ({keys_sql})").fetchall()
+    return [(int(r), int(u), int(c)) for r, u, c in rows]
 
 
 def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:

@@ -90,11 +90,15 @@ def _kept_bytes(block: Block, keep: npt.NDArray[np.bool_]) -> bytes:
     if keep.all():
         data = block.data
     else:
-        arr = np.frombuffer(block.data, dtype=np.uint8)
-        spans = np.empty(block.n_lines, dtype=np.int64)
-        spans[:-1] = block.starts[1:] - block.starts[:-1]
-        spans[-1:] = len(block.data) - block.starts[-1:]
-        data = arr[np.repeat(keep, spans)].tobytes()
+        # Dropped lines are few (cut-off and blank ones): copy the runs between them, not byte by byte.
+        view = memoryview(block.data)
+        dropped = np.flatnonzero(~keep)
+        parts, pos = [], 0
+        for i in dropped.tolist():
+            parts.append(view[pos : int(block.starts[i])])
+            pos = int(block.starts[i + 1]) if i + 1 < block.n_lines else len(block.data)
+        parts.append(view[pos:])
+        data = b"".join(parts)
     return data.replace(b'\\"', b'""') if b'\\"' in data else data
 
 
