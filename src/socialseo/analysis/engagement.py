@@ -17,17 +17,18 @@ _GROUPINGS = {
     "platform": ["channel", "platform"],
     "landing": ["channel", "platform", "landing_page"],
     "day": ["CAST(start_ts AS DATE) AS day", "channel", "platform"],
+    "landing-day": ["CAST(start_ts AS DATE) AS day", "channel", "platform", "landing_page"],
 }
 
 
 def channel_engagement(con: duckdb.DuckDBPyConnection, by: str | None = None) -> pd.DataFrame:
-    """Sessions and engagement per channel × platform (optionally × landing page or × day).
+    """Sessions and engagement per channel × platform (optionally × landing page, × day, or both).
 
     Columns: the grouping columns, ``sessions``, ``share`` (of all sessions), ``bounce_rate``,
     ``avg_duration_s``, ``pages_per_session``.
     """
     if by not in _GROUPINGS:
-        raise SocialSeoError(f"unknown grouping {by!r}; choose one of: platform, landing, day")
+        raise SocialSeoError(f"unknown grouping {by!r}; choose one of: platform, landing, day, landing-day")
     select = ", ".join(_GROUPINGS[by])
     keys = ", ".join(str(i + 1) for i in range(len(_GROUPINGS[by])))
     sql = f"""
@@ -39,7 +40,7 @@ def channel_engagement(con: duckdb.DuckDBPyConnection, by: str | None = None) ->
             avg(pageviews) AS pages_per_session
         FROM sessions
         GROUP BY {keys}
-        ORDER BY {'1, ' if by == 'day' else ''}sessions DESC
+        ORDER BY {'1, ' if by in ('day', 'landing-day') else ''}sessions DESC
     """
     return con.execute(sql).df()
 
