@@ -17,6 +17,7 @@ from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.classify.explain import explain_hit
 from socialseo.ingest.access_logs import import_access_logs
+from socialseo.ingest.ga4 import import_ga4_traffic
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
@@ -56,6 +57,22 @@ class Project:
         if any(not r.skipped for r in results):
             rebuild_sessions(self.warehouse.con)
         return results
+
+    def ingest_ga4(self, paths: Sequence[str | Path]) -> list[ImportResult]:
+        """Import GA4 Traffic acquisition CSV exports; each source/medium gets socialseo's channel and platform."""
+        return [import_ga4_traffic(self.warehouse, Path(p)) for p in paths]
+
+    def ga4_channels(self) -> pd.DataFrame:
+        """GA4 sessions and engagement per channel × platform, as socialseo classifies the sources."""
+        return self.warehouse.sql(
+            """
+            SELECT channel, platform, sum(sessions) AS sessions,
+                sum(sessions) / sum(sum(sessions)) OVER () AS share,
+                sum(engaged_sessions) / sum(sessions) AS engagement_rate,
+                sum(avg_engagement_s * sessions) / sum(sessions) AS avg_engagement_s
+            FROM ga4_traffic GROUP BY ALL ORDER BY sessions DESC
+            """
+        )
 
     # -- questions ---------------------------------------------------------------------------------------------
     def channels(self, by: str | None = None) -> pd.DataFrame:

@@ -69,3 +69,15 @@ def logs(
         )
         sessions = project.warehouse.count("sessions")
     console.print(f"{sessions:,} sessions in {escape(str(db))}", highlight=False)
+
+
+@app.command("ga4")
+def ga4(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import GA4 "Traffic acquisition" CSV exports (session source / medium), for sites without logs."""
+    files = expand_paths(paths)
+    with open_project(db) as project:
+        for result in project.ingest_ga4(files):
+            print_result(result)
