@@ -18,9 +18,9 @@ attribute` would give it.
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import duckdb
@@ -121,132 +121,152 @@ def _check_inputs(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return present
 
 
-@contextmanager
-def attributed(con: duckdb.DuckDBPyConnection, table: str, site_hosts: Sequence[str]) -> Iterator[str]:
-    """Yield a SELECT giving every row of ``table`` with its attribution, for use while the block runs.
+_MAX_CROSS_PRODUCT = 250_000
+_LOOKUPS = ("_ss_refs", "_ss_uas", "_ss_urls", "_ss_camps", "_ss_combos")
 
-    The SELECT has ``rid`` (the row's rowid), the table's own columns other than the output columns, and the
-    output columns. Inserting from it directly (``INSERT INTO hits SELECT ... FROM (<it>)``) spares the
-    ``UPDATE`` that :func:`attribute_relation` does, which on millions of rows is the dearer half.
+
+@contextmanager
+def attributed(
+    con: duckdb.DuckDBPyConnection, table: str, site_hosts: Sequence[str], row_id: str = "rowid"
+) -> Iterator[str]:
+    """Yield a SELECT giving every row of ``table`` with its attribution.
+
+    The SELECT has ``rid`` (the row's ``row_id`` column), the table's own columns other than the output columns,
+    and the output columns. The lookups it joins are registered with the connection while the block runs.
     """
-    target = _table_ref(table)
     present = _check_inputs(con, table)
+    tables, rows_sql = _lookups(con, _table_ref(table), present, site_hosts, row_id)
+    try:
+        for name, lookup in tables.items():
+            _register_table(con, name, lookup)
+        yield rows_sql
+    finally:
+        for name in tables:
+            with suppress(KeyError, duckdb.Error):
+                con.unregister(name)
+
+
+def attribute_into(
+    con: duckdb.DuckDBPyConnection,
+    source: pa.Table,
+    site_hosts: Sequence[str],
+    sql_template: str,
+    params: Sequence[object] = (),
+    row_id: str = "rowid",
+) -> None:
+    """Run ``sql_template`` (with ``{attributed}`` standing for the attributed rows of ``source``) once.
+
+    For loaders inside a long transaction: the Arrow tables are found by DuckDB's replacement scan of this
+    function's local variables, never registered, because a registration dropped inside a transaction keeps
+    its table in memory until the commit, and one per block would make memory grow with the file.
+    """
+    _ss_source = source
+    present = list(source.column_names)
+    missing = [c for c in INPUT_COLUMNS if c not in present]
+    if missing:
+        raise MissingColumnsError(f"attribute_into needs column(s) {', '.join(missing)}")
+    tables, rows_sql = _lookups(con, "_ss_source", present, site_hosts, row_id, _ss_source)
+    _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos = (tables[name] for name in _LOOKUPS)
+    con.execute("SELECT 1").fetchall()
+    con.execute(sql_template.format(attributed=rows_sql), list(params)).fetchall()
+    del _ss_source, _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos
+
+
+def _lookups(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    present: Sequence[str],
+    site_hosts: Sequence[str],
+    row_id: str,
+    _ss_source: pa.Table | None = None,
+) -> tuple[dict[str, pa.Table], str]:
+    """The small classification tables for the distinct values of ``target``, and the SELECT joining them."""
     own = [c for c in present if c not in OUTPUT_COLUMNS]
     site = site_host_set(site_hosts)
-    tag = uuid.uuid4().hex[:12]
-    names = {k: f"_socialseo_{k}_{tag}" for k in ("refs", "uas", "urls", "camps", "combos")}
     origin = referrer_origin_sql('t."referrer"')
     key = campaign_key_sql('"url"')
-    try:
-        ref_classes, ua_classes, camp_classes = _Numbering(), _Numbering(), _Numbering()
+    ref_classes, ua_classes, camp_classes = _Numbering(), _Numbering(), _Numbering()
 
-        origins = [r[0] for r in con.execute(f"SELECT DISTINCT {origin} FROM {target} t").fetchall()]
-        origins, ref_ids, refs = _classified(origins, lambda o: classify_origin(o, site), ref_classes)
-        _register(
-            con,
-            names["refs"],
-            {
-                "origin": pa.array(origins, pa.string()),
-                "ref_id": pa.array(ref_ids, pa.int32()),
-                "referrer_host": pa.array([r.host for r in refs], pa.string()),
-            },
-        )
+    origins = [r[0] for r in con.execute(f"SELECT DISTINCT {origin} FROM {target} t").fetchall()]
+    # Numbered without the host: combine() never reads it, and so the classes stay a few dozen however many
+    # hosts refer, which keeps their cross product below small.
+    origins, ref_ids, _ = _classified(
+        origins, lambda o: replace(classify_origin(o, site), host=None), ref_classes
+    )
+    refs = [classify_origin(o, site) for o in origins]
+    tables = {
+        "_ss_refs": pa.table({
+            "origin": pa.array(origins, pa.string()),
+            "ref_id": pa.array(ref_ids, pa.int32()),
+            "referrer_host": pa.array([r.host for r in refs], pa.string()),
+        }),
+    }
+    agents = [r[0] for r in con.execute(f'SELECT DISTINCT "user_agent" FROM {target}').fetchall()]
+    agents, ua_ids, _ = _classified(agents, classify_user_agent, ua_classes)
+    tables["_ss_uas"] = pa.table({"user_agent": pa.array(agents, pa.string()), "ua_id": pa.array(ua_ids, pa.int32())})
 
-        agents = [r[0] for r in con.execute(f'SELECT DISTINCT "user_agent" FROM {target}').fetchall()]
-        agents, ua_ids, _ = _classified(agents, classify_user_agent, ua_classes)
-        _register(
-            con,
-            names["uas"],
-            {
-                "user_agent": pa.array(agents, pa.string()),
-                "ua_id": pa.array(ua_ids, pa.int32()),
-            },
-        )
-
-        con.execute(
-            f"CREATE TEMP TABLE {names['urls']} AS SELECT url, {page_key_sql('url')} AS page, "
-            f"{key.utm_source} AS utm_source, {key.utm_medium} AS utm_medium, {key.click_id} AS click_id "
-            f'FROM (SELECT DISTINCT "url" AS url FROM {target})'
-        )
-        camp_keys = con.execute(
-            f"SELECT DISTINCT utm_source, utm_medium, click_id FROM {names['urls']}"
-        ).fetchall()
-        camp_keys, camp_ids, _ = _classified(
-            [tuple(k) for k in camp_keys], lambda k: classify_campaign(*k), camp_classes
-        )
-        _register(
-            con,
-            names["camps"],
-            {
-                "utm_source": pa.array([k[0] for k in camp_keys], pa.string()),
-                "utm_medium": pa.array([k[1] for k in camp_keys], pa.string()),
-                "click_id": pa.array([k[2] for k in camp_keys], pa.string()),
-                "camp_id": pa.array(camp_ids, pa.int32()),
-            },
-        )
-        own_columns = ", ".join(f"t.{_ident(c)}" for c in own)
-        keys_sql = f"""
-            SELECT t.rowid AS rid, {own_columns}, r.ref_id, r.referrer_host, a.ua_id, u.page, c.camp_id
-            FROM {target} t
-            LEFT JOIN {names["refs"]} r ON r.origin IS NOT DISTINCT FROM {origin}
-            LEFT JOIN {names["uas"]} a ON a.user_agent IS NOT DISTINCT FROM t."user_agent"
-            LEFT JOIN {names["urls"]} u ON u.url IS NOT DISTINCT FROM t."url"
-            LEFT JOIN {names["camps"]} c ON c.utm_source IS NOT DISTINCT FROM u.utm_source
-                AND c.utm_medium IS NOT DISTINCT FROM u.utm_medium
-                AND c.click_id IS NOT DISTINCT FROM u.click_id
-        """
-        combos = _combinations(con, keys_sql, ref_classes, ua_classes, camp_classes)
-        results = [
-            combine(
-                _item(camp_classes, camp_id, CampaignClass),
-                _item(ref_classes, ref_id, ReferrerClass),
-                _item(ua_classes, ua_id, UserAgentClass),
-            )
-            for ref_id, ua_id, camp_id in combos
-        ]
-        _register(
-            con,
-            names["combos"],
-            {
-                "ref_id": pa.array([c[0] for c in combos], pa.int32()),
-                "ua_id": pa.array([c[1] for c in combos], pa.int32()),
-                "camp_id": pa.array([c[2] for c in combos], pa.int32()),
-                "channel": pa.array([a.channel for a in results], pa.string()),
-                "platform": pa.array([a.platform for a in results], pa.string()),
-                "evidence": pa.array([a.evidence for a in results], pa.string()),
-                "is_bot": pa.array([a.is_bot for a in results], pa.bool_()),
-                "bot_name": pa.array([a.bot_name for a in results], pa.string()),
-            },
-        )
-        own_k = ", ".join(f"k.{_ident(c)}" for c in own)
-        yield f"""
-            SELECT k.rid, {own_k}, k.referrer_host, k.page, m.channel, m.platform, m.evidence, m.is_bot, m.bot_name
-            FROM ({keys_sql}) k JOIN {names["combos"]} m
-                ON m.ref_id = k.ref_id AND m.ua_id = k.ua_id AND m.camp_id = k.camp_id
-        """
-    finally:
-        for kind in ("refs", "uas", "camps", "combos"):
-            with suppress(KeyError, duckdb.Error):
-                con.unregister(names[kind])
-        con.execute(f"DROP TABLE IF EXISTS {names['urls']}")
-
-
-_MAX_CROSS_PRODUCT = 250_000
-
-
-def _combinations(
-    con: duckdb.DuckDBPyConnection, keys_sql: str, *numberings: _Numbering
-) -> list[tuple[int, int, int]]:
-    """Every (referrer, user agent, campaign) class combination ``combine`` must decide.
-
-    There are few distinct *classes* (a few dozen referrer classes however many referrers), so their cross
-    product is usually small and cheaper than a pass over the rows to find the combinations that occur.
+    urls = con.sql(
+        f"SELECT url, {page_key_sql('url')} AS page, "
+        f"{key.utm_source} AS utm_source, {key.utm_medium} AS utm_medium, {key.click_id} AS click_id "
+        f'FROM (SELECT DISTINCT "url" AS url FROM {target})'
+    ).to_arrow_table()
+    tables["_ss_urls"] = urls
+    camp_keys = urls.select(["utm_source", "utm_medium", "click_id"]).group_by(
+        ["utm_source", "utm_medium", "click_id"]).aggregate([]).to_pylist()
+    camp_keys, camp_ids, _ = _classified(
+        [(k["utm_source"], k["utm_medium"], k["click_id"]) for k in camp_keys],
+        lambda k: classify_campaign(*k), camp_classes,
+    )
+    tables["_ss_camps"] = pa.table({
+        "utm_source": pa.array([k[0] for k in camp_keys], pa.string()),
+        "utm_medium": pa.array([k[1] for k in camp_keys], pa.string()),
+        "click_id": pa.array([k[2] for k in camp_keys], pa.string()),
+        "camp_id": pa.array(camp_ids, pa.int32()),
+    })
+    rid = "rowid" if row_id == "rowid" else _ident(row_id)
+    own_columns = ", ".join(f"t.{_ident(c)}" for c in own)
+    keys_sql = f"""
+        SELECT t.{rid} AS rid, {own_columns}, r.ref_id, r.referrer_host, a.ua_id, u.page, c.camp_id
+        FROM {target} t
+        LEFT JOIN _ss_refs r ON r.origin IS NOT DISTINCT FROM {origin}
+        LEFT JOIN _ss_uas a ON a.user_agent IS NOT DISTINCT FROM t."user_agent"
+        LEFT JOIN _ss_urls u ON u.url IS NOT DISTINCT FROM t."url"
+        LEFT JOIN _ss_camps c ON c.utm_source IS NOT DISTINCT FROM u.utm_source
+            AND c.utm_medium IS NOT DISTINCT FROM u.utm_medium
+            AND c.click_id IS NOT DISTINCT FROM u.click_id
     """
-    sizes = [len(n.items) for n in numberings]
+    sizes = [len(n.items) for n in (ref_classes, ua_classes, camp_classes)]
     if sizes[0] * sizes[1] * sizes[2] <= _MAX_CROSS_PRODUCT:
-        return list(itertools.product(range(sizes[0]), range(sizes[1]), range(sizes[2])))
-    rows = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM ({keys_sql})").fetchall()
-    return [(int(r), int(u), int(c)) for r, u, c in rows]
+        combos = list(itertools.product(*(range(n) for n in sizes)))
+    else:  # only the combinations that occur; the lookups are found by replacement scan of these locals
+        _ss_refs, _ss_uas, _ss_urls, _ss_camps = (tables[n] for n in _LOOKUPS[:4])
+        found = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM ({keys_sql})").fetchall()
+        combos = [(int(r), int(u), int(c)) for r, u, c in found]
+    results = [
+        combine(
+            _item(camp_classes, camp_id, CampaignClass),
+            _item(ref_classes, ref_id, ReferrerClass),
+            _item(ua_classes, ua_id, UserAgentClass),
+        )
+        for ref_id, ua_id, camp_id in combos
+    ]
+    tables["_ss_combos"] = pa.table({
+        "ref_id": pa.array([c[0] for c in combos], pa.int32()),
+        "ua_id": pa.array([c[1] for c in combos], pa.int32()),
+        "camp_id": pa.array([c[2] for c in combos], pa.int32()),
+        "channel": pa.array([a.channel for a in results], pa.string()),
+        "platform": pa.array([a.platform for a in results], pa.string()),
+        "evidence": pa.array([a.evidence for a in results], pa.string()),
+        "is_bot": pa.array([a.is_bot for a in results], pa.bool_()),
+        "bot_name": pa.array([a.bot_name for a in results], pa.string()),
+    })
+    own_k = ", ".join(f"k.{_ident(c)}" for c in own)
+    rows_sql = f"""
+        SELECT k.rid, {own_k}, k.referrer_host, k.page, m.channel, m.platform, m.evidence, m.is_bot, m.bot_name
+        FROM ({keys_sql}) k JOIN _ss_combos m
+            ON m.ref_id = k.ref_id AND m.ua_id = k.ua_id AND m.camp_id = k.camp_id
+    """
+    return tables, rows_sql
 
 
 def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:
@@ -256,5 +276,6 @@ def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:
     return item
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:
-    con.register(name, pa.table(columns))
+def _register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.execute("SELECT 1").fetchall()  # register() needs no unread result pending
+    con.register(name, table)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.classify.bulk import attributed
+from socialseo.classify.bulk import attribute_into
 from socialseo.classify.pageviews import pageview_sql
 from socialseo.ingest.chunks import Block, iter_blocks
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
@@ -128,7 +128,7 @@ _MASKED_IP_SQL = (
 )
 
 
-def infer_site_host(con: duckdb.DuckDBPyConnection) -> str | None:
+def infer_site_host(con: duckdb.DuckDBPyConnection, _parsed: object) -> str | None:
     """Guess the site's own host: on any real site, its own pages are the most common referrer."""
     row = con.execute(
         "SELECT lower(regexp_extract(referrer, '^https?://([^/:?#]+)', 1)) AS host, count(*) AS n "
@@ -155,30 +155,25 @@ class _BlockLoader:
         ctx.result.rows_read += parsed.lines_read
         self.recoded += parsed.recoded_lines
         ctx.quarantine_rows(parsed.quarantined)
-        # register() refuses to run while an earlier statement's result is unread; a finished query clears it.
+        # Tables stay Python variables that DuckDB finds by name (replacement scan), never registered: a
+        # registration dropped inside the import's transaction keeps its table in memory until the commit.
+        _fields = parsed.table
         con.execute("SELECT 1").fetchall()
-        con.register("_fields", parsed.table)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _parsed AS {self.canonical}")
-        finally:
-            con.unregister("_fields")
-        problems = con.execute(
-            "SELECT seq, problem FROM _parsed WHERE problem IS NOT NULL ORDER BY seq"
-        ).fetchall()
+        _canon = con.sql(self.canonical).to_arrow_table()
+        problems = con.execute("SELECT seq, problem FROM _canon WHERE problem IS NOT NULL ORDER BY seq").fetchall()
         if problems:
             first = block.first_line
             ctx.quarantine_rows([(int(n), block.text(int(n) - first), str(p)) for n, p in problems])
-            con.execute("DELETE FROM _parsed WHERE problem IS NOT NULL")
+        good = con.sql("SELECT * EXCLUDE (problem) FROM _canon WHERE problem IS NULL").to_arrow_table()
+        del _fields, _canon
         if not self.hosts:
-            guessed = infer_site_host(con)
+            guessed = infer_site_host(con, good)
             if guessed:
                 self.hosts.append(guessed)
                 ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
                 self.warehouse.add_site(guessed)
-        with attributed(con, "_parsed", self.hosts) as rows:
-            insert = _INSERT_HITS_SQL.format(ip_expr=self.ip_expr, pageview=pageview_sql(), attributed=rows)
-            con.execute(insert, [ctx.import_id, self.salt])
-        con.execute("DROP TABLE _parsed")
+        insert = _INSERT_HITS_SQL.format(ip_expr=self.ip_expr, pageview=pageview_sql(), attributed="{attributed}")
+        attribute_into(con, good, self.hosts, insert, [ctx.import_id, self.salt], row_id="seq")
 
 
 def import_access_log(
