@@ -9,7 +9,8 @@ A log of millions of hits holds a few thousand distinct referrer origins, user a
    as small Arrow tables, each distinct classification numbered;
 3. DuckDB joins the numbers onto the rows; Python applies :func:`socialseo.classify.attribution.combine` (the
    one statement of the precedence) to each distinct combination of numbers;
-4. one UPDATE writes the columns.
+4. one UPDATE writes the columns (:func:`attribute_relation`), or one ``INSERT ... SELECT`` takes the attributed
+   rows straight into their table (:func:`attribute_into`, what the log loader uses).
 
 Nothing runs once per row in Python, and every row gets exactly what :func:`~socialseo.classify.attribution.
 attribute` would give it.
@@ -168,7 +169,8 @@ def attribute_into(
     tables, rows_sql = _lookups(con, "_ss_source", present, site_hosts, row_id, _ss_source)
     _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos = (tables[name] for name in _LOOKUPS)
     con.execute("SELECT 1").fetchall()
-    con.execute(sql_template.format(attributed=rows_sql), list(params)).fetchall()
+    # replace, not format: the template's own SQL may hold braces (regular expressions).
+    con.execute(sql_template.replace("{attributed}", rows_sql), list(params)).fetchall()
     del _ss_source, _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos
 
 
