@@ -28,12 +28,14 @@ from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.analysis.timeline import page_daily, rebuild_page_daily
+from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.ingest.backlink_exports import import_backlink_exports
 from socialseo.ingest.crawl_store import run_crawl
+from socialseo.ingest.ga4 import import_ga4_traffic
 from socialseo.ingest.gsc import import_search_console
 from socialseo.ingest.mentions import record_post_mentions
 from socialseo.ingest.pages import Fetcher, import_pages
@@ -58,16 +60,22 @@ class Project:
         paths: Sequence[str | Path],
         *,
         log_format: str = "auto",
+        nginx_format: str | None = None,
         site: str | Sequence[str] | None = None,
         keep_ip: bool = False,
         on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped."""
+        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped.
+
+        ``log_format`` is ``auto``, ``combined``, ``common``, ``json``, ``alb`` or ``cloudfront``;
+        ``nginx_format`` an Nginx ``log_format`` string for a layout of your own.
+        """
         hosts = [site] if isinstance(site, str) else list(site or [])
         results = import_access_logs(
             self.warehouse,
             [Path(p) for p in paths],
             log_format=log_format,
+            nginx_spec=nginx_format,
             site_hosts=hosts,
             keep_ip=keep_ip,
             on_file_done=on_file_done,
@@ -222,6 +230,22 @@ class Project:
         """Import rank-tracker exports (date, keyword, URL, position)."""
         return import_ranks(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
 
+    def ingest_ga4(self, paths: Sequence[str | Path]) -> list[ImportResult]:
+        """Import GA4 Traffic acquisition CSV exports; each source/medium gets socialseo's channel and platform."""
+        return [import_ga4_traffic(self.warehouse, Path(p)) for p in paths]
+
+    def ga4_channels(self) -> pd.DataFrame:
+        """GA4 sessions and engagement per channel × platform, as socialseo classifies the sources."""
+        return self.warehouse.sql(
+            """
+            SELECT channel, platform, sum(sessions) AS sessions,
+                sum(sessions) / sum(sum(sessions)) OVER () AS share,
+                sum(engaged_sessions) / sum(sessions) AS engagement_rate,
+                sum(avg_engagement_s * sessions) / sum(sessions) AS avg_engagement_s
+            FROM ga4_traffic GROUP BY ALL ORDER BY sessions DESC
+            """
+        )
+
     # -- questions ---------------------------------------------------------------------------------------------
     def backlinks(self) -> pd.DataFrame:
         """The whole backlink inventory."""
@@ -301,6 +325,11 @@ class Project:
         panel = self.panel()
         effects = None if panel.empty else impact.panel_model(panel, impact.load_platform_panel(self.warehouse.con))
         return platform_effectiveness(sessions, backlinks, effects)
+    def classify(
+        self, referrer: str | None, user_agent: str | None = None, url: str | None = None
+    ) -> pd.DataFrame:
+        """One hit's channel, platform and evidence (one row), with this warehouse's site hosts."""
+        return pd.DataFrame([explain_hit(referrer, user_agent, url, self.warehouse.site_hosts())])
 
     def sessions(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM sessions ORDER BY start_ts")

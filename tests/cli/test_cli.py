@@ -85,3 +85,37 @@ def test_unknown_option_is_a_usage_error_without_traceback(capsys: pytest.Captur
     code, _, err = run(["channels", "--bogus"], capsys)
     assert code == 2
     assert "No such option" in err and "Traceback" not in err
+def test_classify_prints_channel_platform_and_evidence_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["classify", "-", "--user-agent", "Mozilla/5.0 (iPhone) Mobile/15E148 [FBAN/FBIOS;FBAV/450.0]",
+                        "--url", "https://www.example.com/post?utm_campaign=x", "--json"], capsys)
+    assert code == 0
+    found = json.loads(out)
+    assert (found["channel"], found["platform"], found["evidence"]) == ("social", "facebook", "ua_inapp")
+    assert "dark social" in found["label"] and found["page"] == "/post"
+
+
+def test_classify_says_no_referrer_rather_than_direct(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["classify", "-", "--json"], capsys)
+    found = json.loads(out)
+    assert code == 0 and found["evidence"] == "none" and found["label"].startswith("no referrer")
+
+
+def test_classify_matches_the_host_not_the_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["classify", "https://blog.example.org/why-facebook-is-down", "--json"], capsys)
+    found = json.loads(out)
+    assert code == 0
+    assert (found["channel"], found["platform"], found["referrer_host"]) == ("referral", None, "blog.example.org")
+
+
+def test_ingest_with_an_nginx_log_format_and_unknown_format_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    log = write_log(tmp_path, [line.rsplit(' "', 2)[0] + ' "x"' for line in LINES[:3]])
+    spec = '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"'
+    code, out, _ = run(["ingest", "logs", str(log), "--log-format", spec, "--db", str(db)], capsys)
+    assert code == 0 and "3 rows loaded, 0 quarantined of 3 read" in " ".join(out.split())
+    code, _, err = run(["ingest", "logs", str(log), "--format", "w3c", "--db", str(db)], capsys)
+    assert code == 2 and "unknown log format" in err
+    code, out, _ = run(["channels", "--by", "landing", "--db", str(db), "--json"], capsys)
+    assert code == 0 and {"landing_page", "sessions", "bounce_rate"} <= set(json.loads(out)[0])

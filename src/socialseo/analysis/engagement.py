@@ -18,6 +18,7 @@ _GROUPINGS = {
     "platform": ["channel", "platform"],
     "landing": ["channel", "platform", "landing_page"],
     "day": ["CAST(start_ts AS DATE) AS day", "channel", "platform"],
+    "landing-day": ["CAST(start_ts AS DATE) AS day", "channel", "platform", "landing_page"],
 }
 
 
@@ -31,13 +32,13 @@ def _where(filters: Filters | None) -> tuple[str, list[object]]:
 def channel_engagement(
     con: duckdb.DuckDBPyConnection, by: str | None = None, filters: Filters | None = None
 ) -> pd.DataFrame:
-    """Sessions and engagement per channel × platform (optionally × landing page or × day).
+    """Sessions and engagement per channel × platform (optionally × landing page, × day, or both).
 
     Columns: the grouping columns, ``sessions``, ``share`` (of all sessions), ``bounce_rate``,
     ``avg_duration_s``, ``pages_per_session``.
     """
     if by not in _GROUPINGS:
-        raise SocialSeoError(f"unknown grouping {by!r}; choose one of: platform, landing, day")
+        raise SocialSeoError(f"unknown grouping {by!r}; choose one of: platform, landing, day, landing-day")
     select = ", ".join(_GROUPINGS[by])
     keys = ", ".join(str(i + 1) for i in range(len(_GROUPINGS[by])))
     where, params = _where(filters)
@@ -51,7 +52,7 @@ def channel_engagement(
         FROM sessions
         WHERE {where}
         GROUP BY {keys}
-        ORDER BY {'1, ' if by == 'day' else ''}sessions DESC
+        ORDER BY {'1, ' if by in ('day', 'landing-day') else ''}sessions DESC
     """
     return con.execute(sql, params).df()
 

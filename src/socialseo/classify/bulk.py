@@ -9,7 +9,8 @@ A log of millions of hits holds a few thousand distinct referrer origins, user a
    as small Arrow tables, each distinct classification numbered;
 3. DuckDB joins the numbers onto the rows; Python applies :func:`socialseo.classify.attribution.combine` (the
    one statement of the precedence) to each distinct combination of numbers;
-4. one UPDATE writes the columns.
+4. one UPDATE writes the columns (:func:`attribute_relation`), or one ``INSERT ... SELECT`` takes the attributed
+   rows straight into their table (:func:`attribute_into`, what the log loader uses).
 
 Nothing runs once per row in Python, and every row gets exactly what :func:`~socialseo.classify.attribution.
 attribute` would give it.
@@ -17,8 +18,10 @@ attribute` would give it.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import duckdb
@@ -93,123 +96,179 @@ def attribute_relation(con: duckdb.DuckDBPyConnection, table: str, site_hosts: S
     every row.
     """
     target = _table_ref(table)
-    present = {row[0] for row in con.execute(f"DESCRIBE {target}").fetchall()}
+    _check_inputs(con, table)
+    for column, sql_type in OUTPUT_COLUMNS.items():
+        con.execute(f"ALTER TABLE {target} ADD COLUMN IF NOT EXISTS {_ident(column)} {sql_type}")
+    with attributed(con, table, site_hosts) as rows:
+        con.execute(
+            f"""
+            UPDATE {target} SET
+                referrer_host = k.referrer_host, channel = k.channel, platform = k.platform,
+                evidence = k.evidence, is_bot = k.is_bot, bot_name = k.bot_name, page = k.page
+            FROM ({rows}) k
+            WHERE {target}.rowid = k.rid
+            """
+        )
+
+
+def _check_inputs(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    present = [str(row[0]) for row in con.execute(f"DESCRIBE {_table_ref(table)}").fetchall()]
     missing = [c for c in INPUT_COLUMNS if c not in present]
     if missing:
         raise MissingColumnsError(
             f"table {table} lacks column(s) {', '.join(missing)}; attribute_relation needs "
             f"{', '.join(INPUT_COLUMNS)} (VARCHAR, NULL where unknown)"
         )
-    for column, sql_type in OUTPUT_COLUMNS.items():
-        con.execute(f"ALTER TABLE {target} ADD COLUMN IF NOT EXISTS {_ident(column)} {sql_type}")
+    return present
 
+
+_MAX_CROSS_PRODUCT = 250_000
+_LOOKUPS = ("_ss_refs", "_ss_uas", "_ss_urls", "_ss_camps", "_ss_combos")
+
+
+@contextmanager
+def attributed(
+    con: duckdb.DuckDBPyConnection, table: str, site_hosts: Sequence[str], row_id: str = "rowid"
+) -> Iterator[str]:
+    """Yield a SELECT giving every row of ``table`` with its attribution.
+
+    The SELECT has ``rid`` (the row's ``row_id`` column), the table's own columns other than the output columns,
+    and the output columns. The lookups it joins are registered with the connection while the block runs.
+    """
+    present = _check_inputs(con, table)
+    tables, rows_sql = _lookups(con, _table_ref(table), present, site_hosts, row_id)
+    try:
+        for name, lookup in tables.items():
+            _register_table(con, name, lookup)
+        yield rows_sql
+    finally:
+        for name in tables:
+            with suppress(KeyError, duckdb.Error):
+                con.unregister(name)
+
+
+def attribute_into(
+    con: duckdb.DuckDBPyConnection,
+    source: pa.Table,
+    site_hosts: Sequence[str],
+    sql_template: str,
+    params: Sequence[object] = (),
+    row_id: str = "rowid",
+) -> None:
+    """Run ``sql_template`` (with ``{attributed}`` standing for the attributed rows of ``source``) once.
+
+    For loaders inside a long transaction: the Arrow tables are found by DuckDB's replacement scan of this
+    function's local variables, never registered, because a registration dropped inside a transaction keeps
+    its table in memory until the commit, and one per block would make memory grow with the file.
+    """
+    _ss_source = source
+    present = list(source.column_names)
+    missing = [c for c in INPUT_COLUMNS if c not in present]
+    if missing:
+        raise MissingColumnsError(f"attribute_into needs column(s) {', '.join(missing)}")
+    tables, rows_sql = _lookups(con, "_ss_source", present, site_hosts, row_id, _ss_source)
+    _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos = (tables[name] for name in _LOOKUPS)
+    con.execute("SELECT 1").fetchall()
+    # replace, not format: the template's own SQL may hold braces (regular expressions).
+    con.execute(sql_template.replace("{attributed}", rows_sql), list(params)).fetchall()
+    del _ss_source, _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos
+
+
+def _lookups(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    present: Sequence[str],
+    site_hosts: Sequence[str],
+    row_id: str,
+    _ss_source: pa.Table | None = None,
+) -> tuple[dict[str, pa.Table], str]:
+    """The small classification tables for the distinct values of ``target``, and the SELECT joining them."""
+    own = [c for c in present if c not in OUTPUT_COLUMNS]
     site = site_host_set(site_hosts)
-    tag = uuid.uuid4().hex[:12]
-    names = {k: f"_socialseo_{k}_{tag}" for k in ("refs", "uas", "urls", "camps", "keys", "combos")}
     origin = referrer_origin_sql('t."referrer"')
     key = campaign_key_sql('"url"')
-    try:
-        ref_classes, ua_classes, camp_classes = _Numbering(), _Numbering(), _Numbering()
+    ref_classes, ua_classes, camp_classes = _Numbering(), _Numbering(), _Numbering()
 
-        origins = [r[0] for r in con.execute(f"SELECT DISTINCT {origin} FROM {target} t").fetchall()]
-        origins, ref_ids, refs = _classified(origins, lambda o: classify_origin(o, site), ref_classes)
-        _register(
-            con,
-            names["refs"],
-            {
-                "origin": pa.array(origins, pa.string()),
-                "ref_id": pa.array(ref_ids, pa.int32()),
-                "referrer_host": pa.array([r.host for r in refs], pa.string()),
-            },
-        )
+    origins = [r[0] for r in con.execute(f"SELECT DISTINCT {origin} FROM {target} t").fetchall()]
+    # Numbered without the host: combine() never reads it, and so the classes stay a few dozen however many
+    # hosts refer, which keeps their cross product below small.
+    origins, ref_ids, _ = _classified(
+        origins, lambda o: replace(classify_origin(o, site), host=None), ref_classes
+    )
+    refs = [classify_origin(o, site) for o in origins]
+    tables = {
+        "_ss_refs": pa.table({
+            "origin": pa.array(origins, pa.string()),
+            "ref_id": pa.array(ref_ids, pa.int32()),
+            "referrer_host": pa.array([r.host for r in refs], pa.string()),
+        }),
+    }
+    agents = [r[0] for r in con.execute(f'SELECT DISTINCT "user_agent" FROM {target}').fetchall()]
+    agents, ua_ids, _ = _classified(agents, classify_user_agent, ua_classes)
+    tables["_ss_uas"] = pa.table({"user_agent": pa.array(agents, pa.string()), "ua_id": pa.array(ua_ids, pa.int32())})
 
-        agents = [r[0] for r in con.execute(f'SELECT DISTINCT "user_agent" FROM {target}').fetchall()]
-        agents, ua_ids, _ = _classified(agents, classify_user_agent, ua_classes)
-        _register(
-            con,
-            names["uas"],
-            {
-                "user_agent": pa.array(agents, pa.string()),
-                "ua_id": pa.array(ua_ids, pa.int32()),
-            },
+    urls = con.sql(
+        f"SELECT url, {page_key_sql('url')} AS page, "
+        f"{key.utm_source} AS utm_source, {key.utm_medium} AS utm_medium, {key.click_id} AS click_id "
+        f'FROM (SELECT DISTINCT "url" AS url FROM {target})'
+    ).to_arrow_table()
+    tables["_ss_urls"] = urls
+    camp_keys = urls.select(["utm_source", "utm_medium", "click_id"]).group_by(
+        ["utm_source", "utm_medium", "click_id"]).aggregate([]).to_pylist()
+    camp_keys, camp_ids, _ = _classified(
+        [(k["utm_source"], k["utm_medium"], k["click_id"]) for k in camp_keys],
+        lambda k: classify_campaign(*k), camp_classes,
+    )
+    tables["_ss_camps"] = pa.table({
+        "utm_source": pa.array([k[0] for k in camp_keys], pa.string()),
+        "utm_medium": pa.array([k[1] for k in camp_keys], pa.string()),
+        "click_id": pa.array([k[2] for k in camp_keys], pa.string()),
+        "camp_id": pa.array(camp_ids, pa.int32()),
+    })
+    rid = "rowid" if row_id == "rowid" else _ident(row_id)
+    own_columns = ", ".join(f"t.{_ident(c)}" for c in own)
+    keys_sql = f"""
+        SELECT t.{rid} AS rid, {own_columns}, r.ref_id, r.referrer_host, a.ua_id, u.page, c.camp_id
+        FROM {target} t
+        LEFT JOIN _ss_refs r ON r.origin IS NOT DISTINCT FROM {origin}
+        LEFT JOIN _ss_uas a ON a.user_agent IS NOT DISTINCT FROM t."user_agent"
+        LEFT JOIN _ss_urls u ON u.url IS NOT DISTINCT FROM t."url"
+        LEFT JOIN _ss_camps c ON c.utm_source IS NOT DISTINCT FROM u.utm_source
+            AND c.utm_medium IS NOT DISTINCT FROM u.utm_medium
+            AND c.click_id IS NOT DISTINCT FROM u.click_id
+    """
+    sizes = [len(n.items) for n in (ref_classes, ua_classes, camp_classes)]
+    if sizes[0] * sizes[1] * sizes[2] <= _MAX_CROSS_PRODUCT:
+        combos = list(itertools.product(*(range(n) for n in sizes)))
+    else:  # only the combinations that occur; the lookups are found by replacement scan of these locals
+        _ss_refs, _ss_uas, _ss_urls, _ss_camps = (tables[n] for n in _LOOKUPS[:4])
+        found = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM ({keys_sql})").fetchall()
+        combos = [(int(r), int(u), int(c)) for r, u, c in found]
+    results = [
+        combine(
+            _item(camp_classes, camp_id, CampaignClass),
+            _item(ref_classes, ref_id, ReferrerClass),
+            _item(ua_classes, ua_id, UserAgentClass),
         )
-
-        con.execute(
-            f"CREATE TEMP TABLE {names['urls']} AS SELECT url, {page_key_sql('url')} AS page, "
-            f"{key.utm_source} AS utm_source, {key.utm_medium} AS utm_medium, {key.click_id} AS click_id "
-            f'FROM (SELECT DISTINCT "url" AS url FROM {target})'
-        )
-        camp_keys = con.execute(
-            f"SELECT DISTINCT utm_source, utm_medium, click_id FROM {names['urls']}"
-        ).fetchall()
-        camp_keys, camp_ids, _ = _classified(
-            [tuple(k) for k in camp_keys], lambda k: classify_campaign(*k), camp_classes
-        )
-        _register(
-            con,
-            names["camps"],
-            {
-                "utm_source": pa.array([k[0] for k in camp_keys], pa.string()),
-                "utm_medium": pa.array([k[1] for k in camp_keys], pa.string()),
-                "click_id": pa.array([k[2] for k in camp_keys], pa.string()),
-                "camp_id": pa.array(camp_ids, pa.int32()),
-            },
-        )
-
-        con.execute(
-            f"""
-            CREATE TEMP TABLE {names["keys"]} AS
-            SELECT t.rowid AS rid, r.ref_id, r.referrer_host, a.ua_id, u.page, c.camp_id
-            FROM {target} t
-            LEFT JOIN {names["refs"]} r ON r.origin IS NOT DISTINCT FROM {origin}
-            LEFT JOIN {names["uas"]} a ON a.user_agent IS NOT DISTINCT FROM t."user_agent"
-            LEFT JOIN {names["urls"]} u ON u.url IS NOT DISTINCT FROM t."url"
-            LEFT JOIN {names["camps"]} c ON c.utm_source IS NOT DISTINCT FROM u.utm_source
-                AND c.utm_medium IS NOT DISTINCT FROM u.utm_medium
-                AND c.click_id IS NOT DISTINCT FROM u.click_id
-            """
-        )
-        combos = con.execute(f"SELECT DISTINCT ref_id, ua_id, camp_id FROM {names['keys']}").fetchall()
-        results = [
-            combine(
-                _item(camp_classes, camp_id, CampaignClass),
-                _item(ref_classes, ref_id, ReferrerClass),
-                _item(ua_classes, ua_id, UserAgentClass),
-            )
-            for ref_id, ua_id, camp_id in combos
-        ]
-        _register(
-            con,
-            names["combos"],
-            {
-                "ref_id": pa.array([c[0] for c in combos], pa.int32()),
-                "ua_id": pa.array([c[1] for c in combos], pa.int32()),
-                "camp_id": pa.array([c[2] for c in combos], pa.int32()),
-                "channel": pa.array([a.channel for a in results], pa.string()),
-                "platform": pa.array([a.platform for a in results], pa.string()),
-                "evidence": pa.array([a.evidence for a in results], pa.string()),
-                "is_bot": pa.array([a.is_bot for a in results], pa.bool_()),
-                "bot_name": pa.array([a.bot_name for a in results], pa.string()),
-            },
-        )
-        con.execute(
-            f"""
-            UPDATE {target} SET
-                referrer_host = k.referrer_host, channel = k.channel, platform = k.platform,
-                evidence = k.evidence, is_bot = k.is_bot, bot_name = k.bot_name, page = k.page
-            FROM (
-                SELECT k.rid, k.referrer_host, k.page, m.channel, m.platform, m.evidence, m.is_bot, m.bot_name
-                FROM {names["keys"]} k JOIN {names["combos"]} m
-                    ON m.ref_id = k.ref_id AND m.ua_id = k.ua_id AND m.camp_id = k.camp_id
-            ) k
-            WHERE {target}.rowid = k.rid
-            """
-        )
-    finally:
-        for kind in ("refs", "uas", "camps", "combos"):
-            con.unregister(names[kind])
-        for kind in ("urls", "keys"):
-            con.execute(f"DROP TABLE IF EXISTS {names[kind]}")
+        for ref_id, ua_id, camp_id in combos
+    ]
+    tables["_ss_combos"] = pa.table({
+        "ref_id": pa.array([c[0] for c in combos], pa.int32()),
+        "ua_id": pa.array([c[1] for c in combos], pa.int32()),
+        "camp_id": pa.array([c[2] for c in combos], pa.int32()),
+        "channel": pa.array([a.channel for a in results], pa.string()),
+        "platform": pa.array([a.platform for a in results], pa.string()),
+        "evidence": pa.array([a.evidence for a in results], pa.string()),
+        "is_bot": pa.array([a.is_bot for a in results], pa.bool_()),
+        "bot_name": pa.array([a.bot_name for a in results], pa.string()),
+    })
+    own_k = ", ".join(f"k.{_ident(c)}" for c in own)
+    rows_sql = f"""
+        SELECT k.rid, {own_k}, k.referrer_host, k.page, m.channel, m.platform, m.evidence, m.is_bot, m.bot_name
+        FROM ({keys_sql}) k JOIN _ss_combos m
+            ON m.ref_id = k.ref_id AND m.ua_id = k.ua_id AND m.camp_id = k.camp_id
+    """
+    return tables, rows_sql
 
 
 def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:
@@ -219,5 +278,6 @@ def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:
     return item
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, pa.Array]) -> None:
-    con.register(name, pa.table(columns))
+def _register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.execute("SELECT 1").fetchall()  # register() needs no unread result pending
+    con.register(name, table)

@@ -16,7 +16,21 @@ from rich.markup import escape
 from typer.exceptions import TyperException
 
 from socialseo import __version__
-from socialseo.cli import analyze, audit, backlinks, crawl, demo, export, ingest, query, report, serve, social, spark
+from socialseo.cli import (
+    analyze,
+    audit,
+    backlinks,
+    classify,
+    crawl,
+    demo,
+    export,
+    ingest,
+    query,
+    report,
+    serve,
+    social,
+    spark,
+)
 from socialseo.cli.common import err_console
 from socialseo.errors import SocialSeoError
 
@@ -58,6 +72,7 @@ serve.register(app)
 social.register(app)
 app.add_typer(spark.app, name="spark")
 analyze.register(app)
+classify.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

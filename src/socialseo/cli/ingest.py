@@ -42,15 +42,20 @@ def print_result(result: ImportResult) -> None:
 def logs(
     paths: PathsArgument,
     log_format: Annotated[
-        str, typer.Option("--format", help="combined, common or auto (detect from the first lines).")
+        str,
+        typer.Option("--format", help="auto (detect), combined, common, json, alb or cloudfront."),
     ] = "auto",
+    nginx_spec: Annotated[
+        str | None,
+        typer.Option("--log-format", help="An Nginx log_format string, for logs in a layout of your own."),
+    ] = None,
     site: Annotated[
         list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")
     ] = None,
     keep_ip: Annotated[bool, typer.Option("--keep-ip", help="Store raw IP addresses (off: masked).")] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import access logs (.log, .gz, .zst), classify every hit's channel, rebuild sessions."""
+    """Import access logs (.log, .gz, .zst; many files and globs), classify every hit, rebuild sessions."""
     files = expand_paths(paths)
     with open_project(db) as project, progress("importing logs", total=len(files)) as (bar, task):
 
@@ -58,6 +63,21 @@ def logs(
             bar.advance(task)
             print_result(result)
 
-        project.ingest_logs(files, log_format=log_format, site=site or None, keep_ip=keep_ip, on_file_done=done)
+        project.ingest_logs(
+            files, log_format=log_format, nginx_format=nginx_spec, site=site or None, keep_ip=keep_ip,
+            on_file_done=done,
+        )
         sessions = project.warehouse.count("sessions")
     console.print(f"{sessions:,} sessions in {escape(str(db))}", highlight=False)
+
+
+@app.command("ga4")
+def ga4(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import GA4 "Traffic acquisition" CSV exports (session source / medium), for sites without logs."""
+    files = expand_paths(paths)
+    with open_project(db) as project:
+        for result in project.ingest_ga4(files):
+            print_result(result)

@@ -20,7 +20,7 @@ def sql(
 
 
 def channels(
-    by: Annotated[str | None, typer.Option("--by", help="platform, landing or day.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="platform, landing, day or landing-day.")] = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:

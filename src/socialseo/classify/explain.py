@@ -1,0 +1,66 @@
+"""One hit's attribution, spelled out for a person: what was decided and which rule decided it.
+
+Used by ``socialseo classify`` and :meth:`socialseo.api.Project.classify`, so a user can check a single
+referrer/user agent/landing URL against the same rules the bulk import applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from socialseo.classify.attribution import attribute
+from socialseo.classify.hosts import parse_host
+from socialseo.classify.referrers import classify_referrer
+from socialseo.classify.urls import page_key
+
+_EVIDENCE_TEXT = {
+    "utm": "utm_source/utm_medium on the landing URL",
+    "click_id": "a click-id parameter on the landing URL",
+    "internal": "the referrer is the site itself",
+    "referrer_host": "the referrer's host",
+    "shortener": "a platform's link shortener or outbound-link wrapper",
+    "app_referrer": "an Android app referrer (android-app://)",
+    "ua_inapp": "no referrer, but a platform's in-app browser user agent (dark social)",
+    "none": "no referrer and no other evidence",
+}
+
+
+def explain_hit(
+    referrer: str | None,
+    user_agent: str | None = None,
+    url: str | None = None,
+    site_hosts: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Channel, platform, evidence, bot flag and a plain label for one hit.
+
+    When ``url`` is absolute and no site host is given, the URL's host is the site.
+
+    >>> explain_hit("-", "Mozilla/5.0 [FBAN/FBIOS;FBAV/450.0]", "/post")["label"]
+    'social: facebook (dark social: in-app browser)'
+    """
+    hosts = list(site_hosts)
+    if not hosts and url and "://" in url:
+        host = parse_host(url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0])
+        if host:
+            hosts = [host]
+    result = attribute(referrer, user_agent, url, hosts)
+    ref = classify_referrer(referrer, hosts)
+    if result.evidence == "none" and not result.is_bot:
+        label = "no referrer (counted as direct)"
+    elif result.evidence in ("ua_inapp", "click_id") and ref.channel is None:
+        kind = "in-app browser" if result.evidence == "ua_inapp" else "click id"
+        label = f"{result.channel}: {result.platform} (dark social: {kind})"
+    else:
+        label = f"{result.channel}: {result.platform}" if result.platform else result.channel
+    return {
+        "channel": result.channel,
+        "platform": result.platform,
+        "evidence": result.evidence,
+        "evidence_means": _EVIDENCE_TEXT.get(result.evidence, result.evidence),
+        "label": label,
+        "is_bot": result.is_bot,
+        "bot_name": result.bot_name,
+        "referrer_host": ref.host,
+        "page": page_key(url) if url else None,
+    }

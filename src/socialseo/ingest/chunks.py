@@ -1,0 +1,152 @@
+"""Read a (possibly compressed) text file as line-aligned byte blocks, and index the lines of each with NumPy.
+
+Logs are read in blocks of a few tens of megabytes so memory stays flat however large the file is. Each block
+is split into lines by NumPy (byte comparisons, no Python loop per line), which also finds in bulk the lines
+that need care before a CSV reader sees them: lines cut off inside a quoted field (an odd number of quotes,
+which would make any CSV reader run on into the next line) and blank lines. Lines that are not valid UTF-8 are
+re-decoded as Windows-1252 (a superset of Latin-1 in practice), so a latin-1 referrer is kept, not lost.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+
+from socialseo.errors import InputFileError
+from socialseo.ingest.sources import compression_of
+
+BLOCK_BYTES = 48 << 20
+"""Bytes per block: large enough that per-block overhead vanishes, small enough that memory stays flat."""
+
+_NL, _QUOTE, _BACKSLASH, _CR = 10, 34, 92, 13
+
+
+@dataclass
+class Block:
+    """Whole lines of a file: ``data`` holds them; ``first_line`` is the 1-based number of the first."""
+
+    data: bytes
+    first_line: int
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.starts)
+
+    def line(self, i: int) -> bytes:
+        return self.data[int(self.starts[i]) : int(self.ends[i])]
+
+    def text(self, i: int) -> str:
+        return decode_line(self.line(i))
+
+
+def decode_line(raw: bytes) -> str:
+    """UTF-8 when it is; otherwise Windows-1252 with undefined bytes kept as Latin-1, never an error."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace").replace("\ufffd", "?")
+
+
+def _open(path: Path) -> IO[bytes]:
+    kind = compression_of(path)
+    if kind == "gzip":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if kind == "zstd":
+        import zstandard
+
+        return zstandard.ZstdDecompressor().stream_reader(path.open("rb"), read_across_frames=True)  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def iter_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
+    """Yield the file's lines in blocks; a corrupt compressed stream raises :class:`InputFileError`."""
+    line_no = 1
+    rest = b""
+    try:
+        with _open(path) as handle:
+            while True:
+                piece = handle.read(block_bytes)
+                if not piece:
+                    break
+                data = rest + piece
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    rest = data
+                    continue
+                rest = data[cut + 1 :]
+                block = index_lines(data[: cut + 1], line_no)
+                line_no += block.n_lines
+                yield block
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputFileError(f"{path}: compressed data is corrupt or cut short ({exc})") from exc
+    except InputFileError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__.startswith("zstandard"):
+            raise InputFileError(f"{path}: compressed data is corrupt ({exc})") from exc
+        raise
+    if rest:
+        yield index_lines(rest + b"\n", line_no)
+
+
+def index_lines(data: bytes, first_line: int) -> Block:
+    """Line starts and ends (without the newline or a trailing CR) of ``data``, which ends with a newline."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == _NL)
+    starts = np.empty(len(newlines), dtype=np.int64)
+    starts[0:1] = 0
+    starts[1:] = newlines[:-1] + 1
+    ends = newlines.astype(np.int64)
+    has_cr = (ends > starts) & (arr[np.maximum(ends - 1, 0)] == _CR)
+    ends = ends - has_cr
+    return Block(data, first_line, starts, ends)
+
+
+def quote_counts(block: Block) -> npt.NDArray[np.int64]:
+    """Unescaped double quotes per line (``\\"`` and ``\\\\`` are escapes, as Apache and Nginx write them)."""
+    arr = np.frombuffer(block.data, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == _QUOTE)
+    if len(quotes):
+        # A quote preceded by an odd run of backslashes is escaped. Runs longer than one are rare: handle the
+        # common case in bulk and look at the rest one by one.
+        prev = arr[np.maximum(quotes - 1, 0)] == _BACKSLASH
+        prev[quotes == 0] = False
+        double = prev & (arr[np.maximum(quotes - 2, 0)] == _BACKSLASH) & (quotes >= 2)
+        escaped = prev & ~double
+        for q in quotes[double].tolist():
+            run = 0
+            while q - run - 1 >= 0 and arr[q - run - 1] == _BACKSLASH:
+                run += 1
+            escaped[np.searchsorted(quotes, q)] = run % 2 == 1
+        quotes = quotes[~escaped]
+    line_of = np.searchsorted(block.ends, quotes, side="left")
+    return np.bincount(line_of, minlength=block.n_lines)[: block.n_lines].astype(np.int64)
+
+
+def invalid_utf8_lines(block: Block) -> list[int]:
+    """Indexes of lines that are not valid UTF-8.
+
+    Only lines holding a byte above 0x7F can be invalid; NumPy finds those, and each is tried with the C decoder.
+    """
+    arr = np.frombuffer(block.data, dtype=np.uint8)
+    high = np.flatnonzero(arr >= 0x80)
+    if not len(high):
+        return []
+    candidates = np.unique(np.searchsorted(block.ends, high, side="left"))
+    view = memoryview(block.data)
+    bad = []
+    for i in candidates.tolist():
+        try:
+            str(view[int(block.starts[i]) : int(block.ends[i])], "utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+    return bad
