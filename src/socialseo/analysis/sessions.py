@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import duckdb
 
+from socialseo.store.warehouse import atomic
+
 SESSION_TIMEOUT_MINUTES = 30
 
 _SESSIONS_SQL = """
@@ -75,13 +77,8 @@ def rebuild_sessions(con: duckdb.DuckDBPyConnection) -> int:
 
     Sessions are rebuilt as a whole because a newly imported log can extend sessions that began in an older one.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic(con):
         con.execute("DELETE FROM sessions")
         con.execute(_SESSIONS_SQL.format(timeout=SESSION_TIMEOUT_MINUTES))
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
     row = con.execute("SELECT count(*) FROM sessions").fetchone()
     return int(row[0]) if row else 0

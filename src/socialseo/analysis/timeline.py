@@ -22,6 +22,7 @@ import pandas as pd
 
 from socialseo.classify.hosts import site_host_set
 from socialseo.classify.urls import normalize_url, page_key, page_key_sql
+from socialseo.store.warehouse import atomic
 
 DEFAULT_TIMEZONE = "America/Los_Angeles"
 _HOST_SQL = "lower(regexp_extract({0}, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#:]*)', 1))"
@@ -158,14 +159,9 @@ def rebuild_page_daily(con: duckdb.DuckDBPyConnection) -> int:
         backlink_page=_page_expr("target_url", origin),
         backlink_host=_HOST_SQL.format("target_url"),
     )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with atomic(con):
         con.execute("CREATE OR REPLACE TEMP TABLE _our_hosts AS SELECT unnest(?::VARCHAR[]) AS host", [sorted(hosts)])
         con.execute(sql)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
     row = con.execute("SELECT count(*) FROM page_daily").fetchone()
     return int(row[0]) if row else 0
 

@@ -99,6 +99,18 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = 
     return rows[0][0] if rows else None
 
 
+@contextmanager
+def atomic(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block in one transaction on ``con``: on any exception nothing it wrote remains."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def file_sha256(path: Path) -> str:
     """Hash a file in 1 MiB chunks: the identity of an import is its bytes, not its name."""
     digest = hashlib.sha256()
@@ -170,13 +182,8 @@ class Warehouse:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run a block atomically: on any exception nothing it wrote remains."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        self.con.execute("COMMIT")
+        with atomic(self.con) as con:
+            yield con
 
     def already_imported(self, kind: str, sha256: str) -> bool:
         return bool(scalar(self.con, "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [kind, sha256]))
