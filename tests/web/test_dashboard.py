@@ -9,22 +9,25 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import EVIL_TITLE
 
 from socialseo.web.app import create_app
-from socialseo.web.views import VIEWS
+from socialseo.web.views import VIEWS, parse_filters
+
+# generous: the first page view computes every section, on a CI machine that may be busy
+HTTP = httpx.Client(timeout=120)
 
 
 def test_every_page_answers_and_escapes_crawled_titles(dashboard: str, evil_page: str) -> None:
     for view in VIEWS:
         path = "/" if view.name == "overview" else f"/{view.name}"
-        response = httpx.get(dashboard + path)
+        response = HTTP.get(dashboard + path)
         assert response.status_code == 200, path
         assert "<script>window.__pwned" not in response.text
-    pages = httpx.get(dashboard + "/pages", params={"q": evil_page}).text
+    pages = HTTP.get(dashboard + "/pages", params={"q": evil_page}).text
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;Evil title" in pages
 
 
 def test_platform_filter_changes_the_numbers(dashboard: str) -> None:
-    everything = httpx.get(dashboard + "/api/channels").json()
-    only_x = httpx.get(dashboard + "/api/channels", params={"platform": "x"}).json()
+    everything = HTTP.get(dashboard + "/api/channels").json()
+    only_x = HTTP.get(dashboard + "/api/channels", params={"platform": "x"}).json()
     assert sum(r["sessions"] for r in only_x) < sum(r["sessions"] for r in everything)
     assert {r["platform"] for r in only_x} == {"x"}
     x_sessions = next(r["sessions"] for r in everything if r["platform"] == "x")
@@ -32,31 +35,31 @@ def test_platform_filter_changes_the_numbers(dashboard: str) -> None:
 
 
 def test_date_filter_narrows_sessions_and_bad_dates_are_400(dashboard: str) -> None:
-    days = httpx.get(dashboard + "/api/channels", params={"by": "day"}).json()
+    days = HTTP.get(dashboard + "/api/channels", params={"by": "day"}).json()
     first = min(r["day"] for r in days)[:10]
-    one_day = httpx.get(dashboard + "/api/channels", params={"start": first, "end": first, "by": "day"}).json()
+    one_day = HTTP.get(dashboard + "/api/channels", params={"start": first, "end": first, "by": "day"}).json()
     assert {r["day"][:10] for r in one_day} == {first}
-    assert httpx.get(dashboard + "/api/channels", params={"start": "yesterday"}).status_code == 400
+    assert HTTP.get(dashboard + "/api/channels", params={"start": "yesterday"}).status_code == 400
 
 
 def test_openapi_spec_lists_the_api(dashboard: str) -> None:
-    spec = httpx.get(dashboard + "/api/openapi.json").json()
+    spec = HTTP.get(dashboard + "/api/openapi.json").json()
     assert {"/api/channels", "/api/pages", "/api/pages/timeline", "/api/actions", "/api/tables/{name}"} <= set(
         spec["paths"]
     )
 
 
 def test_page_search_and_timeline(dashboard: str, evil_page: str) -> None:
-    found = httpx.get(dashboard + "/api/pages", params={"q": "Evil title"}).json()
+    found = HTTP.get(dashboard + "/api/pages", params={"q": "Evil title"}).json()
     assert [r["page"] for r in found] == [evil_page] and found[0]["title"] == EVIL_TITLE
-    timeline = httpx.get(dashboard + "/api/pages/timeline", params={"page": evil_page}).json()
+    timeline = HTTP.get(dashboard + "/api/pages/timeline", params={"page": evil_page}).json()
     assert sum(r["social_sessions"] for r in timeline) == found[0]["social_sessions"] > 0
 
 
 def test_tables_are_paged_and_unknown_tables_are_404(dashboard: str) -> None:
-    assert len(httpx.get(dashboard + "/api/tables/sessions", params={"limit": 3}).json()) == 3
-    assert httpx.get(dashboard + "/api/tables/nope").status_code == 404
-    assert httpx.get(dashboard + "/api/tables/sessions", params={"limit": 10**9}).status_code == 422
+    assert len(HTTP.get(dashboard + "/api/tables/sessions", params={"limit": 3}).json()) == 3
+    assert HTTP.get(dashboard + "/api/tables/nope").status_code == 404
+    assert HTTP.get(dashboard + "/api/tables/sessions", params={"limit": 10**9}).status_code == 422
 
 
 def test_token_is_required_when_set(demo_db: Path) -> None:
@@ -69,4 +72,15 @@ def test_token_is_required_when_set(demo_db: Path) -> None:
 
 
 def test_dashboard_cannot_write(dashboard: str) -> None:
-    assert httpx.post(dashboard + "/api/channels").status_code == 405
+    assert HTTP.post(dashboard + "/api/channels").status_code == 405
+
+
+def test_sections_are_built_once_per_filter_set(demo_db: Path) -> None:
+    app = create_app(demo_db)
+    with TestClient(app) as client:
+        assert client.get("/backlinks").status_code == 200
+        first = app.state.sections.sections(app.state.warehouse.con, parse_filters(None, None, None))
+        assert client.get("/impact").status_code == 200
+        assert app.state.sections.sections(app.state.warehouse.con, parse_filters(None, None, None)) is first
+        assert client.get("/", params={"platform": "x"}).status_code == 200
+        assert len(app.state.sections._entries) == 2

@@ -7,12 +7,11 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.report.actions import run_rules
-from socialseo.report.sections import build_sections
 from socialseo.web.deps import Con, FiltersDep
 from socialseo.web.views import BY_NAME, sections_for
 
@@ -52,7 +51,7 @@ def actions(con: Con, filters: FiltersDep) -> dict[str, Any]:
 
 
 @router.get("/sections/{view}", summary="The report sections one dashboard page shows")
-def sections(view: str, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
+def sections(view: str, request: Request, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
     if view not in BY_NAME:
         raise HTTPException(404, f"no view {view!r}; views: {', '.join(BY_NAME)}")
     return [
@@ -60,7 +59,7 @@ def sections(view: str, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
          "summary": s.summary, "paragraphs": s.paragraphs,
          "tables": [{"caption": t.caption, "header": t.header, "rows": [[str(c) for c in r] for r in t.rows]}
                     for t in s.tables]}
-        for s in sections_for(view, build_sections(con, filters))
+        for s in sections_for(view, request.app.state.sections.sections(con, filters))
     ]
 
 

@@ -21,9 +21,9 @@ from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.report import charts
 from socialseo.report.html import frame_context
-from socialseo.report.sections import build_sections
 from socialseo.store.warehouse import Warehouse
 from socialseo.web import api
+from socialseo.web.cache import SectionCache
 from socialseo.web.deps import Con, FiltersDep
 from socialseo.web.views import BY_NAME, VIEWS, sections_for
 
@@ -88,13 +88,14 @@ def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     app = FastAPI(title="socialseo dashboard", version="1", openapi_url="/api/openapi.json", lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # the interactive docs load scripts from a CDN: not offline
     app.state.warehouse = warehouse
+    app.state.sections = SectionCache()
     env = _environment()
     if token:
         _token_guard(app, token)
     app.include_router(api.router)
 
     def render(request: Request, con: Con, filters: FiltersDep, view: str, **extra: Any) -> HTMLResponse:
-        sections = build_sections(con, filters)
+        sections = app.state.sections.sections(con, filters)
         context = frame_context(con, sections)
         html = env.get_template("dashboard.html.j2").render(
             **context, **extra, views=VIEWS, view=BY_NAME[view], filters=filters,
