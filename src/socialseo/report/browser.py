@@ -73,6 +73,8 @@ def _print(executable: Path, html_path: Path, pdf_path: Path) -> Path:
                 "Array.from(document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('svg'))",
                 timeout=30_000,
             )
+            # Paper cannot be clicked: unfold the rows the page keeps in <details> so the PDF holds them all.
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             page.emulate_media(media="print")
             page.pdf(path=str(pdf_path), format="A4", print_background=True,
                      margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})

@@ -32,7 +32,9 @@ def plotly_js() -> str:
 
 def fragment(fig: go.Figure, div_id: str) -> str:
     """Render a figure as a ``<div>`` + script with a stable id, so the same data gives the same report."""
-    fig.update_layout(margin={"l": 40, "r": 20, "t": 40, "b": 40}, template="plotly_white", height=380)
+    # A figure that set its own top margin (room for panel titles under the main title) keeps it.
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    fig.update_layout(margin={"l": 40, "r": 20, "t": top, "b": 40}, template="plotly_white", height=380)
     html: str = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
     return html
 
@@ -56,13 +58,62 @@ def stacked_daily(frame: pd.DataFrame, series: str, title: str, colours: dict[st
     return fig
 
 
+# (column, panel title, scale): one panel and axis per measure; percent, minutes and pages share no unit.
+_ENGAGEMENT_PANELS = (
+    ("bounce_rate", "bounce rate (%)", 100.0),
+    ("avg_duration_s", "avg. duration (min)", 1 / 60),
+    ("pages_per_session", "pages / session", 1.0),
+)
+
+
 def engagement_bars(frame: pd.DataFrame) -> go.Figure:
-    """Bounce rate and pages per session per social platform, side by side."""
+    """Bounce rate, duration and pages per session per social platform: three small panels, each with its own axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=len(_ENGAGEMENT_PANELS), horizontal_spacing=0.07,
+                        subplot_titles=[title for _, title, _ in _ENGAGEMENT_PANELS])
+    platforms = frame["platform"].fillna("unknown").astype(str)
+    colours = [PLATFORM_COLOURS.get(p, "#6b7280") for p in platforms]
+    for col, (column, title, scale) in enumerate(_ENGAGEMENT_PANELS, start=1):
+        fig.add_trace(go.Bar(x=platforms, y=frame[column] * scale, name=title, marker_color=colours,
+                             showlegend=False, hovertemplate="%{x}: %{y:.2f}<extra>" + title + "</extra>"),
+                      row=1, col=col)
+    fig.update_layout(title="Engagement of social visitors by platform", margin={"t": 80})
+    fig.update_xaxes(tickangle=-45)
+    return fig
+
+
+# Plotly colours for link attributes: followed links pass equity, so they get the strong colour.
+REL_COLOURS = {"followed": "#047857", "nofollow": "#9ca3af", "ugc": "#b45309", "sponsored": "#7c3aed"}
+
+
+def backlinks_by_rel(summary: pd.DataFrame) -> go.Figure:
+    """Backlinks per platform by link attribute; grouped, not stacked, because one link can be both nofollow and ugc."""
+    frame = summary.sort_values("backlinks", ascending=False)
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame["platform"], y=frame["bounce_rate"] * 100, name="bounce rate (%)"))
-    fig.add_trace(go.Bar(x=frame["platform"], y=frame["avg_duration_s"] / 60, name="avg. duration (min)"))
-    fig.add_trace(go.Bar(x=frame["platform"], y=frame["pages_per_session"], name="pages / session"))
-    fig.update_layout(title="Engagement of social visitors by platform", barmode="group")
+    for rel, colour in REL_COLOURS.items():
+        fig.add_trace(go.Bar(x=frame["platform"], y=(frame[f"{rel}_share"] * frame["backlinks"]).round(),
+                             name=rel, marker_color=colour))
+    fig.update_layout(title="Backlinks per platform by link attribute (a link can carry several)",
+                      barmode="group", yaxis_title="backlinks")
+    return fig
+
+
+def backlinks_new_lost(over_time: pd.DataFrame) -> go.Figure:
+    """New links above the zero line and lost links below it, per month, stacked by platform."""
+    fig = go.Figure()
+    months = over_time.assign(month=pd.to_datetime(over_time["period"]).dt.strftime("%Y-%m"))
+    new = months.pivot_table(index="month", columns="platform", values="new", aggfunc="sum", fill_value=0)
+    lost = months.pivot_table(index="month", columns="platform", values="lost", aggfunc="sum", fill_value=0)
+    for platform in new.sum().sort_values(ascending=False).index:
+        colour = PLATFORM_COLOURS.get(str(platform), "#6b7280")
+        fig.add_trace(go.Bar(x=new.index, y=new[platform], name=str(platform), legendgroup=str(platform),
+                             marker_color=colour))
+        fig.add_trace(go.Bar(x=lost.index, y=-lost[platform], name=f"{platform} (lost)", legendgroup=str(platform),
+                             marker_color=colour, opacity=0.45, showlegend=False))
+    fig.add_hline(y=0, line_color="#888")
+    fig.update_layout(title="Backlinks first seen (up) and lost (down) per month", barmode="relative",
+                      yaxis_title="backlinks", hovermode="x unified")
     return fig
 
 

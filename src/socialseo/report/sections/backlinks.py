@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
+from markupsafe import Markup
 
 from socialseo.analysis.backlinks import (
     backlink_summary,
@@ -12,6 +14,7 @@ from socialseo.analysis.backlinks import (
     target_pages,
     top_anchors,
 )
+from socialseo.report import charts
 from socialseo.report.sections.base import Section, Table, num, pct, scalar
 
 
@@ -42,15 +45,21 @@ def _backlinks(con: duckdb.DuckDBPyConnection) -> Section:
           pct(r.nofollow_share), pct(r.ugc_share), pct(r.sponsored_share), num(r.lost)]
          for r in summary.itertuples()],
     ))
+    section.charts.append(Markup(charts.fragment(charts.backlinks_by_rel(summary), "chart-backlinks-rel")))
     over_time = backlinks_over_time(con, "month")
     if not over_time.empty:
-        section.tables.append(Table(
-            "New and lost per month", ["month", "platform", "new", "lost"],
-            [[str(r.period)[:7], r.platform, num(r.new), num(r.lost)] for r in over_time.tail(60).itertuples()],
-        ))
+        section.charts.append(Markup(charts.fragment(charts.backlinks_new_lost(over_time), "chart-backlinks-monthly")))
+        section.tables.append(_new_and_lost(over_time))
     anchors = top_anchors(con, 5)
-    section.tables.append(Table("Top anchors", ["platform", "anchor", "links"],
-                                [[r.platform, r.anchor, num(r.links)] for r in anchors.itertuples()]))
+    if not anchors.empty:
+        # One row per platform: its top anchors read as a phrase list, not five rows repeating the platform.
+        per_platform = anchors.groupby("platform", sort=False).agg(
+            links=("links", "sum"),
+            anchors=("anchor", lambda a: " · ".join(
+                f"{text} ({num(n)})" for text, n in zip(a, anchors.loc[a.index, "links"], strict=True))),
+        ).sort_values("links", ascending=False)
+        section.tables.append(Table("Top anchors per platform (links in brackets)", ["platform", "top anchors"],
+                                    [[platform, r.anchors] for platform, r in per_platform.iterrows()]))
     targets = target_pages(con, 20)
     section.tables.append(Table(
         "Target pages: social backlinks next to social sessions",
@@ -59,6 +68,20 @@ def _backlinks(con: duckdb.DuckDBPyConnection) -> Section:
          for r in targets.itertuples()],
     ))
     return section
+
+
+def _new_and_lost(over_time: pd.DataFrame) -> Table:
+    """Month × platform, each cell 'new / lost', newest month first: the chart's numbers, one row per month."""
+    months = over_time.assign(month=pd.to_datetime(over_time["period"]).dt.strftime("%Y-%m"),
+                              cell=over_time["new"].map(num) + " / " + over_time["lost"].map(num))
+    platforms = list(months.groupby("platform")["new"].sum().sort_values(ascending=False).index)
+    matrix = months.pivot(index="month", columns="platform", values="cell").sort_index(ascending=False)
+    totals = months.groupby("month")[["new", "lost"]].sum()
+    return Table(
+        "New / lost backlinks per month", ["month", *platforms, "all platforms"],
+        [[month, *[cell if isinstance(cell, str) else "–" for cell in matrix.loc[month, platforms]],
+          f"{num(totals.loc[month, 'new'])} / {num(totals.loc[month, 'lost'])}"] for month in matrix.index],
+    )
 
 
 def _mentions(con: duckdb.DuckDBPyConnection) -> Section:

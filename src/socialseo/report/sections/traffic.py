@@ -14,7 +14,7 @@ from socialseo.analysis.engagement import (
 )
 from socialseo.analysis.filters import Filters
 from socialseo.report import charts
-from socialseo.report.sections.base import Section, Table, num, scalar
+from socialseo.report.sections.base import Section, Table, num, pivot, scalar
 
 
 def _by_channel(engagement: pd.DataFrame) -> pd.DataFrame:
@@ -121,12 +121,12 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
         social.charts.append(Markup(charts.fragment(charts.engagement_bars(per_platform), "chart-engagement")))
         where, params = session_filter(filters)
         evidence = con.execute(
-            f"SELECT platform, evidence, count(*) AS sessions FROM sessions WHERE channel = 'social' AND {where} "
-            "GROUP BY ALL ORDER BY platform, sessions DESC",
+            f"SELECT coalesce(platform, 'unknown') AS platform, evidence, count(*) AS sessions FROM sessions "
+            f"WHERE channel = 'social' AND {where} GROUP BY ALL",
             params,
-        ).fetchall()
-        social.tables.append(Table("How social sessions were recognised", ["platform", "evidence", "sessions"],
-                                   [[p or "unknown", e, num(n)] for p, e, n in evidence]))
+        ).df()
+        social.tables.append(pivot(evidence, "platform", "evidence", "sessions",
+                                   "How social sessions were recognised (sessions by platform and evidence)"))
         rows = con.execute(
             "SELECT landing_page, platform, count(*) AS sessions, avg(CAST(is_bounce AS DOUBLE)) AS bounce "
             f"FROM sessions WHERE channel = 'social' AND {where} GROUP BY ALL ORDER BY sessions DESC, 1 LIMIT 15",
