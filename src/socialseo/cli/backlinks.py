@@ -10,10 +10,9 @@ from typing import Annotated
 import typer
 
 from socialseo.api import inspect as inspect_page
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame, progress
-from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
+from socialseo.cli.ingest import PathsArgument, expand_paths, importing, print_result
 from socialseo.errors import SocialSeoError
-from socialseo.store.warehouse import ImportResult
 
 SiteOption = Annotated[list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")]
 
@@ -27,12 +26,7 @@ def ingest_pages(
     """Read pages (files or URLs, fetched politely: robots.txt, --delay) for links to the site and brand mentions."""
     items = [t for t in targets if t.startswith(("http://", "https://"))]
     items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
-    with open_project(db) as project, progress("reading pages", total=len(items)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "reading pages", len(items)) as (project, done):
         project.ingest_pages(items, site=site, delay=delay, on_done=done)
 
 
@@ -45,12 +39,7 @@ def ingest_backlinks(
 ) -> None:
     """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Search Console 'Links', or generic CSV."""
     files = expand_paths(paths)
-    with open_project(db) as project, progress("importing backlinks", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "importing backlinks", len(files)) as (project, done):
         project.ingest_backlinks(files, target=target, on_file_done=done)
 
 
@@ -64,12 +53,7 @@ def ingest_warc(
 ) -> None:
     """Read WARC (responses) and WAT (metadata) files for links from social platforms to the site."""
     files = expand_paths(paths)
-    with open_project(db) as project, progress("reading archives", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "reading archives", len(files)) as (project, done):
         project.ingest_warc(files, site=site, all_referrers=all_referrers, on_done=done)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import glob
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from socialseo.api import Project
 from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project, progress
 from socialseo.errors import InputFileError
 from socialseo.store.warehouse import ImportResult
@@ -38,6 +41,20 @@ def print_result(result: ImportResult) -> None:
     console.print(f"[{style}]{escape(result.message)}[/{style}]", highlight=False, soft_wrap=True)
 
 
+@contextmanager
+def importing(
+    db: Path, description: str, total: int
+) -> Iterator[tuple[Project, Callable[[ImportResult], None]]]:
+    """Open the warehouse with a progress bar over ``total`` files; ``done`` advances it and prints one result."""
+    with open_project(db) as project, progress(description, total=total) as (bar, task):
+
+        def done(result: ImportResult) -> None:
+            bar.advance(task)
+            print_result(result)
+
+        yield project, done
+
+
 @app.command("logs")
 def logs(
     paths: PathsArgument,
@@ -57,12 +74,7 @@ def logs(
 ) -> None:
     """Import access logs (.log, .gz, .zst; many files and globs), classify every hit, rebuild sessions."""
     files = expand_paths(paths)
-    with open_project(db) as project, progress("importing logs", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "importing logs", len(files)) as (project, done):
         project.ingest_logs(
             files, log_format=log_format, nginx_format=nginx_spec, site=site or None, keep_ip=keep_ip,
             on_file_done=done,

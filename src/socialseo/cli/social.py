@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
-from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
+from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
 from socialseo.ingest.posts import read_link_map
-from socialseo.store.warehouse import ImportResult
 
 # A terminal is too narrow for every column; --json prints them all.
 _PAGE_TABLE = ["page", "date", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
@@ -50,12 +49,7 @@ def posts(
     """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit."""
     files = expand_paths(paths)
     link_map = read_link_map(links) if links else None
-    with open_project(db) as project, progress("importing posts", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "importing posts", len(files)) as (project, done):
         project.ingest_posts(files, platform=platform, column_map=column_map, timezone=timezone,
                              link_map=link_map, on_file_done=done)
     _summary(db)
@@ -73,12 +67,7 @@ def gsc(
     """Import Search Console performance exports: web-export zip/CSV sheets, API JSON rows, bulk-export tables."""
     files = expand_paths(paths)
     dims = [d.strip() for d in dimensions.split(",") if d.strip()] if dimensions else None
-    with open_project(db) as project, progress("importing Search Console", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "importing Search Console", len(files)) as (project, done):
         project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), on_file_done=done)
     _summary(db)
 
@@ -87,12 +76,7 @@ def gsc(
 def ranks(paths: PathsArgument, db: DbOption = DEFAULT_DB) -> None:
     """Import rank-tracker exports (date, keyword, URL, position)."""
     files = expand_paths(paths)
-    with open_project(db) as project, progress("importing ranks", total=len(files)) as (bar, task):
-
-        def done(result: ImportResult) -> None:
-            bar.advance(task)
-            print_result(result)
-
+    with importing(db, "importing ranks", len(files)) as (project, done):
         project.ingest_ranks(files, on_file_done=done)
 
 
