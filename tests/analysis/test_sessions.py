@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 import pytest
 
 from socialseo.analysis.sessions import rebuild_sessions
+from socialseo.store.hits import insert_hits
 from socialseo.store.warehouse import Warehouse
 
 T0 = datetime(2026, 3, 1, 12, 0, 0)
+VISITORS: dict[str, int] = {}
+SEQ = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_visitor_names() -> None:
+    VISITORS.clear()
 
 
 def add_hit(
@@ -25,20 +34,24 @@ def add_hit(
     pageview: bool = True,
     bot: bool = False,
 ) -> None:
-    wh.con.execute("CREATE SEQUENCE IF NOT EXISTS seq")
-    wh.con.execute(
-        "INSERT INTO hits VALUES (1, nextval('seq'), ?, ?, NULL, 'GET', ?, ?, 'HTTP/1.1', 200, 100, NULL, ?, 'UA', ?, NULL, ?, ?, ?, ?)",
-        [T0 + timedelta(seconds=seconds), visitor, page, page, referrer_host, bot, pageview and not bot,
-         channel, platform, evidence],
-    )
+    insert_hits(wh.con, [{
+        "import_id": 1, "seq": len(VISITORS) * 1000 + next(SEQ), "ts": T0 + timedelta(seconds=seconds),
+        "visitor_id": VISITORS.setdefault(visitor, len(VISITORS) + 1), "method": "GET", "url": page, "page": page,
+        "protocol": "HTTP/1.1", "status": 200, "bytes": 100, "referrer_host": referrer_host, "user_agent": "UA",
+        "is_bot": bot, "is_pageview": pageview and not bot, "channel": channel, "platform": platform,
+        "evidence": evidence,
+    }])
 
 
 def sessions(wh: Warehouse) -> list[tuple[object, ...]]:
+    """The sessions, with visitors named as the test named them."""
     rebuild_sessions(wh.con)
-    return wh.con.execute(
+    names = {number: name for name, number in VISITORS.items()}
+    rows = wh.con.execute(
         "SELECT visitor_id, pageviews, landing_page, exit_page, channel, platform, is_bounce, duration_s "
         "FROM sessions ORDER BY visitor_id, start_ts"
     ).fetchall()
+    return [(names[row[0]], *row[1:]) for row in rows]
 
 
 def test_gap_of_just_under_30_minutes_keeps_the_session(warehouse: Warehouse) -> None:

@@ -100,7 +100,7 @@ def test_aws_alb_log_is_detected_and_read(warehouse: Warehouse, tmp_path: Path) 
     rows = hits(warehouse, "page, status, channel, platform, ip, is_bot, bot_name")
     assert rows[0] == ("/shop", 200, "social", "linkedin", "192.0.0.0", False, None)
     # IPv6 in brackets with a port: the address is found and masked to its first three groups.
-    assert rows[1] == ("/", 502, "direct", None, "2001:db8:::", True, "curl")
+    assert rows[1] == ("/", 502, "direct", None, "2001:db8::", True, "curl")
 
 
 CLOUDFRONT_TEXT = (

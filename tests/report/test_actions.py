@@ -15,7 +15,7 @@ LAST = date(2026, 6, 30)
 
 def _sessions(wh: Warehouse, platform: str, n: int, bounces: int, landing: str = "/a", channel: str = "social") -> None:
     wh.con.execute(
-        """INSERT INTO sessions SELECT ? || i, 'v' || i, TIMESTAMP '2026-06-01 10:00:00', TIMESTAMP '2026-06-01 10:00:00',
+        """INSERT INTO sessions SELECT ? || i, i, TIMESTAMP '2026-06-01 10:00:00', TIMESTAMP '2026-06-01 10:00:00',
            0, CASE WHEN i < ? THEN 1 ELSE 3 END, ?, ?, ?, ?, 'referrer', i < ? FROM range(?) t(i)""",
         [f"{platform}{landing}", bounces, landing, landing, channel, platform, bounces, n],
     )

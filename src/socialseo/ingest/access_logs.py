@@ -12,20 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import duckdb
+import polars as pl
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.classify.bulk import attribute_into
-from socialseo.classify.pageviews import pageview_sql
-from socialseo.ingest.chunks import Block, iter_blocks
+from socialseo.ingest.chunks import index_lines, iter_chunks, prefetched
+from socialseo.ingest.hit_encoder import EncodedBlock, HitEncoder
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
 from socialseo.ingest.logparse import parse_block
+from socialseo.ingest.quoted_split import split_by_quotes, splits_by_quotes
 from socialseo.ingest.sources import check_readable, head_lines
+from socialseo.store.hits import HitWriter
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
-
-# Timestamps outside this window are typos or clock faults, not traffic.
-_EARLIEST = "1995-01-01"
-_LATEST_DAYS_AHEAD = 2
 
 
 def resolve_format(path: Path, log_format: str = "auto", nginx_spec: str | None = None) -> LogFormat:
@@ -46,7 +43,7 @@ def _has(fmt: LogFormat, name: str) -> bool:
 
 
 def _canonical_sql(fmt: LogFormat) -> str:
-    """SELECT turning one block's fields (table ``_fields``) into the canonical columns plus ``problem``."""
+    """SELECT turning one block's fields (table ``_fields``) into the canonical columns, unchecked."""
     ts = fmt.ts_sql.format(
         ts=_col(fmt, "ts"), ts_day=_col(fmt, "ts_day"), ts_zone=_col(fmt, "ts_zone"),
         date=_col(fmt, "date"), time=_col(fmt, "time"),
@@ -71,71 +68,20 @@ def _canonical_sql(fmt: LogFormat) -> str:
         referrer = f"url_decode({referrer})"
     if "user_agent" in fmt.url_encoded:
         agent = f"url_decode({agent})"
-    status = f"TRY_CAST(TRY_CAST({_col(fmt, 'status')} AS DOUBLE) AS INTEGER)"
     return f"""
-    WITH split AS (
-        SELECT *, {ip} AS ip_raw, {ts} AS tstz, {req} AS req, {status} AS status_code,
-            {_col(fmt, 'status')} AS status_text, {_col(fmt, 'bytes')} AS bytes_text,
-            {referrer} AS referrer_text, {agent} AS agent_text
-        FROM _fields
-    ), canon AS (
-        SELECT *,
-            upper(nullif({method}, '')) AS c_method, nullif({url}, '') AS c_url,
-            nullif(nullif({protocol}, ''), '-') AS c_protocol
-        FROM split
-    )
+    WITH split AS (SELECT *, {ip} AS ip_raw, {ts} AS tstz, {req} AS req FROM _fields)
     SELECT
-        line_no AS seq,
-        coalesce(ip_raw, '') AS ip_raw,
+        line_no,
+        ip_raw AS ip,
         CAST(timezone('UTC', tstz) AS TIMESTAMP) AS ts,
-        c_method AS method, c_url AS url, c_protocol AS protocol,
-        status_code AS status,
-        TRY_CAST(TRY_CAST(nullif(bytes_text, '-') AS DOUBLE) AS BIGINT) AS bytes,
-        nullif(nullif(referrer_text, '-'), '') AS referrer,
-        nullif(nullif(agent_text, '-'), '') AS user_agent,
-        CASE
-            WHEN tstz IS NULL THEN 'timestamp missing or does not parse'
-            WHEN tstz < TIMESTAMPTZ '{_EARLIEST}' OR tstz > current_timestamp + INTERVAL {_LATEST_DAYS_AHEAD} DAY
-                THEN 'timestamp out of range: ' || CAST(tstz AS VARCHAR)
-            WHEN status_code IS NULL OR status_code NOT BETWEEN 100 AND 599
-                THEN 'status is not an HTTP status: ' || coalesce(status_text, '(missing)')
-            WHEN c_url IS NULL THEN 'request is not METHOD TARGET PROTOCOL'
-            ELSE NULL
-        END AS problem
-    FROM canon
+        concat_ws(chr(31), coalesce({method}, ''), coalesce({url}, ''), coalesce({protocol}, '')) AS request,
+        TRY_CAST(TRY_CAST({_col(fmt, 'status')} AS DOUBLE) AS BIGINT) AS status,
+        {_col(fmt, 'status')} AS status_text,
+        TRY_CAST(TRY_CAST(nullif({_col(fmt, 'bytes')}, '-') AS DOUBLE) AS BIGINT) AS bytes,
+        {referrer} AS referrer,
+        {agent} AS user_agent
+    FROM split
     """
-
-
-_INSERT_HITS_SQL = """
-INSERT INTO hits
-SELECT
-    ?, seq, ts,
-    substr(sha256(? || '|' || ip_raw || '|' || coalesce(user_agent, '')), 1, 20) AS visitor_id,
-    {ip_expr} AS ip,
-    method, url, page, protocol, status, bytes, referrer, referrer_host, user_agent,
-    is_bot, bot_name,
-    (NOT is_bot) AND {pageview} AS is_pageview,
-    channel, platform, evidence
-FROM ({attributed})
-"""
-
-# Matomo-style masking: keep the network, drop the host part, so that no raw address is ever written.
-_MASKED_IP_SQL = (
-    "CASE WHEN regexp_matches(ip_raw, '^\\d+\\.\\d+\\.\\d+\\.\\d+$') "
-    "THEN regexp_replace(ip_raw, '^(\\d+\\.\\d+)\\.\\d+\\.\\d+$', '\\1.0.0') "
-    "WHEN contains(ip_raw, ':') "
-    "THEN array_to_string(list_slice(string_split(ip_raw, ':'), 1, 3), ':') || '::' ELSE NULL END"
-)
-
-
-def infer_site_host(con: duckdb.DuckDBPyConnection, _parsed: object) -> str | None:
-    """Guess the site's own host: on any real site, its own pages are the most common referrer."""
-    row = con.execute(
-        "SELECT lower(regexp_extract(referrer, '^https?://([^/:?#]+)', 1)) AS host, count(*) AS n "
-        "FROM _parsed WHERE referrer IS NOT NULL AND host <> '' "
-        "GROUP BY host ORDER BY n DESC, host LIMIT 1"
-    ).fetchone()
-    return str(row[0]) if row else None
 
 
 class _BlockLoader:
@@ -143,37 +89,58 @@ class _BlockLoader:
 
     def __init__(self, warehouse: Warehouse, ctx: ImportContext, fmt: LogFormat, hosts: list[str],
                  keep_ip: bool) -> None:
-        self.warehouse, self.ctx, self.fmt, self.hosts = warehouse, ctx, fmt, hosts
+        self.warehouse, self.ctx, self.fmt = warehouse, ctx, fmt
+        self.by_quotes = splits_by_quotes(fmt)
         self.canonical = _canonical_sql(fmt)
-        self.ip_expr = "ip_raw" if keep_ip else _MASKED_IP_SQL
-        self.salt = warehouse.ip_salt()
+        self.writer = HitWriter(ctx.con, ctx.import_id)
+        self.encoder = HitEncoder(ctx.con, self.writer, hosts, warehouse.ip_salt(), keep_ip, request_mode="line")
+        self.generic_encoder: HitEncoder | None = None
+        self.guessing_host = not hosts
+        self.next_line = 1
         self.recoded = 0
 
-    def load(self, block: Block) -> None:
-        con, ctx = self.ctx.con, self.ctx
+    def load(self, data: bytes) -> None:
+        ctx = self.ctx
+        split = split_by_quotes(data, self.fmt, self.next_line) if self.by_quotes else None
+        if split is not None:
+            self.next_line += split.n_lines
+            ctx.result.rows_read += split.lines_read
+            self.recoded += split.recoded_lines
+            ctx.quarantine_rows(split.quarantined)
+            encoded = self.encoder.encode(split.frame, split.line_text, ctx.import_id)
+        else:
+            encoded = self._load_generic(data)
+        ctx.quarantine_rows(encoded.quarantined)
+        self.writer.add_rows(encoded.rows)
+        if self.guessing_host and self.encoder.site_hosts:
+            self.guessing_host = False
+            guessed = self.encoder.site_hosts[0]
+            ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
+            self.warehouse.add_site(guessed)
+
+    def _load_generic(self, data: bytes) -> EncodedBlock:
+        """Any layout: fields by CSV reader, regular expression or JSON path, canonical columns by DuckDB."""
+        ctx = self.ctx
+        block = index_lines(data, self.next_line)
+        self.next_line += block.n_lines
         parsed = parse_block(block, self.fmt)
         ctx.result.rows_read += parsed.lines_read
         self.recoded += parsed.recoded_lines
         ctx.quarantine_rows(parsed.quarantined)
-        # Tables stay Python variables that DuckDB finds by name (replacement scan), never registered: a
-        # registration dropped inside the import's transaction keeps its table in memory until the commit.
         _fields = parsed.table
-        con.execute("SELECT 1").fetchall()
-        _canon = con.sql(self.canonical).to_arrow_table()
-        problems = con.execute("SELECT seq, problem FROM _canon WHERE problem IS NOT NULL ORDER BY seq").fetchall()
-        if problems:
-            first = block.first_line
-            ctx.quarantine_rows([(int(n), block.text(int(n) - first), str(p)) for n, p in problems])
-        good = con.sql("SELECT * EXCLUDE (problem) FROM _canon WHERE problem IS NULL").to_arrow_table()
-        del _fields, _canon
-        if not self.hosts:
-            guessed = infer_site_host(con, good)
-            if guessed:
-                self.hosts.append(guessed)
-                ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
-                self.warehouse.add_site(guessed)
-        insert = _INSERT_HITS_SQL.format(ip_expr=self.ip_expr, pageview=pageview_sql(), attributed="{attributed}")
-        attribute_into(con, good, self.hosts, insert, [ctx.import_id, self.salt], row_id="seq")
+        ctx.con.execute("SELECT 1").fetchall()
+        frame = pl.from_arrow(ctx.con.sql(self.canonical).to_arrow_table())
+        assert isinstance(frame, pl.DataFrame)
+        if self.generic_encoder is None:
+            self.generic_encoder = HitEncoder(
+                ctx.con, self.writer, self.encoder.site_hosts, self.warehouse.ip_salt(), self.encoder.keep_ip,
+                request_mode="parts",
+            )
+        first = block.first_line
+        return self.generic_encoder.encode(frame, lambda n: block.text(n - first), ctx.import_id)
+
+    def finish(self) -> None:
+        self.writer.flush()
 
 
 def import_access_log(
@@ -201,15 +168,15 @@ def import_access_log(
         for host in hosts:
             warehouse.add_site(host)
         loader = _BlockLoader(warehouse, ctx, fmt, hosts, keep_ip)
-        for block in iter_blocks(path):
-            loader.load(block)
+        for chunk in prefetched(iter_chunks(path)):
+            loader.load(chunk)
+        loader.finish()
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
         if flagged:
             ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
         if loader.recoded:
             ctx.result.notes.append(f"{loader.recoded:,} lines were not UTF-8 and were read as Windows-1252")
-        loaded = ctx.con.execute("SELECT count(*) FROM hits WHERE import_id = ?", [ctx.import_id]).fetchone()
-        ctx.result.rows_loaded = int(loaded[0]) if loaded else 0
+        ctx.result.rows_loaded = loader.writer.rows_written
     return warehouse.last_import
 
 

@@ -10,11 +10,14 @@ re-decoded as Windows-1252 (a superset of Latin-1 in practice), so a latin-1 ref
 from __future__ import annotations
 
 import gzip
+import queue
+import threading
 import zlib
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +29,7 @@ BLOCK_BYTES = 48 << 20
 """Bytes per block: large enough that per-block overhead vanishes, small enough that memory stays flat."""
 
 _NL, _QUOTE, _BACKSLASH, _CR = 10, 34, 92, 13
+T = TypeVar("T")
 
 
 @dataclass
@@ -67,9 +71,11 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def iter_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
-    """Yield the file's lines in blocks; a corrupt compressed stream raises :class:`InputFileError`."""
-    line_no = 1
+def iter_chunks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """Yield the file's bytes in blocks of whole lines, each ending in a newline.
+
+    A corrupt compressed stream raises :class:`InputFileError`.
+    """
     rest = b""
     try:
         with _open(path) as handle:
@@ -77,15 +83,12 @@ def iter_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
                 piece = handle.read(block_bytes)
                 if not piece:
                     break
-                data = rest + piece
-                cut = data.rfind(b"\n")
+                cut = piece.rfind(b"\n")
                 if cut < 0:
-                    rest = data
+                    rest += piece
                     continue
-                rest = data[cut + 1 :]
-                block = index_lines(data[: cut + 1], line_no)
-                line_no += block.n_lines
-                yield block
+                yield rest + piece[: cut + 1] if rest else piece[: cut + 1]
+                rest = piece[cut + 1 :]
     except (OSError, EOFError, zlib.error) as exc:
         raise InputFileError(f"{path}: compressed data is corrupt or cut short ({exc})") from exc
     except InputFileError:
@@ -95,7 +98,42 @@ def iter_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
             raise InputFileError(f"{path}: compressed data is corrupt ({exc})") from exc
         raise
     if rest:
-        yield index_lines(rest + b"\n", line_no)
+        yield rest + b"\n"
+
+
+def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Run ``chunks`` in a thread, ``depth`` items ahead: reading and decompressing (which release the GIL)
+    overlap the work on the previous block. Errors are raised in the consumer; memory holds ``depth + 2`` items.
+    """
+    items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in chunks:
+                if stop.is_set():
+                    return
+                items.put(("item", item))
+            items.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            items.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="socialseo-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = items.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        with suppress(queue.Empty):
+            while True:
+                items.get_nowait()
+        worker.join(timeout=5)
 
 
 def index_lines(data: bytes, first_line: int) -> Block:

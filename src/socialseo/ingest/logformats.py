@@ -17,6 +17,7 @@ from socialseo.errors import FormatNotRecognisedError
 # SQL for the timestamp roles. Each takes the text of the field(s) and returns a TIMESTAMPTZ or NULL.
 TS_CLF = "try_strptime({ts_day} || ' ' || {ts_zone}, '[%d/%b/%Y:%H:%M:%S %z]')"
 TS_CLF_ONE = "try_strptime({ts}, '%d/%b/%Y:%H:%M:%S %z')"
+TS_CLF_BARE = "try_strptime({ts_day} || ' ' || {ts_zone}, '%d/%b/%Y:%H:%M:%S %z')"
 TS_ISO = "TRY_CAST({ts} AS TIMESTAMPTZ)"
 TS_CLOUDFRONT = "TRY_CAST({date} || ' ' || {time} || '+00' AS TIMESTAMPTZ)"
 # Caddy writes seconds as a float, Cloudflare nanoseconds as an integer, others ISO 8601 or the CLF form.
@@ -47,6 +48,8 @@ class LogFormat:
     json_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     url_encoded: tuple[str, ...] = ()
     comment: str | None = None
+    quoted: tuple[str, ...] = ()
+    """Columns written inside double quotes, when the line holds nothing after its last column."""
 
     @property
     def is_json(self) -> bool:
@@ -56,9 +59,10 @@ class LogFormat:
 _COMMON_HEAD = r'^\S+ \S+ \S+ \[[^\]]+\] "(?:[^"\\]|\\.)*" \d{3} (?:\d+|-)'
 _CLF = ("ip", "_ident", "_authuser", "ts_day", "ts_zone", "request", "status", "bytes")
 COMBINED = LogFormat(
-    "combined", (*_CLF, "referrer", "user_agent"), sniff=re.compile(_COMMON_HEAD + r' "[^"]*" "')
+    "combined", (*_CLF, "referrer", "user_agent"), sniff=re.compile(_COMMON_HEAD + r' "[^"]*" "'),
+    quoted=("request", "referrer", "user_agent"),
 )
-COMMON = LogFormat("common", _CLF, sniff=re.compile(_COMMON_HEAD + r"\s*$"))
+COMMON = LogFormat("common", _CLF, sniff=re.compile(_COMMON_HEAD + r"\s*$"), quoted=("request",))
 # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
 ALB = LogFormat(
     "alb",
@@ -120,6 +124,8 @@ def nginx_format(spec: str) -> LogFormat:
     if not fields:
         raise FormatNotRecognisedError("--log-format is empty")
     columns: list[str] = []
+    quoted: list[str] = []
+    split_quote = False  # a quoted field that holds two columns: not a layout of one column per quoted field
     ts_sql = TS_CLF
     for i, text in enumerate(fields):
         inner = text.strip('"[]')
@@ -127,6 +133,7 @@ def nginx_format(spec: str) -> LogFormat:
         name = var.group(1) if var else ""
         if name == "time_local":  # "01/Mar/2026:10:00:00 +0000" holds a space: two fields
             columns += ["ts_day", "ts_zone"]
+            split_quote = split_quote or text.startswith('"')
             continue
         role = _NGINX_VARS.get(name, f"_f{i}")
         if role == "ts":
@@ -134,9 +141,11 @@ def nginx_format(spec: str) -> LogFormat:
         if role in columns and not role.startswith("_"):
             role = f"_f{i}"
         columns.append(role)
+        if text.startswith('"') and text.endswith('"') and len(text) > 1:
+            quoted.append(role)
     if "ts_day" in columns and "[" not in spec:
         # $time_local without brackets: the two halves have no brackets to strip.
-        ts_sql = "try_strptime({ts_day} || ' ' || {ts_zone}, '%d/%b/%Y:%H:%M:%S %z')"
+        ts_sql = TS_CLF_BARE
     needs = {
         "$status": "status" in columns,
         "$time_local or $time_iso8601": "ts" in columns or "ts_day" in columns,
@@ -148,7 +157,7 @@ def nginx_format(spec: str) -> LogFormat:
             f"--log-format {spec!r} has no {', '.join(missing)}; "
             "socialseo needs the time, the request and the status of each hit"
         )
-    return LogFormat("nginx", tuple(columns), ts_sql=ts_sql)
+    return LogFormat("nginx", tuple(columns), ts_sql=ts_sql, quoted=() if split_quote else tuple(quoted))
 
 
 def named_format(name: str) -> LogFormat:

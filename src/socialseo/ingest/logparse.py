@@ -45,7 +45,7 @@ def parse_block(block: Block, fmt: LogFormat) -> ParsedBlock:
     recoded = invalid_utf8_lines(block)
     out.recoded_lines = len(recoded)
     if recoded:
-        data = _recode(block, recoded)
+        data = recode_lines(block, recoded)
         block = _reindex(block, data)
 
     if not fmt.is_json:
@@ -62,12 +62,12 @@ def parse_block(block: Block, fmt: LogFormat) -> ParsedBlock:
     kept = _kept_bytes(block, keep)
     table = _csv_fields(kept, fmt, len(rows))
     if table is None:
-        table = _regex_fields([block.text(i) for i in rows.tolist()], fmt)
+        table = regex_fields([block.text(i) for i in rows.tolist()], fmt)
     out.table = table.append_column("line_no", line_nos)
     return out
 
 
-def _recode(block: Block, lines: list[int]) -> bytes:
+def recode_lines(block: Block, lines: list[int]) -> bytes:
     """The block with the given lines re-encoded as UTF-8 from their Windows-1252 reading."""
     parts: list[bytes] = []
     pos = 0
@@ -133,7 +133,7 @@ def _field_pattern(fmt: LogFormat) -> re.Pattern[str]:
     return re.compile(r"()([^\t]*)")
 
 
-def _regex_fields(lines: list[str], fmt: LogFormat) -> pa.Table:
+def regex_fields(lines: list[str], fmt: LogFormat) -> pa.Table:
     """The slow, exact split for blocks the CSV reader cannot take: one regular expression per line."""
     pattern = _field_pattern(fmt)
     n = len(fmt.columns)
