@@ -9,17 +9,17 @@ is loaded or quarantined with its line number and the reason; the whole file com
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.ingest.chunks import index_lines, iter_chunks, prefetched
+from socialseo.ingest.chunks import Block, index_lines, iter_chunks, prefetched
 from socialseo.ingest.hit_encoder import EncodedBlock, HitEncoder
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
 from socialseo.ingest.logparse import parse_block
-from socialseo.ingest.quoted_split import split_by_quotes, splits_by_quotes
+from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
 from socialseo.ingest.sources import check_readable, head_lines
 from socialseo.store.hits import HitWriter
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
@@ -84,32 +84,44 @@ def _canonical_sql(fmt: LogFormat) -> str:
     """
 
 
+def split_blocks(path: Path, fmt: LogFormat) -> Iterator[QuotedSplit | Block]:
+    """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.quoted_split`),
+    else indexed for the general reader; numbered lines run on across blocks."""
+    by_quotes = splits_by_quotes(fmt)
+    next_line = 1
+    for data in iter_chunks(path):
+        split = split_by_quotes(data, fmt, next_line) if by_quotes else None
+        if split is not None:
+            next_line += split.n_lines
+            yield split
+        else:
+            block = index_lines(data, next_line)
+            next_line += block.n_lines
+            yield block
+
+
 class _BlockLoader:
     """Loads the blocks of one file inside its import transaction."""
 
     def __init__(self, warehouse: Warehouse, ctx: ImportContext, fmt: LogFormat, hosts: list[str],
                  keep_ip: bool) -> None:
         self.warehouse, self.ctx, self.fmt = warehouse, ctx, fmt
-        self.by_quotes = splits_by_quotes(fmt)
         self.canonical = _canonical_sql(fmt)
         self.writer = HitWriter(ctx.con, ctx.import_id)
         self.encoder = HitEncoder(ctx.con, self.writer, hosts, warehouse.ip_salt(), keep_ip, request_mode="line")
         self.generic_encoder: HitEncoder | None = None
         self.guessing_host = not hosts
-        self.next_line = 1
         self.recoded = 0
 
-    def load(self, data: bytes) -> None:
+    def load(self, item: QuotedSplit | Block) -> None:
         ctx = self.ctx
-        split = split_by_quotes(data, self.fmt, self.next_line) if self.by_quotes else None
-        if split is not None:
-            self.next_line += split.n_lines
-            ctx.result.rows_read += split.lines_read
-            self.recoded += split.recoded_lines
-            ctx.quarantine_rows(split.quarantined)
-            encoded = self.encoder.encode(split.frame, split.line_text, ctx.import_id)
+        if isinstance(item, QuotedSplit):
+            ctx.result.rows_read += item.lines_read
+            self.recoded += item.recoded_lines
+            ctx.quarantine_rows(item.quarantined)
+            encoded = self.encoder.encode(item.frame, item.line_text, ctx.import_id)
         else:
-            encoded = self._load_generic(data)
+            encoded = self._load_generic(item)
         ctx.quarantine_rows(encoded.quarantined)
         self.writer.add_rows(encoded.rows)
         if self.guessing_host and self.encoder.site_hosts:
@@ -118,11 +130,9 @@ class _BlockLoader:
             ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
             self.warehouse.add_site(guessed)
 
-    def _load_generic(self, data: bytes) -> EncodedBlock:
+    def _load_generic(self, block: Block) -> EncodedBlock:
         """Any layout: fields by CSV reader, regular expression or JSON path, canonical columns by DuckDB."""
         ctx = self.ctx
-        block = index_lines(data, self.next_line)
-        self.next_line += block.n_lines
         parsed = parse_block(block, self.fmt)
         ctx.result.rows_read += parsed.lines_read
         self.recoded += parsed.recoded_lines
@@ -161,15 +171,16 @@ def import_access_log(
     check_readable(path)
     fmt = resolve_format(path, log_format, nginx_spec)
     options = {"format": fmt.name, "keep_ip": keep_ip, **({"log_format": nginx_spec} if nginx_spec else {})}
-    with warehouse.importing("logs", path, options) as ctx:
+    with warehouse.importing("logs", path, options, hash_alongside=True) as ctx:
         if ctx is None:
             return warehouse.last_import
         hosts = list(site_hosts) or warehouse.site_hosts()
         for host in hosts:
             warehouse.add_site(host)
         loader = _BlockLoader(warehouse, ctx, fmt, hosts, keep_ip)
-        for chunk in prefetched(iter_chunks(path)):
-            loader.load(chunk)
+        for item in prefetched(split_blocks(path, fmt)):
+            loader.load(item)
+            ctx.check_not_duplicate()
         loader.finish()
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
         if flagged:

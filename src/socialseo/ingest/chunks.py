@@ -25,7 +25,7 @@ import numpy.typing as npt
 from socialseo.errors import InputFileError
 from socialseo.ingest.sources import compression_of
 
-BLOCK_BYTES = 48 << 20
+BLOCK_BYTES = 24 << 20
 """Bytes per block: large enough that per-block overhead vanishes, small enough that memory stays flat."""
 
 _NL, _QUOTE, _BACKSLASH, _CR = 10, 34, 92, 13

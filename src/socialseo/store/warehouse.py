@@ -11,6 +11,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +59,19 @@ class ImportContext:
     import_id: int
     path: Path
     result: ImportResult
+    kind: str = ""
+    hashing: Future[str] | None = None
+
+    def check_not_duplicate(self, wait: bool = False) -> None:
+        """Raise :class:`AlreadyImportedError` once the file's hash, computed alongside, is known to be imported.
+
+        Without ``wait`` this only looks when the hash is ready, so a loader may call it after every block.
+        """
+        if self.hashing is None or not (wait or self.hashing.done()):
+            return
+        sha = self.hashing.result()
+        if scalar(self.con, "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [self.kind, sha]):
+            raise AlreadyImportedError(sha)
 
     def quarantine_from(self, select_sql: str, params: Sequence[object] = ()) -> int:
         """Insert rows ``(line_no, raw, reason)`` produced by ``select_sql`` into the quarantine.
@@ -87,6 +101,14 @@ class ImportContext:
 
     def _quarantined(self) -> int:
         return int(scalar(self.con, "SELECT count(*) FROM quarantine WHERE import_id = ?", [self.import_id]) or 0)
+
+
+class AlreadyImportedError(Exception):
+    """The file being imported turned out to be bytes already imported: the import is rolled back."""
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialseo-hash")
+"""Hashes files alongside their import; hashlib releases the GIL, so this runs on the second core."""
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> Any:
@@ -190,34 +212,54 @@ class Warehouse:
 
     @contextmanager
     def importing(
-        self, kind: str, path: Path, options: dict[str, Any] | None = None
+        self, kind: str, path: Path, options: dict[str, Any] | None = None, *, hash_alongside: bool = False
     ) -> Iterator[ImportContext | None]:
         """Open one import of ``path``: yields ``None`` when the same bytes were already imported.
 
         The loader's writes, its quarantine rows and the ledger row commit together or not at all.
+        With ``hash_alongside`` (for large files) the file is hashed in a thread while the loader runs; when the
+        hash shows the bytes were imported before, everything the loader wrote is rolled back and the result
+        says skipped. Loaders call :meth:`ImportContext.check_not_duplicate` now and then to stop early.
         """
-        sha = file_sha256(path)
         result = ImportResult(path=str(path), kind=kind, import_id=None)
-        if self.already_imported(kind, sha):
-            result.skipped = True
-            self.last_import = result
-            yield None
+        hashing: Future[str] | None = None
+        if hash_alongside:
+            hashing = _HASHER.submit(file_sha256, path)
+            sha = None
+        else:
+            sha = file_sha256(path)
+            if self.already_imported(kind, sha):
+                self._skipped(result)
+                yield None
+                return
+        try:
+            with self.transaction() as con:
+                import_id = int(scalar(con, "SELECT nextval('import_id_seq')"))
+                result.import_id = import_id
+                con.execute(
+                    "INSERT INTO imports (import_id, kind, path, sha256, size_bytes, started_at, options) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [import_id, kind, str(path), sha or f"pending:{import_id}", path.stat().st_size, _now(),
+                     json.dumps(options or {})],
+                )
+                ctx = ImportContext(con=con, import_id=import_id, path=path, result=result, kind=kind,
+                                    hashing=hashing)
+                yield ctx
+                if hashing is not None:
+                    ctx.check_not_duplicate(wait=True)
+                    sha = hashing.result()
+                con.execute(
+                    "UPDATE imports SET sha256 = ?, rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
+                    "finished_at = ? WHERE import_id = ?",
+                    [sha, result.rows_read, result.rows_loaded, result.rows_quarantined, _now(), import_id],
+                )
+        except AlreadyImportedError:
+            self._skipped(ImportResult(path=str(path), kind=kind, import_id=None))
             return
-        with self.transaction() as con:
-            import_id = int(scalar(con, "SELECT nextval('import_id_seq')"))
-            result.import_id = import_id
-            con.execute(
-                "INSERT INTO imports (import_id, kind, path, sha256, size_bytes, started_at, options) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [import_id, kind, str(path), sha, path.stat().st_size, _now(), json.dumps(options or {})],
-            )
-            ctx = ImportContext(con=con, import_id=import_id, path=path, result=result)
-            yield ctx
-            con.execute(
-                "UPDATE imports SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, finished_at = ? "
-                "WHERE import_id = ?",
-                [result.rows_read, result.rows_loaded, result.rows_quarantined, _now(), import_id],
-            )
+        self.last_import = result
+
+    def _skipped(self, result: ImportResult) -> None:
+        result.skipped = True
         self.last_import = result
 
     # -- queries ------------------------------------------------------------------------------------------------
