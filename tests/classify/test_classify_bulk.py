@@ -215,29 +215,3 @@ def test_a_large_varied_table_is_classified_completely() -> None:
     assert sum(counts.values()) == 200_000
     assert con.execute("SELECT count(*) FROM hits WHERE channel IS NULL OR page IS NULL").fetchone() == (0,)
     assert counts["social"] > 0 and counts["organic_search"] > 0
-
-
-def test_attribute_into_gives_the_same_rows_as_attribute_relation() -> None:
-    import pyarrow as pa
-
-    from socialseo.classify.bulk import attribute_into
-
-    con = duckdb.connect()
-    rows = {
-        "seq": [1, 2, 3, 4],
-        "referrer": ["https://lnkd.in/abc", None, "https://www.example.com/", "https://blog.example.org/facebook"],
-        "user_agent": ["Mozilla/5.0", "Mozilla/5.0 [FBAN/FBIOS;FBAV/450.0]", "curl/8.5.0", "Mozilla/5.0"],
-        "url": ["/jobs/?utm_source=jobboard&id=4", "/post", "/about/", "/x?gclid=1"],
-    }
-    source = pa.table(rows)
-    con.execute("CREATE TABLE expected AS SELECT * FROM source")
-    attribute_relation(con, "expected", ["example.com"])
-    con.execute("CREATE TABLE got (seq BIGINT, channel VARCHAR, platform VARCHAR, evidence VARCHAR, page VARCHAR, "
-                "is_bot BOOLEAN)")
-    attribute_into(con, source, ["example.com"],
-                   "INSERT INTO got SELECT seq, channel, platform, evidence, page, is_bot FROM ({attributed})",
-                   row_id="seq")
-    columns = "seq, channel, platform, evidence, page, is_bot"
-    expected = con.execute(f"SELECT {columns} FROM expected ORDER BY seq").fetchall()
-    assert con.execute(f"SELECT {columns} FROM got ORDER BY seq").fetchall() == expected
-    assert [r[1] for r in expected] == ["social", "social", "internal", "paid_search"]

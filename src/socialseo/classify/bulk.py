@@ -9,8 +9,7 @@ A log of millions of hits holds a few thousand distinct referrer origins, user a
    as small Arrow tables, each distinct classification numbered;
 3. DuckDB joins the numbers onto the rows; Python applies :func:`socialseo.classify.attribution.combine` (the
    one statement of the precedence) to each distinct combination of numbers;
-4. one UPDATE writes the columns (:func:`attribute_relation`), or one ``INSERT ... SELECT`` takes the attributed
-   rows straight into their table (:func:`attribute_into`, what the log loader uses).
+4. one UPDATE writes the columns (:func:`attribute_relation`).
 
 Nothing runs once per row in Python, and every row gets exactly what :func:`~socialseo.classify.attribution.
 attribute` would give it.
@@ -147,40 +146,12 @@ def attributed(
                 con.unregister(name)
 
 
-def attribute_into(
-    con: duckdb.DuckDBPyConnection,
-    source: pa.Table,
-    site_hosts: Sequence[str],
-    sql_template: str,
-    params: Sequence[object] = (),
-    row_id: str = "rowid",
-) -> None:
-    """Run ``sql_template`` (with ``{attributed}`` standing for the attributed rows of ``source``) once.
-
-    For loaders inside a long transaction: the Arrow tables are found by DuckDB's replacement scan of this
-    function's local variables, never registered, because a registration dropped inside a transaction keeps
-    its table in memory until the commit, and one per block would make memory grow with the file.
-    """
-    _ss_source = source
-    present = list(source.column_names)
-    missing = [c for c in INPUT_COLUMNS if c not in present]
-    if missing:
-        raise MissingColumnsError(f"attribute_into needs column(s) {', '.join(missing)}")
-    tables, rows_sql = _lookups(con, "_ss_source", present, site_hosts, row_id, _ss_source)
-    _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos = (tables[name] for name in _LOOKUPS)
-    con.execute("SELECT 1").fetchall()
-    # replace, not format: the template's own SQL may hold braces (regular expressions).
-    con.execute(sql_template.replace("{attributed}", rows_sql), list(params)).fetchall()
-    del _ss_source, _ss_refs, _ss_uas, _ss_urls, _ss_camps, _ss_combos
-
-
 def _lookups(
     con: duckdb.DuckDBPyConnection,
     target: str,
     present: Sequence[str],
     site_hosts: Sequence[str],
     row_id: str,
-    _ss_source: pa.Table | None = None,
 ) -> tuple[dict[str, pa.Table], str]:
     """The small classification tables for the distinct values of ``target``, and the SELECT joining them."""
     own = [c for c in present if c not in OUTPUT_COLUMNS]

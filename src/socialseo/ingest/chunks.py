@@ -71,11 +71,12 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def iter_chunks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """Yield the file's bytes in blocks of whole lines, each ending in a newline.
+def iter_chunks(path: Path, block_bytes: int | None = None) -> Iterator[bytes]:
+    """Yield the file's bytes in blocks of whole lines (about :data:`BLOCK_BYTES`), each ending in a newline.
 
     A corrupt compressed stream raises :class:`InputFileError`.
     """
+    block_bytes = block_bytes or BLOCK_BYTES
     rest = b""
     try:
         with _open(path) as handle:
