@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from socialseo.errors import QueryError, WarehouseError
 from socialseo.store.migrations import apply_migrations
@@ -92,9 +93,15 @@ class ImportContext:
         """Insert ``(line_no, raw, reason)`` tuples into the quarantine."""
         if not rows:
             return 0
-        self.con.executemany(
-            "INSERT INTO quarantine (import_id, source_file, line_no, raw, reason) VALUES (?, ?, ?, ?, ?)",
-            [(self.import_id, str(self.path), line, raw, reason) for line, raw, reason in rows],
+        _rows = pa.table({
+            "line_no": pa.array([r[0] for r in rows], pa.int64()),
+            "raw": pa.array([r[1] for r in rows], pa.string()),
+            "reason": pa.array([r[2] for r in rows], pa.string()),
+        })
+        self.con.execute(
+            "INSERT INTO quarantine (import_id, source_file, line_no, raw, reason) "
+            "SELECT ?, ?, line_no, raw, reason FROM _rows",
+            [self.import_id, str(self.path)],
         )
         self.result.rows_quarantined += len(rows)
         return len(rows)
