@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from socialseo.classify.behaviour import flag_bot_behaviour
@@ -21,7 +22,7 @@ from socialseo.ingest.logformats import LogFormat, detect_format, named_format, 
 from socialseo.ingest.logparse import parse_block
 from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
 from socialseo.ingest.sources import check_readable, head_lines
-from socialseo.store.hits import HitWriter
+from socialseo.store.hits import HitIds, HitWriter
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 
@@ -100,57 +101,50 @@ def split_blocks(path: Path, fmt: LogFormat) -> Iterator[QuotedSplit | Block]:
             yield block
 
 
-class _BlockLoader:
-    """Loads the blocks of one file inside its import transaction."""
+class _BlockEncoder:
+    """Encodes the blocks of one file, in a thread of its own: the import's connection only writes."""
 
-    def __init__(self, warehouse: Warehouse, ctx: ImportContext, fmt: LogFormat, hosts: list[str],
+    def __init__(self, fmt: LogFormat, ids: HitIds, import_id: int, hosts: list[str], salt: str,
                  keep_ip: bool) -> None:
-        self.warehouse, self.ctx, self.fmt = warehouse, ctx, fmt
+        self.fmt = fmt
         self.canonical = _canonical_sql(fmt)
-        self.writer = HitWriter(ctx.con, ctx.import_id)
-        self.encoder = HitEncoder(ctx.con, self.writer, hosts, warehouse.ip_salt(), keep_ip, request_mode="line")
-        self.generic_encoder: HitEncoder | None = None
-        self.guessing_host = not hosts
-        self.recoded = 0
+        self.con = duckdb.connect()
+        self.by_line = HitEncoder(ids, import_id, hosts, salt, keep_ip, "line", self.con)
+        self.by_parts = HitEncoder(ids, import_id, hosts, salt, keep_ip, "parts", self.con)
 
-    def load(self, item: QuotedSplit | Block) -> None:
-        ctx = self.ctx
+    def blocks(self, path: Path) -> Iterator[EncodedBlock]:
+        try:
+            for item in prefetched(split_blocks(path, self.fmt)):
+                yield self.encode(item)
+        finally:
+            self.con.close()
+
+    def encode(self, item: QuotedSplit | Block) -> EncodedBlock:
         if isinstance(item, QuotedSplit):
-            ctx.result.rows_read += item.lines_read
-            self.recoded += item.recoded_lines
-            ctx.quarantine_rows(item.quarantined)
-            encoded = self.encoder.encode(item.frame, item.line_text, ctx.import_id)
-        else:
-            encoded = self._load_generic(item)
-        ctx.quarantine_rows(encoded.quarantined)
-        self.writer.add_rows(encoded.rows)
-        if self.guessing_host and self.encoder.site_hosts:
-            self.guessing_host = False
-            guessed = self.encoder.site_hosts[0]
-            ctx.result.notes.append(f"site host inferred as {guessed} (set it with --site)")
-            self.warehouse.add_site(guessed)
-
-    def _load_generic(self, block: Block) -> EncodedBlock:
-        """Any layout: fields by CSV reader, regular expression or JSON path, canonical columns by DuckDB."""
-        ctx = self.ctx
-        parsed = parse_block(block, self.fmt)
-        ctx.result.rows_read += parsed.lines_read
-        self.recoded += parsed.recoded_lines
-        ctx.quarantine_rows(parsed.quarantined)
+            encoded = self.by_line.encode(item.frame, item.line_text)
+            encoded.quarantined[:0] = item.quarantined
+            encoded.lines_read, encoded.recoded_lines = item.lines_read, item.recoded_lines
+            return encoded
+        # Any other layout: fields by CSV reader, regular expression or JSON path, canonical columns by DuckDB.
+        parsed = parse_block(item, self.fmt)
         _fields = parsed.table
-        ctx.con.execute("SELECT 1").fetchall()
-        frame = pl.from_arrow(ctx.con.sql(self.canonical).to_arrow_table())
+        frame = pl.from_arrow(self.con.sql(self.canonical).to_arrow_table())
         assert isinstance(frame, pl.DataFrame)
-        if self.generic_encoder is None:
-            self.generic_encoder = HitEncoder(
-                ctx.con, self.writer, self.encoder.site_hosts, self.warehouse.ip_salt(), self.encoder.keep_ip,
-                request_mode="parts",
-            )
-        first = block.first_line
-        return self.generic_encoder.encode(frame, lambda n: block.text(n - first), ctx.import_id)
+        first = item.first_line
+        encoded = self.by_parts.encode(frame, lambda n: item.text(n - first))
+        encoded.quarantined[:0] = parsed.quarantined
+        encoded.lines_read, encoded.recoded_lines = parsed.lines_read, parsed.recoded_lines
+        return encoded
 
-    def finish(self) -> None:
-        self.writer.flush()
+
+def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock) -> None:
+    for attribution_id, key in block.attributions:
+        writer.add_attribution(attribution_id, key)
+    for table, rows in block.lookups:
+        writer.add_lookup(table, rows)
+    ctx.quarantine_rows(block.quarantined)
+    writer.add_rows(block.rows)
+    ctx.result.rows_read += block.lines_read
 
 
 def import_access_log(
@@ -177,17 +171,24 @@ def import_access_log(
         hosts = list(site_hosts) or warehouse.site_hosts()
         for host in hosts:
             warehouse.add_site(host)
-        loader = _BlockLoader(warehouse, ctx, fmt, hosts, keep_ip)
-        for item in prefetched(split_blocks(path, fmt)):
-            loader.load(item)
+        writer = HitWriter(ctx.con)
+        encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
+        recoded = 0
+        # Three threads: one reads and splits, one encodes, this one writes (see docs/access-logs.md).
+        for block in prefetched(encoder.blocks(path)):
+            _write_block(ctx, writer, block)
+            recoded += block.recoded_lines
+            if block.inferred_host:
+                ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
+                warehouse.add_site(block.inferred_host)
             ctx.check_not_duplicate()
-        loader.finish()
+        writer.flush()
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
         if flagged:
             ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
-        if loader.recoded:
-            ctx.result.notes.append(f"{loader.recoded:,} lines were not UTF-8 and were read as Windows-1252")
-        ctx.result.rows_loaded = loader.writer.rows_written
+        if recoded:
+            ctx.result.notes.append(f"{recoded:,} lines were not UTF-8 and were read as Windows-1252")
+        ctx.result.rows_loaded = writer.rows_written
     return warehouse.last_import
 
 

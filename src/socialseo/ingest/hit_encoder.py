@@ -35,7 +35,7 @@ from socialseo.classify.pageviews import pageview_rules, pageview_sql
 from socialseo.classify.referrers import classify_origin, referrer_origin_sql
 from socialseo.classify.urls import campaign_key_sql, page_key_sql
 from socialseo.classify.useragents import classify_user_agent
-from socialseo.store.hits import ROW_SCHEMA, HitWriter
+from socialseo.store.hits import ROW_SCHEMA, HitIds, lookup_rows
 
 EARLIEST = datetime(1995, 1, 1)
 """Timestamps before this, or more than two days ahead of now, are typos or clock faults, not traffic."""
@@ -94,10 +94,16 @@ class _Numbering:
 
 @dataclass
 class EncodedBlock:
-    """What one block gave: rows for ``hit_rows`` and lines set aside with their reason."""
+    """What one block gave: rows for ``hit_rows``, lines set aside with their reason, the lookup rows and
+    attributions first seen in it, and the counts for the import's notes."""
 
     rows: pa.Table
     quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
+    lookups: list[tuple[str, pa.Table]] = field(default_factory=list)
+    attributions: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
+    lines_read: int = 0
+    recoded_lines: int = 0
+    inferred_host: str | None = None
 
 
 class _Interned:
@@ -152,10 +158,14 @@ class HitEncoder:
     is method, target and protocol joined by :data:`PARTS_SEPARATOR`.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, writer: HitWriter, site_hosts: Sequence[str], salt: str,
-                 keep_ip: bool, request_mode: str = "line") -> None:
-        self.con, self.writer, self.keep_ip, self.request_mode = con, writer, keep_ip, request_mode
-        self.site_hosts = list(site_hosts)
+    def __init__(self, ids: HitIds, import_id: int, site_hosts: Sequence[str], salt: str, keep_ip: bool,
+                 request_mode: str = "line", con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.ids, self.import_id, self.keep_ip, self.request_mode = ids, import_id, keep_ip, request_mode
+        self.site_hosts = site_hosts if isinstance(site_hosts, list) else list(site_hosts)  # shared, on purpose
+        # DuckDB for the per-value SQL (request splitting, page keys, origins): a connection of its own, so that
+        # encoding can run in a thread while the import's connection writes.
+        self.con = con or duckdb.connect()
+        self._out = EncodedBlock(ROW_SCHEMA.empty_table())
         self.key = hashlib.blake2b(salt.encode("utf-8"), digest_size=32).digest()
         self.ref_classes, self.ua_classes, self.camp_classes = _Numbering(), _Numbering(), _Numbering()
         self.requests = _Interned(id=np.int64, valid=bool, page_like=bool, camp=np.int64)
@@ -171,10 +181,11 @@ class HitEncoder:
         self._latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=LATEST_DAYS_AHEAD)
 
     # -- one block ----------------------------------------------------------------------------------------------
-    def encode(self, frame: pl.DataFrame, line_text: Callable[[int], str], import_id: int) -> EncodedBlock:
+    def encode(self, frame: pl.DataFrame, line_text: Callable[[int], str]) -> EncodedBlock:
         """Rows of ``frame`` (the columns of :data:`socialseo.ingest.quoted_split.CANONICAL`) for ``hit_rows``."""
+        out = self._out = EncodedBlock(ROW_SCHEMA.empty_table())
         if not frame.height:
-            return EncodedBlock(ROW_SCHEMA.empty_table())
+            return out
         if not self.site_hosts:
             self._infer_site_host(frame.get_column("referrer"))
         req = self._request_codes(frame.get_column("request"))
@@ -196,8 +207,8 @@ class HitEncoder:
         r, f, a, i = (x.attributes for x in (self.requests, self.referrers, self.agents, self.ips))
         n_ref, n_ua = len(self.ref_classes.items), len(self.ua_classes.items)
         attribution = self._attributions((r["camp"][req] * n_ref + f["cls"][ref]) * n_ua + a["cls"][ua], n_ref, n_ua)
-        bot_of = np.zeros(max(self.writer.attribution_is_bot, default=0) + 1, dtype=bool)
-        for number, flag in self.writer.attribution_is_bot.items():
+        bot_of = np.zeros(max(self.ids.is_bot, default=0) + 1, dtype=bool)
+        for number, flag in self.ids.is_bot.items():
             bot_of[number] = flag
         is_bot = bot_of[attribution]
         low, high, also = self._page_status
@@ -205,7 +216,7 @@ class HitEncoder:
         line_no = frame.get_column("line_no").to_numpy()
         size = frame.get_column("bytes").to_arrow()
         rows = pa.table({
-            "import_id": pa.array(np.full(len(status), import_id, dtype=np.int64)),
+            "import_id": pa.array(np.full(len(status), self.import_id, dtype=np.int64)),
             "seq": pa.array((line_no if good.all() else line_no[good]).astype(np.int64)),
             "ts": pa.array(ts.astype("datetime64[us]")),
             "visitor_id": pa.array(_mix(i["hash"][ip], a["hash"][ua])),
@@ -219,7 +230,8 @@ class HitEncoder:
             "is_pageview": pa.array(r["page_like"][req] & status_page & ~is_bot),
             "bot_rule": pa.nulls(len(status), pa.string()),
         }, schema=ROW_SCHEMA)
-        return EncodedBlock(rows, quarantined)
+        out.rows, out.quarantined = rows, quarantined
+        return out
 
     # -- dictionaries: each returns the per-row code into its interned attributes --------------------------------
     def _request_codes(self, column: pl.Series) -> npt.NDArray[np.int64]:
@@ -253,8 +265,8 @@ class HitEncoder:
                 camp.append(found)
             ids = self._reserve("hit_requests", valid)
             keep = pa.array(valid)
-            self.writer.add_lookup("hit_requests", ids[valid],
-                                   {c: table[c].filter(keep) for c in ("method", "url", "page", "protocol")})
+            self._lookup("hit_requests", ids[valid],
+                         {c: table[c].filter(keep) for c in ("method", "url", "page", "protocol")})
             add(id=ids, valid=valid, page_like=table["page_like"].to_numpy(), camp=camp)
         return codes
 
@@ -279,7 +291,7 @@ class HitEncoder:
             blank = origins["blank"].to_numpy(zero_copy_only=False)
             ids = self._reserve("hit_referrers", ~blank)
             keep = pa.array(~blank)
-            self.writer.add_lookup("hit_referrers", ids[~blank], {
+            self._lookup("hit_referrers", ids[~blank], {
                 "referrer": pa.array(new, pa.string()).filter(keep),
                 "referrer_host": pa.array(hosts, pa.string()).filter(keep),
             })
@@ -293,8 +305,7 @@ class HitEncoder:
             texts = [v if v and v.strip() not in ("", "-") else None for v in new]
             blank = np.array([t is None for t in texts], dtype=bool)
             ids = self._reserve("hit_agents", ~blank)
-            self.writer.add_lookup("hit_agents", ids[~blank],
-                                   {"user_agent": [t for t in texts if t is not None]})
+            self._lookup("hit_agents", ids[~blank], {"user_agent": [t for t in texts if t is not None]})
             add(id=ids, cls=[self.ua_classes.id_of(classify_user_agent(t)) for t in texts],
                 hash=[self._hash(t or "") for t in texts])
         return codes
@@ -306,9 +317,9 @@ class HitEncoder:
             texts = [(v or "").strip() for v in new]
             shown = [(t or None) if self.keep_ip else mask_ip(t) for t in texts]
             fresh = sorted({s for s in shown if s is not None and s not in self._stored_ips})
-            first = self.writer.reserve("hit_ips", len(fresh))
+            first = self.ids.reserve("hit_ips", len(fresh))
             self._stored_ips.update({s: first + k for k, s in enumerate(fresh)})
-            self.writer.add_lookup("hit_ips", np.arange(first, first + len(fresh)), {"ip": fresh})
+            self._lookup("hit_ips", np.arange(first, first + len(fresh)), {"ip": fresh})
             add(id=[self._stored_ips[s] if s is not None else -1 for s in shown], hash=[self._hash(t) for t in texts])
         return codes
 
@@ -316,7 +327,7 @@ class HitEncoder:
         """New ids for the values that are ``stored``, -1 for the others."""
         ids = np.full(len(stored), -1, dtype=np.int64)
         count = int(stored.sum())
-        first = self.writer.reserve(table, count)
+        first = self.ids.reserve(table, count)
         ids[stored] = np.arange(first, first + count, dtype=np.int64)
         return ids
 
@@ -334,12 +345,21 @@ class HitEncoder:
             if found is None:
                 a = combine(self.camp_classes.items[camp_id], self.ref_classes.items[ref_id],
                             self.ua_classes.items[ua_id])
-                found = self.writer.attribution_id(a.channel, a.platform, a.evidence, a.is_bot, a.bot_name)
+                found, new = self.ids.attribution(a.channel, a.platform, a.evidence, a.is_bot, a.bot_name)
+                if new:
+                    self._out.attributions.append((found, (a.channel, a.platform, a.evidence, a.is_bot, a.bot_name)))
                 self._combos[key] = found
             out[i] = found
         return out[inverse]
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _lookup(self, table: str, ids: npt.NDArray[np.int64], values: dict[str, Any]) -> None:
+        if len(ids):
+            self._out.lookups.append((table, lookup_rows(table, self.import_id, ids, values)))
+
+    def close(self) -> None:
+        self.con.close()
+
     def _hash(self, text: str) -> int:
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=self.key, digest_size=8).digest()
         return int.from_bytes(digest, "little")
@@ -353,6 +373,7 @@ class HitEncoder:
         ).fetchall()
         if row:
             self.site_hosts.append(str(row[0][0]))
+            self._out.inferred_host = str(row[0][0])
 
     @staticmethod
     def _reasons(frame: pl.DataFrame, problem: npt.NDArray[np.bool_], ts_missing: npt.NDArray[np.bool_],

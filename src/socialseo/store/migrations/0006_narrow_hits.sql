@@ -1,9 +1,9 @@
--- Access-log hits stored narrow: one row of numbers per hit, the strings once per block in lookup tables.
+-- Access-log hits stored narrow: one row of numbers per hit, the strings once per import in lookup tables.
 --
 -- A log of millions of lines repeats a few thousand user agents, referrers and requests. Writing each hit as
 -- twenty strings made the insert most of an import's time; writing ids into `hit_rows` and every distinct
--- string once per block of the file (per import: an id is never shared between imports, so deleting an import
--- deletes its strings with it) is several times cheaper, and `hits` stays, as a view, what every reader sees.
+-- string once per import (an id is never shared between imports, so deleting an import deletes its strings
+-- with it) is several times cheaper, and `hits` stays, as a view, what every reader sees.
 --
 -- hit_requests      method, target and protocol of a request line, with its normalised page key
 -- hit_referrers     the referrer as logged, with the host it names
