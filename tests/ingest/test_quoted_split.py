@@ -201,3 +201,32 @@ def test_the_same_bytes_under_another_name_are_skipped_and_change_nothing(tmp_pa
     assert again.skipped and again.import_id is None
     assert [wh.count(t) for t in ("hit_rows", "hit_requests", "hit_agents", "hit_ips", "imports", "quarantine")] \
         == before
+
+
+@pytest.mark.parametrize("failing", ["encode", "write"])
+def test_a_failure_in_any_thread_leaves_the_warehouse_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path = tmp_path / "a.log"
+    path.write_text("".join(line(target=f"/p{i}", ip=f"192.0.2.{i % 250}") + "\n" for i in range(3000)))
+    wh = Warehouse(tmp_path / "w.duckdb")
+    tables = ("hit_rows", "hit_requests", "hit_referrers", "hit_agents", "hit_ips", "hit_attributions",
+              "imports", "quarantine")
+    before = [wh.count(t) for t in tables]
+    monkeypatch.setattr(chunks, "BLOCK_BYTES", 20_000)
+    calls = {"n": 0}
+    target, name = (hit_encoder.HitEncoder, "encode") if failing == "encode" else (access_logs, "_write_block")
+    original = getattr(target, name)
+
+    def fail_on_third(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk on fire")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, fail_on_third)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        import_access_log(wh, path, site_hosts=SITE)
+    assert [wh.count(t) for t in tables] == before
+    monkeypatch.setattr(target, name, original)
+    assert import_access_log(wh, path, site_hosts=SITE).rows_loaded == 3000

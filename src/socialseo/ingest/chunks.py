@@ -1,10 +1,12 @@
-"""Read a (possibly compressed) text file as line-aligned byte blocks, and index the lines of each with NumPy.
+"""Read a (possibly compressed) text file as line-aligned byte blocks, and index the lines of a block with NumPy.
 
-Logs are read in blocks of a few tens of megabytes so memory stays flat however large the file is. Each block
-is split into lines by NumPy (byte comparisons, no Python loop per line), which also finds in bulk the lines
-that need care before a CSV reader sees them: lines cut off inside a quoted field (an odd number of quotes,
-which would make any CSV reader run on into the next line) and blank lines. Lines that are not valid UTF-8 are
-re-decoded as Windows-1252 (a superset of Latin-1 in practice), so a latin-1 referrer is kept, not lost.
+Logs are read in blocks of a few tens of megabytes so memory stays flat however large the file is, and
+:func:`prefetched` reads (and, given a splitting generator, splits) the next block in a thread while the
+current one is worked on. The general reader (:mod:`socialseo.ingest.logparse`) indexes each block's lines with
+NumPy (byte comparisons, no Python loop per line), which also finds in bulk the lines that need care before a
+CSV reader sees them: lines cut off inside a quoted field (an odd number of quotes, which would make any CSV
+reader run on into the next line) and blank lines. Lines that are not valid UTF-8 are re-decoded as
+Windows-1252 (a superset of Latin-1 in practice), so a latin-1 referrer is kept, not lost.
 """
 
 from __future__ import annotations
@@ -118,6 +120,10 @@ def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
             items.put(("end", None))
         except BaseException as exc:  # handed to the consumer, which raises it
             items.put(("error", exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # a generator stopped early runs its own cleanup here, in its own thread
+                close()
 
     worker = threading.Thread(target=produce, name="socialseo-reader", daemon=True)
     worker.start()
