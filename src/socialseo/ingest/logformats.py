@@ -96,7 +96,7 @@ _JSON_ROLES: dict[str, tuple[str, ...]] = {
     "bytes": ("$.body_bytes_sent", "$.size", "$.DownstreamContentSize", "$.EdgeResponseBytes", "$.bytes_sent"),
     "referrer": ("$.http_referer", "$.request.headers.Referer[0]", "$.request_Referer", "$.ClientRequestReferer",
                  "$.referer", "$.referrer"),
-    "user_agent": ("$.http_user_agent", "$.request.headers.User-Agent[0]", "$[\"request_User-Agent\"]",
+    "user_agent": ("$.http_user_agent", "$.request.headers.User-Agent[0]", "$.\"request_User-Agent\"",
                    "$.ClientRequestUserAgent", "$.user_agent"),
     "host": ("$.host", "$.request.host", "$.RequestHost", "$.ClientRequestHost", "$.http_host"),
 }

@@ -3,7 +3,7 @@
 Delimited layouts go through Polars' CSV reader (the fastest split measured here, see PERF.md). The few lines
 a CSV reader would misread are found first, in bulk, by :mod:`socialseo.ingest.chunks`: lines cut inside a
 quote are quarantined; lines with a ``\\\\"`` escape, and any block the CSV reader refuses, are split by a regular
-expression instead. JSON layouts are read with Polars' JSON-path extraction, one path per role.
+expression instead. JSON layouts are read by DuckDB's JSON functions, one parse per line for all the roles.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -150,28 +151,23 @@ def regex_fields(lines: list[str], fmt: LogFormat) -> pa.Table:
 
 
 def _json_fields(block: Block, rows: npt.NDArray[np.int64], fmt: LogFormat) -> pa.Table:
-    """Each role's first JSON path that has a value; lines that are not JSON get no fields at all."""
-    lines = pl.Series("line", [block.text(i) for i in rows.tolist()], dtype=pl.String)
-    frame = pl.DataFrame({"line": lines})
-    exprs = []
-    for role, paths in fmt.json_paths.items():
-        found = [pl.col("line").str.json_path_match(p) for p in paths]
-        exprs.append(pl.coalesce(found).alias(role))
-    try:
-        return frame.select(exprs).to_arrow()
-    except pl.exceptions.PolarsError:
-        # One malformed line fails the whole column: read line by line, so only that line loses its fields.
-        return _json_fields_one_by_one(lines, fmt)
+    """Each role's first JSON path that has a value; lines that are not JSON get no fields at all.
 
-
-def _json_fields_one_by_one(lines: pl.Series, fmt: LogFormat) -> pa.Table:
-    columns: dict[str, list[str | None]] = {role: [] for role in fmt.json_paths}
-    for line in lines.to_list():
-        one = pl.DataFrame({"line": [line]})
-        for role, paths in fmt.json_paths.items():
-            try:
-                value = one.select(pl.coalesce([pl.col("line").str.json_path_match(p) for p in paths]))[0, 0]
-            except pl.exceptions.PolarsError:
-                value = None
-            columns[role].append(value)
-    return pa.table({role: pa.array(values, pa.string()) for role, values in columns.items()})
+    DuckDB parses each line once and extracts every path of every role from that parse (a list of paths to
+    ``json_extract_string``); asking a JSON-path matcher once per path would parse each line a dozen times.
+    """
+    _lines = pa.table({"line": pa.array([block.text(i) for i in rows.tolist()], pa.string())})
+    paths: list[str] = []
+    roles: list[str] = []
+    for role, role_paths in fmt.json_paths.items():
+        first = len(paths) + 1
+        paths += role_paths
+        picks = ", ".join(f"v[{first + k}]" for k in range(len(role_paths)))
+        roles.append(f"coalesce({picks}) AS \"{role}\"" if len(role_paths) > 1 else f"{picks} AS \"{role}\"")
+    listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+    with duckdb.connect() as con:
+        return con.sql(
+            f"SELECT {', '.join(roles)} FROM ("
+            f"  SELECT CASE WHEN json_valid(line) THEN json_extract_string(line, [{listed}]) END AS v FROM _lines"
+            ")"
+        ).to_arrow_table()
