@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from tests.crawl.sites import gzip_bomb, html, png, raw, redirect, serve
 
+from socialseo.analysis.audit import load_config, run_site_audit
 from socialseo.crawl.crawler import CrawlOptions
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.ingest.crawl_store import run_crawl
@@ -138,6 +139,22 @@ def test_og_images_are_probed_once_from_their_header_bytes(warehouse: Warehouse)
     assert [(u.rsplit("/", 1)[1], w, h) for u, w, h in images.itertuples(index=False)] == [
         ("hero.png", 1200, 630), ("small.png", 300, 200)]
     assert hits["/hero.png"] == 1
+
+
+def test_og_images_disallowed_by_robots_txt_are_not_probed(warehouse: Warehouse) -> None:
+    routes: dict = {"/img/hero.png": raw(png(1200, 630), "image/png"), "/ok.png": raw(png(10, 10), "image/png"),
+                    "/robots.txt": raw(b"User-agent: *\nDisallow: /img/\n", "text/plain")}
+    with serve(routes) as base:
+        routes["/"] = html('<a href="/2">2</a>', head=f'<meta property="og:image" content="{base}/img/hero.png">')
+        routes["/2"] = html("", head=f'<meta property="og:image" content="{base}/ok.png">')
+        run_crawl(warehouse, base + "/", _options(sitemaps=False))
+        hits = dict(serve.hits)  # type: ignore[attr-defined]
+    images = warehouse.con.execute("SELECT url, width, error FROM crawl_images ORDER BY url").fetchall()
+    assert [(u.rsplit("/", 1)[1], w, e) for u, w, e in images] == [
+        ("hero.png", None, "disallowed by robots.txt"), ("ok.png", 10, None)]
+    assert "/img/hero.png" not in hits and hits["/ok.png"] == 1
+    findings = run_site_audit(warehouse.con, load_config(None))
+    assert not findings["rule_id"].isin(["og-image-unreachable", "og-image-not-image"]).any()  # unknown, not broken
 
 
 def test_crawl_delay_from_robots_paces_requests(warehouse: Warehouse) -> None:

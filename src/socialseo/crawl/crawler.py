@@ -21,7 +21,7 @@ from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits, FetchResult, fetch
 from socialseo.crawl.frontier import Frontier
 from socialseo.crawl.images import ImageProbe, probe_image
-from socialseo.crawl.robots import RobotsRules, parse_sitemap, robots_from_fetch
+from socialseo.crawl.robots import DISALLOWED, RobotsRules, parse_sitemap, robots_from_fetch
 from socialseo.crawl.safety import SafeResolver, literal_host_blocked
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.crawl.widgets import find_widgets
@@ -223,7 +223,7 @@ class Crawler:
     async def _crawl_one(self, entry: QueueEntry) -> None:
         rules = await self._robots_for(entry.url)
         if not rules.allowed(entry.url, self.options.limits.user_agent):
-            result = FetchResult(url=entry.url, final_url=entry.url, error="disallowed by robots.txt")
+            result = FetchResult(url=entry.url, final_url=entry.url, error=DISALLOWED)
         else:
             result = await fetch(self.session, entry.url, self.options.limits, self.throttle, accept=HTML_TYPES)
         page: PageExtract | None = None
@@ -254,6 +254,10 @@ class Crawler:
 
         async def one(url: str) -> ImageProbe:
             async with semaphore:
+                # The image's host may be another (a CDN): its own robots.txt decides, as for any page.
+                rules = await self._robots_for(url)
+                if not rules.allowed(url, self.options.limits.user_agent):
+                    return ImageProbe(url, None, None, None, None, DISALLOWED)
                 return await probe_image(self.session, url, self.options.limits, self.throttle)
 
         self.sink.add_images(list(await asyncio.gather(*(one(u) for u in images))))

@@ -18,6 +18,9 @@ from protego import Protego
 
 from socialseo.crawl.fetch import FetchResult
 
+DISALLOWED = "disallowed by robots.txt"
+"""The error recorded for a URL robots.txt keeps the crawler from fetching."""
+
 _LOC = re.compile(rb"<(?:\w+:)?loc>\s*(.*?)\s*</(?:\w+:)?loc>", re.DOTALL | re.IGNORECASE)
 _INDEX = re.compile(rb"<(?:\w+:)?sitemapindex[\s>]", re.IGNORECASE)
 

@@ -26,6 +26,7 @@ from socialseo.analysis.audit.rules import (
 )
 from socialseo.analysis.audit.social import profile_key, profile_links, same_as
 from socialseo.classify import normalize_url
+from socialseo.crawl.robots import DISALLOWED
 from socialseo.crawl.widgets import share_link_platform
 from socialseo.errors import NotEnoughDataError
 
@@ -90,7 +91,9 @@ def _is_content(pages: pd.DataFrame, limits: dict[str, Any]) -> pd.Series:
 def _page_masks(pages: pd.DataFrame) -> dict[str, tuple[pd.Series, Callable[[Any], str]]]:
     """Rule id -> (mask of affected pages, message for one affected row)."""
     lim = thresholds()
-    image_known = pages["image_status"].notna() | pages["image_error"].notna()
+    # An image its host's robots.txt kept us from probing is unknown, not unreachable.
+    image_known = (pages["image_status"].notna() | pages["image_error"].notna()) & (
+        pages["image_error"].astype("string").fillna("") != DISALLOWED)
     absolute = pages["og_image"].astype("string").str.strip().str.match(r"https?://", na=False)
     width, height = pages["image_width"], pages["image_height"]
     canonical_key = pages["canonical"].map(lambda u: normalize_url(u) if isinstance(u, str) else None)
