@@ -286,3 +286,23 @@ def test_each_tools_export_as_written_by_the_tool(
     got = [(None if pd.isna(r.source_platform) else r.source_platform, r.target_page, bool(r.is_followed),
             day(r.first_seen), day(r.last_seen), bool(r.lost)) for r in links.itertuples()]
     assert got == expected
+
+
+def test_an_export_with_lines_above_its_header_is_read_with_true_line_numbers(
+    tmp_path: Path, project: Project
+) -> None:
+    project.warehouse.add_site("www.example.com")
+    ose = (EXPORTS / "moz-ose-inbound-links.csv").read_text(encoding="utf-8").splitlines()
+    export = tmp_path / "moz-with-title.csv"
+    export.write_text("\n".join([
+        "Open Site Explorer Inbound Links Export", "Generated on 2014-03-01 for www.example.com", "",
+        ose[0], ose[1], "not a url,also not,x,1,1,1,1,1,external,nope,No,Yes,Yes,No,No",
+        ose[1].replace("posts/1", "posts/2"),
+    ]) + "\n", encoding="utf-8")
+    [result] = project.ingest_backlinks([export])
+    assert "format moz" in result.message and "header found on line 4" in result.message
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    quarantined = project.warehouse.con.execute("SELECT line_no FROM quarantine").fetchall()
+    assert quarantined == [(6,)]
+    assert sorted(project.backlinks()["source_url"]) == [
+        "https://www.facebook.com/examplebrand/posts/1", "https://www.facebook.com/examplebrand/posts/2"]

@@ -65,19 +65,30 @@ def _utf8_copy(path: Path, tmp: Path) -> Path:
     return path
 
 
-def _header(path: Path) -> list[str]:
+_PREAMBLE_LINES = 20
+"""How far down a file its header row is looked for: some exports put a title and a date above it."""
+
+
+def _parse_header(line: str) -> list[str]:
+    dialect = csv.Sniffer().sniff(line, delimiters=",;\t") if any(c in line for c in ",;\t") else csv.excel
+    return next(csv.reader(io.StringIO(line), dialect))
+
+
+def _header(path: Path) -> tuple[int, list[str]]:
+    """The header row and the number of lines above it: the first of the file's first lines that a known export
+    format fits (older Moz exports start with a title and a date), else the first line."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        first = handle.readline()
-    if not first.strip():
+        lines = [handle.readline() for _ in range(_PREAMBLE_LINES)]
+    if not lines[0].strip():
         raise InputFileError(f"{path}: empty file, no header row")
-    dialect = csv.Sniffer().sniff(first, delimiters=",;\t") if any(c in first for c in ",;\t") else csv.excel
-    return next(csv.reader(io.StringIO(first), dialect))
+    for skip, line in enumerate(lines):
+        if line.strip() and any(fmt.resolve(_parse_header(line)) is not None for fmt in export_formats()):
+            return skip, _parse_header(line)
+    return 0, _parse_header(lines[0])
 
 
-def _delimiter(path: Path) -> str:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        first = handle.readline()
-    return max(",;\t", key=first.count)
+def _delimiter(line: str) -> str:
+    return max(",;\t", key=line.count)
 
 
 def detect_format(header: Sequence[str], path: Path | str = "file") -> tuple[ExportFormat, dict[str, str]]:
@@ -131,7 +142,8 @@ def import_backlink_exports(
         check_readable(path)
         with tempfile.TemporaryDirectory() as tmp:
             readable = _utf8_copy(path, Path(tmp))
-            fmt, mapping = detect_format(_header(readable), path)
+            skip, header = _header(readable)
+            fmt, mapping = detect_format(header, path)
             default_target = target or next(iter(warehouse.site_hosts()), None)
             if "target" not in mapping and not default_target:
                 raise InputFileError(
@@ -141,23 +153,28 @@ def import_backlink_exports(
             options: dict[str, Any] = {"format": fmt.name, "target": default_target}
             with warehouse.importing("backlinks", path, options) as ctx:
                 if ctx is not None:
-                    _load(ctx, readable, fmt, mapping, default_target)
+                    _load(ctx, readable, skip, fmt, mapping, default_target)
                     ctx.result.notes.append(f"format {fmt.name}")
+                    if skip:
+                        ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
         results.append(warehouse.last_import)
         if on_file_done is not None:
             on_file_done(warehouse.last_import)
     return results
 
 
-def _load(ctx: Any, readable: Path, fmt: ExportFormat, mapping: dict[str, str], default_target: str | None) -> None:
+def _load(ctx: Any, readable: Path, skip: int, fmt: ExportFormat, mapping: dict[str, str],
+          default_target: str | None) -> None:
     con = ctx.con
-    delimiter = _delimiter(readable)
-    header = _header(readable)
+    with readable.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header_line = [handle.readline() for _ in range(skip + 1)][-1]
+    delimiter = _delimiter(header_line)
+    header = _parse_header(header_line)
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
-        f"columns = {columns}, auto_detect = false, header = true, delim = ?, quote = '\"', escape = '\"', "
-        "ignore_errors = true, "
+        f"columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, quote = '\"', "
+        "escape = '\"', ignore_errors = true, "
         "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
         [str(readable), delimiter],
     )
@@ -165,11 +182,13 @@ def _load(ctx: Any, readable: Path, fmt: ExportFormat, mapping: dict[str, str], 
         "SELECT line, any_value(csv_line), any_value(error_message) FROM _bx_rejects GROUP BY line ORDER BY line"
     ).fetchall()
     ctx.quarantine_rows([(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects])
-    # The n-th row read sits on the n-th line that was neither the header nor rejected.
+    # The n-th row read sits on the n-th line that was neither above the data nor rejected.
+    first = skip + 2
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _bx AS WITH lines AS ("
         " SELECT row_number() OVER (ORDER BY l) AS data_row, l AS line_no"
-        " FROM range(2, (SELECT count(*) FROM _bx_read) + (SELECT count(DISTINCT line) FROM _bx_rejects) + 2) t(l)"
+        f" FROM range({first}, (SELECT count(*) FROM _bx_read) + (SELECT count(DISTINCT line) FROM _bx_rejects)"
+        f" + {first}) t(l)"
         " WHERE l NOT IN (SELECT line FROM _bx_rejects))"
         " SELECT lines.line_no, r.* EXCLUDE (data_row) FROM _bx_read r JOIN lines USING (data_row)"
     )
