@@ -64,11 +64,13 @@ class Project:
         site: str | Sequence[str] | None = None,
         keep_ip: bool = False,
         on_file_done: Callable[[ImportResult], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> list[ImportResult]:
         """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped.
 
         ``log_format`` is ``auto``, ``combined``, ``common``, ``json``, ``alb`` or ``cloudfront``;
-        ``nginx_format`` an Nginx ``log_format`` string for a layout of your own.
+        ``nginx_format`` an Nginx ``log_format`` string for a layout of your own. ``on_progress(done, total)``
+        reports bytes of the files read, block by block.
         """
         hosts = [site] if isinstance(site, str) else list(site or [])
         results = import_access_logs(
@@ -79,6 +81,7 @@ class Project:
             site_hosts=hosts,
             keep_ip=keep_ip,
             on_file_done=on_file_done,
+            on_progress=on_progress,
         )
         if any(not r.skipped for r in results):
             rebuild_sessions(self.warehouse.con)

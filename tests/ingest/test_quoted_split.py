@@ -230,3 +230,23 @@ def test_a_failure_in_any_thread_leaves_the_warehouse_as_it_was(
     assert [wh.count(t) for t in tables] == before
     monkeypatch.setattr(target, name, original)
     assert import_access_log(wh, path, site_hosts=SITE).rows_loaded == 3000
+
+
+def test_progress_is_reported_in_bytes_of_the_files_as_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    body = "".join(line(target=f"/p{i}", ip=f"192.0.2.{i % 250}") + "\n" for i in range(2000)).encode()
+    plain, packed = tmp_path / "a.log", tmp_path / "b.log.gz"
+    plain.write_bytes(body)
+    packed.write_bytes(gzip.compress(body.replace(b"/p", b"/q")))
+    monkeypatch.setattr(chunks, "BLOCK_BYTES", 30_000)
+    seen: list[tuple[int, int]] = []
+    wh = Warehouse(tmp_path / "w.duckdb")
+    results = access_logs.import_access_logs(wh, [plain, packed], site_hosts=SITE,
+                                             on_progress=lambda done, total: seen.append((done, total)))
+    assert [r.rows_loaded for r in results] == [2000, 2000]
+    total = plain.stat().st_size + packed.stat().st_size
+    assert {t for _, t in seen} == {total}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == total
+    assert len([d for d in done if d < plain.stat().st_size]) >= 5  # block by block, not file by file

@@ -14,7 +14,16 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 import socialseo
@@ -63,13 +72,19 @@ def _cell(value: Any) -> str:
 
 
 @contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[tuple[Progress, Any]]:
-    """A Rich progress bar on stderr; quiet when stderr is not a terminal (CI, pipes)."""
+def progress(
+    description: str, total: int | None = None, *, in_bytes: bool = False
+) -> Iterator[tuple[Progress, Any]]:
+    """A Rich progress bar on stderr; quiet when stderr is not a terminal (CI, pipes).
+
+    ``in_bytes`` shows the count as sizes with a rate (for large files read block by block).
+    """
+    counts = (DownloadColumn(), TransferSpeedColumn()) if in_bytes else (MofNCompleteColumn(),)
     bar = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *counts,
         TimeElapsedColumn(),
         console=err_console,
         transient=True,

@@ -74,10 +74,11 @@ def logs(
 ) -> None:
     """Import access logs (.log, .gz, .zst; many files and globs), classify every hit, rebuild sessions."""
     files = expand_paths(paths)
-    with importing(db, "importing logs", len(files)) as (project, done):
+    total = sum(f.stat().st_size for f in files if f.is_file())
+    with open_project(db) as project, progress("importing logs", total=total, in_bytes=True) as (bar, task):
         project.ingest_logs(
             files, log_format=log_format, nginx_format=nginx_spec, site=site or None, keep_ip=keep_ip,
-            on_file_done=done,
+            on_file_done=print_result, on_progress=lambda done, _total: bar.update(task, completed=done),
         )
         sessions = project.warehouse.count("sessions")
     console.print(f"{sessions:,} sessions in {escape(str(db))}", highlight=False)

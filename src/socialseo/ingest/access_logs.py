@@ -87,20 +87,21 @@ def _canonical_sql(fmt: LogFormat) -> str:
     """
 
 
-def split_blocks(path: Path, fmt: LogFormat) -> Iterator[QuotedSplit | Block]:
+def split_blocks(path: Path, fmt: LogFormat) -> Iterator[tuple[QuotedSplit | Block, int]]:
     """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.quoted_split`),
-    else indexed for the general reader; numbered lines run on across blocks."""
+    else indexed for the general reader; numbered lines run on across blocks. Each comes with the bytes of the
+    file read by then."""
     by_quotes = splits_by_quotes(fmt)
     next_line = 1
-    for data in iter_chunks(path):
+    for data, position in iter_chunks(path):
         split = split_by_quotes(data, fmt, next_line) if by_quotes else None
         if split is not None:
             next_line += split.n_lines
-            yield split
+            yield split, position
         else:
             block = index_lines(data, next_line)
             next_line += block.n_lines
-            yield block
+            yield block, position
 
 
 class _BlockEncoder:
@@ -116,8 +117,10 @@ class _BlockEncoder:
 
     def blocks(self, path: Path) -> Iterator[EncodedBlock]:
         try:
-            for item in prefetched(split_blocks(path, self.fmt)):
-                yield self.encode(item)
+            for item, position in prefetched(split_blocks(path, self.fmt)):
+                encoded = self.encode(item)
+                encoded.source_position = position
+                yield encoded
         finally:
             self.con.close()
 
@@ -157,12 +160,14 @@ def import_access_log(
     nginx_spec: str | None = None,
     site_hosts: Sequence[str] = (),
     keep_ip: bool = False,
+    on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import one access log file; a no-op when the same bytes were imported before.
 
     ``site_hosts`` are the site's own hosts (self-referrals are internal traffic). When empty, the warehouse's
     configured sites are used, and when there are none the host is inferred from the log and recorded.
-    ``nginx_spec`` is an Nginx ``log_format`` string, for logs in a layout of the user's own.
+    ``nginx_spec`` is an Nginx ``log_format`` string, for logs in a layout of the user's own. ``on_progress``
+    is called after each stored block with the bytes of the file (as stored on disk) read so far.
     """
     check_readable(path)
     fmt = resolve_format(path, log_format, nginx_spec)
@@ -183,6 +188,8 @@ def import_access_log(
             if block.inferred_host:
                 ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
                 warehouse.add_site(block.inferred_host)
+            if on_progress is not None:
+                on_progress(block.source_position)
             ctx.check_not_duplicate()
         writer.flush()
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
@@ -203,17 +210,31 @@ def import_access_logs(
     site_hosts: Sequence[str] = (),
     keep_ip: bool = False,
     on_file_done: Callable[[ImportResult], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[ImportResult]:
-    """Import several logs; every file is checked (readable, layout known) before the first is imported."""
+    """Import several logs; every file is checked (readable, layout known) before the first is imported.
+
+    ``on_progress(done, total)`` counts bytes of all the files as stored on disk (compressed ones compressed).
+    """
     for path in paths:
         check_readable(path)
         resolve_format(path, log_format, nginx_spec)
+    total = sum(path.stat().st_size for path in paths)
+    before = 0
     results = []
     for path in paths:
+
+        def progress(position: int, _before: int = before) -> None:
+            if on_progress is not None:
+                on_progress(_before + position, total)
+
         result = import_access_log(
             warehouse, path, log_format=log_format, nginx_spec=nginx_spec, site_hosts=site_hosts,
-            keep_ip=keep_ip,
+            keep_ip=keep_ip, on_progress=progress,
         )
+        before += path.stat().st_size
+        if on_progress is not None:  # a skipped file, or the last block's position short of the end, still counts
+            on_progress(before, total)
         results.append(result)
         if on_file_done:
             on_file_done(result)

@@ -62,35 +62,39 @@ def decode_line(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace").replace("\ufffd", "?")
 
 
-def _open(path: Path) -> IO[bytes]:
+def _open(path: Path) -> tuple[IO[bytes], IO[bytes]]:
+    """The decompressed stream and the raw file under it (whose position tells how far the reading has got)."""
+    raw = path.open("rb")
     kind = compression_of(path)
     if kind == "gzip":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
     if kind == "zstd":
         import zstandard
 
-        return zstandard.ZstdDecompressor().stream_reader(path.open("rb"), read_across_frames=True)  # type: ignore[return-value]
-    return path.open("rb")
+        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True), raw  # type: ignore[return-value]
+    return raw, raw
 
 
-def iter_chunks(path: Path, block_bytes: int | None = None) -> Iterator[bytes]:
-    """Yield the file's bytes in blocks of whole lines (about :data:`BLOCK_BYTES`), each ending in a newline.
+def iter_chunks(path: Path, block_bytes: int | None = None) -> Iterator[tuple[bytes, int]]:
+    """Yield the file's bytes in blocks of whole lines (about :data:`BLOCK_BYTES`), each ending in a newline, with
+    how many bytes of the file (compressed, if it is) have been read by then: the measure of progress.
 
     A corrupt compressed stream raises :class:`InputFileError`.
     """
     block_bytes = block_bytes or BLOCK_BYTES
     rest = b""
     try:
-        with _open(path) as handle:
+        stream, raw = _open(path)
+        with raw, stream:
             while True:
-                piece = handle.read(block_bytes)
+                piece = stream.read(block_bytes)
                 if not piece:
                     break
                 cut = piece.rfind(b"\n")
                 if cut < 0:
                     rest += piece
                     continue
-                yield rest + piece[: cut + 1] if rest else piece[: cut + 1]
+                yield (rest + piece[: cut + 1] if rest else piece[: cut + 1]), raw.tell()
                 rest = piece[cut + 1 :]
     except (OSError, EOFError, zlib.error) as exc:
         raise InputFileError(f"{path}: compressed data is corrupt or cut short ({exc})") from exc
@@ -101,7 +105,7 @@ def iter_chunks(path: Path, block_bytes: int | None = None) -> Iterator[bytes]:
             raise InputFileError(f"{path}: compressed data is corrupt ({exc})") from exc
         raise
     if rest:
-        yield rest + b"\n"
+        yield rest + b"\n", path.stat().st_size
 
 
 def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:

@@ -104,6 +104,7 @@ class EncodedBlock:
     lines_read: int = 0
     recoded_lines: int = 0
     inferred_host: str | None = None
+    source_position: int = 0
 
 
 class _Interned:
