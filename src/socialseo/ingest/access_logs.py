@@ -19,7 +19,7 @@ import polars as pl
 
 from socialseo.classify.behaviour import flag_bot_behaviour
 from socialseo.ingest.chunks import Block, index_lines, iter_chunks, prefetched
-from socialseo.ingest.hit_encoder import EncodedBlock, HitEncoder
+from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, EncodedBlock, HitEncoder
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
 from socialseo.ingest.logparse import parse_block
 from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
@@ -77,7 +77,8 @@ def _canonical_sql(fmt: LogFormat) -> str:
         line_no,
         ip_raw AS ip,
         CAST(timezone('UTC', tstz) AS TIMESTAMP) AS ts,
-        concat_ws(chr(31), coalesce({method}, ''), coalesce({url}, ''), coalesce({protocol}, '')) AS request,
+        concat_ws(chr({ord(PARTS_SEPARATOR)}), coalesce({method}, ''), coalesce({url}, ''), coalesce({protocol}, ''))
+            AS request,
         TRY_CAST(TRY_CAST({_col(fmt, 'status')} AS DOUBLE) AS BIGINT) AS status,
         {_col(fmt, 'status')} AS status_text,
         TRY_CAST(TRY_CAST(nullif({_col(fmt, 'bytes')}, '-') AS DOUBLE) AS BIGINT) AS bytes,

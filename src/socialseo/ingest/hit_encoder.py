@@ -1,10 +1,10 @@
 """Turn one block of parsed log lines into checked, attributed, narrow hit rows.
 
-Everything that depends on a string is decided once per *distinct* string of the block: each string column is
-dictionary-encoded by Arrow, the dictionary is classified (requests split and normalised by DuckDB, referrers,
-user agents and campaign keys by :mod:`socialseo.classify`, with a cache across blocks), and the answers reach
-the rows through NumPy ``take`` on the dictionary indices. No step runs Python once per line, and no string is
-hashed or compared per line after the dictionary encoding.
+Everything that depends on a string is decided once per *distinct* string of the import: each string column
+(request line, referrer, user agent, address) is mapped to codes by one Polars hash join against the values
+already seen (:class:`_Interned`); only new values are classified (requests split and normalised by DuckDB,
+referrers, user agents and campaign keys by :mod:`socialseo.classify`) and hashed, and the answers reach the
+rows through NumPy ``take`` on the codes. No step runs Python once per line.
 
 The visitor id is a keyed hash of address and user agent. Each distinct address and user agent is hashed once
 with BLAKE2b keyed by the warehouse's secret, and the two 64-bit halves are mixed per row with SplitMix64's
@@ -241,7 +241,7 @@ class HitEncoder:
         if new:
             by_parts = self.request_mode == "parts"
             parts = (
-                "string_split(k, chr(31)) AS p" if by_parts
+                f"string_split(k, chr({ord(PARTS_SEPARATOR)})) AS p" if by_parts
                 else f"regexp_extract(k, '{_REQUEST_LINE}', ['m', 't', 'v']) AS r"
             )
             m, t, v = ("p[1]", "p[2]", "p[3]") if by_parts else ("r.m", "r.t", "r.v")
@@ -315,6 +315,8 @@ class HitEncoder:
         """Addresses: the keyed hash for the visitor id, and the id of the address as stored (masked unless kept)."""
         codes, new, add = self.ips.codes(column)
         if new:
+            if len(self._stored_ips) > _CACHE_LIMIT:  # with --keep-ip there is one per address: keep it bounded
+                self._stored_ips.clear()
             texts = [(v or "").strip() for v in new]
             shown = [(t or None) if self.keep_ip else mask_ip(t) for t in texts]
             fresh = sorted({s for s in shown if s is not None and s not in self._stored_ips})

@@ -84,7 +84,7 @@ def split_by_quotes(data: bytes, fmt: LogFormat, first_line: int) -> QuotedSplit
     text = lines.get_column("line")
 
     def line_text(line_no: int) -> str:
-        return str(text[line_no - first_line])
+        return str(text[line_no - first_line]).rstrip("\r")
 
     segments = _segments(fmt)
     last = f"field_{len(segments) - 1}"
