@@ -250,3 +250,15 @@ def test_progress_is_reported_in_bytes_of_the_files_as_stored(tmp_path: Path, mo
     done = [d for d, _ in seen]
     assert done == sorted(done) and done[-1] == total
     assert len([d for d in done if d < plain.stat().st_size]) >= 5  # block by block, not file by file
+
+
+def test_on_a_real_apache_log_both_readers_store_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import shared_sample
+
+    body = shared_sample("elastic-apache-logs", "apache_logs").read_bytes()
+    monkeypatch.setattr(chunks, "BLOCK_BYTES", 300_000)  # several blocks, so codes must hold across them
+    fast = _import(tmp_path, body, "fast")
+    monkeypatch.setattr(access_logs, "splits_by_quotes", lambda fmt: False)
+    general = _import(tmp_path, body, "general")
+    assert fast == general
+    assert fast[2] == ((10_000, 9_999, 1),)
