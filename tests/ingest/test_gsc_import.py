@@ -119,3 +119,27 @@ def test_ui_sheet_alone_with_localised_numbers(warehouse: Warehouse, tmp_path: P
     import_search_console(warehouse, [pages])
     row = warehouse.sql("SELECT dimension, page_url, clicks, impressions, position FROM search_period_totals")
     assert row.iloc[0].tolist() == ["page", "https://www.example.com/a", 1234, 45678, 7.5]
+
+
+def test_bulk_export_as_json_lines_reads_like_its_csv(warehouse: Warehouse, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    rows = list(csv.DictReader((EXPORTS / "gsc_bulk_url_impression.csv").open(encoding="utf-8")))
+    lines = tmp_path / "bulk.json"
+    lines.write_text("".join(json.dumps({k: (v == "true" if k.startswith("is_") else v) for k, v in r.items()}) + "\n"
+                             for r in rows), encoding="utf-8")
+    [from_csv] = import_search_console(warehouse, [EXPORTS / "gsc_bulk_url_impression.csv"])
+    columns = "date, page, query, country, device, clicks, impressions, position, is_anonymized"
+    expected = warehouse.con.execute(f"SELECT {columns} FROM search_performance ORDER BY ALL").fetchall()
+    quarantined_csv = warehouse.con.execute("SELECT line_no, reason FROM quarantine").fetchall()
+    warehouse.con.execute("DELETE FROM search_performance")
+    [from_json] = import_search_console(warehouse, [lines])
+    assert "bulk_export" in from_json.message
+    assert (from_json.rows_loaded, from_json.rows_quarantined) == (from_csv.rows_loaded, from_csv.rows_quarantined)
+    assert warehouse.con.execute(f"SELECT {columns} FROM search_performance ORDER BY ALL").fetchall() == expected
+    quarantined_json = warehouse.con.execute(
+        "SELECT line_no, reason FROM quarantine WHERE import_id = ?", [from_json.import_id]).fetchall()
+    # the same rows, one line earlier: JSON lines have no header
+    assert quarantined_json == [(line - 1, reason) for line, reason in quarantined_csv]
+    assert quarantined_csv  # the sample holds a bad row

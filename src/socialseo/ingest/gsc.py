@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from socialseo.classify.urls import normalize_url
@@ -116,6 +117,10 @@ def _raw_columns(ctx: ImportContext) -> list[str]:
 
 def _stage_json(ctx: ImportContext, path: Path, dimensions: list[str], search_type: str) -> Layout:
     """API responses (``{"rows": [{"keys": [...], ...}]}``, with the request's dimensions) or named rows."""
+    if _stage_json_lines(ctx, path):
+        layout = _staged_layout(ctx, path)
+        _stage_table(ctx, layout, search_type, first_line=1)
+        return layout
     text = decode(path.read_bytes(), path)
     try:
         data = json.loads(text)
@@ -149,6 +154,35 @@ def _stage_json(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
     return _stage_frame(ctx, path, frame, search_type)
 
 
+def _stage_json_lines(ctx: ImportContext, path: Path) -> bool:
+    """Stage newline-delimited JSON (the bulk export as ``bq extract`` writes it) with DuckDB's reader, which
+    is several times faster than building a DataFrame; False when the file is not that, or not UTF-8."""
+    head = head_lines(path, n=1)
+    try:
+        first = json.loads(head[0].lstrip("\ufeff")) if head else None
+    except json.JSONDecodeError:
+        return False
+    if not isinstance(first, dict) or "rows" in first:
+        return False
+    try:
+        ctx.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _gsc_raw AS "
+            "SELECT * FROM read_json(?, format = 'newline_delimited', sample_size = -1)",
+            [str(path)],
+        )
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _staged_layout(ctx: ImportContext, path: Path) -> Layout:
+    columns = [c.strip().lower() for c in _raw_columns(ctx)]
+    layout = detect_layout(columns)
+    if layout is None:
+        raise FormatNotRecognisedError(f"{path}: {explain_unknown(columns)}")
+    return layout
+
+
 def _stage_frame(ctx: ImportContext, path: Path, frame: pd.DataFrame, search_type: str) -> Layout:
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     layout = detect_layout(list(frame.columns))
@@ -162,8 +196,9 @@ def _stage_frame(ctx: ImportContext, path: Path, frame: pd.DataFrame, search_typ
     return layout
 
 
-def _stage_table(ctx: ImportContext, layout: Layout, search_type: str) -> None:
-    """Stage the text table ``_gsc_raw`` (API or bulk-export columns) into ``_gsc_stage``."""
+def _stage_table(ctx: ImportContext, layout: Layout, search_type: str, first_line: int = 2) -> None:
+    """Stage the text table ``_gsc_raw`` (API or bulk-export columns) into ``_gsc_stage``; its first row is on
+    line ``first_line`` of the file (after a CSV header, the second)."""
     cols = {c.strip().lower(): f'"{c}"' for c in _raw_columns(ctx)}
 
     def col(*names: str) -> str:
@@ -188,7 +223,8 @@ def _stage_table(ctx: ImportContext, layout: Layout, search_type: str) -> None:
     ctx.con.execute("DROP TABLE IF EXISTS _gsc_stage")
     first = ctx.con.execute("SELECT min(rowid) FROM _gsc_raw").fetchall()[0][0] or 0
     ctx.con.execute(
-        f"CREATE TEMP VIEW _gsc_stage AS SELECT rowid - {int(first)} + 2 AS line_no, {select} FROM _gsc_raw"
+        f"CREATE TEMP VIEW _gsc_stage AS SELECT rowid - {int(first)} + {int(first_line)} AS line_no, {select} "
+        "FROM _gsc_raw"
     )
 
 
