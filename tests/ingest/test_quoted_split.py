@@ -262,3 +262,13 @@ def test_on_a_real_apache_log_both_readers_store_the_same(tmp_path: Path, monkey
     general = _import(tmp_path, body, "general")
     assert fast == general
     assert fast[2] == ((10_000, 9_999, 1),)
+
+
+def test_a_block_holding_every_separator_byte_takes_the_general_reader(tmp_path: Path) -> None:
+    garbage = bytes([0, 1, 2, 0x1E, 0x1F]) + b" not a log line"
+    body = b"\n".join([line().encode(), garbage, line(target="/b").encode()]) + b"\n"
+    assert split_by_quotes(body, COMBINED, 1) is None
+    hits, quarantine, reads = _import(tmp_path, body, "separators")
+    assert reads == ((3, 2, 1),)
+    assert [q[0] for q in quarantine] == [2]
+    assert [h[5] for h in hits] == ["/p", "/b"]
