@@ -10,7 +10,9 @@ pages, like Sun and Abraham's estimator, and simple enough to explain.
 For a spike on day *s*: the "before" is the ``pre_days`` before *s*, the first ``ramp_days`` after it are left
 out, the "after" is the ``post_days`` that follow. The page's counterfactual in the after period is its own before
 level times the growth of its ``n_controls`` matched controls (same content segment first, then the nearest level
-of clicks). The effect is total observed over total counterfactual, minus one, across spiked pages, so large pages
+of clicks in the ``pre_days`` before the before period: matched on the before period itself, a page's noise in
+those days would be matched too and regress away in the controls, which biased the effect upwards by about a
+point). The effect is total observed over total counterfactual, minus one, across spiked pages, so large pages
 weigh more, as they do in the site's totals. Its interval treats spiked pages as independent clusters and adds the
 counting noise of the control growth. The weekly profile and a placebo "effect" inside the before period (second
 half against the first) check the pre-trend: if the pages were already moving apart before the spike, the placebo
@@ -27,6 +29,8 @@ from scipy import stats
 from socialseo.analysis.impact.panel import Grid, detect_spikes, segment_of, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
+MATCH_MIN_DAYS = 14
+"""Fewest days before the before period to match controls on; with fewer, the before period itself is used."""
 METHOD = "stacked difference-in-differences with clean, matched control pages (valid under staggered timing)"
 ASSUMPTIONS = (
     "Without the spike, a page's search traffic would have grown like that of similar pages with no social "
@@ -63,7 +67,10 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "search_clicks", pre_days
         candidates = np.flatnonzero(clean)
         if len(candidates) == 0:
             continue
-        level = np.log1p(y[:, lo:spikes[i]].sum(axis=1))
+        # Matched on the days *before* the before period, when there are enough of them: matching on the same
+        # noisy days the baseline is read from carries regression to the mean into the control growth.
+        match = slice(max(0, lo - pre_days), lo) if lo >= MATCH_MIN_DAYS else slice(lo, spikes[i])
+        level = np.log1p(y[:, match].mean(axis=1))
         distance = np.abs(level[candidates] - level[i]) + (segments[candidates] != segments[i])
         chosen = candidates[np.argsort(distance, kind="stable")[:n_controls]]
         treated_blocks.append(y[i, lo:lo + span])
