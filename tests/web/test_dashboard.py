@@ -84,3 +84,11 @@ def test_sections_are_built_once_per_filter_set(demo_db: Path) -> None:
         assert app.state.sections.sections(app.state.warehouse.con, parse_filters(None, None, None)) is first
         assert client.get("/", params={"platform": "x"}).status_code == 200
         assert len(app.state.sections._entries) == 2
+
+
+def test_the_unfiltered_view_is_built_at_start_up(demo_db: Path) -> None:
+    app = create_app(demo_db)
+    with TestClient(app):
+        app.state.warming.join(timeout=120)
+        assert not app.state.warming.is_alive()
+        assert list(app.state.sections._entries) == [parse_filters(None, None, None)]

@@ -7,8 +7,9 @@ bound to any other address it needs a token (``?token=`` once, which sets a cook
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from socialseo.analysis.engagement import channel_engagement
+from socialseo.analysis.filters import Filters
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.report import charts
 from socialseo.report.html import frame_context
@@ -76,13 +78,26 @@ def _kpis(con: Any, filters: Any) -> list[tuple[str, str, str]]:
     ]
 
 
+def _warm(app: FastAPI) -> None:
+    cur = app.state.warehouse.con.cursor()
+    try:
+        with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
+            app.state.sections.sections(cur, Filters())
+    finally:
+        cur.close()
+
+
 def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     """The dashboard over the warehouse at ``db``; ``token`` (if given) is required on every request."""
     warehouse = Warehouse(db, read_only=True)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
+        _app.state.warming = threading.Thread(target=_warm, args=(_app,), name="socialseo-warm", daemon=True)
+        _app.state.warming.start()
         yield
+        _app.state.warming.join()
         warehouse.close()
 
     app = FastAPI(title="socialseo dashboard", version="1", openapi_url="/api/openapi.json", lifespan=lifespan,
