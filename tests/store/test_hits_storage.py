@@ -38,6 +38,8 @@ def _warehouse_before_narrow_hits(path: Path) -> None:
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                         [migration.version, migration.name])
     con.executemany(f"INSERT INTO hits VALUES ({', '.join('?' * 20)})", OLD_HITS)
+    con.execute("INSERT INTO sessions VALUES ('aa11-1', 'aa11', TIMESTAMP '2026-03-01 10:00:00', "
+                "TIMESTAMP '2026-03-01 10:05:00', 300, 2, '/a', '/b', 'social', 'x', 'shortener', false)")
     con.close()
 
 
@@ -50,6 +52,8 @@ def test_hits_of_an_older_warehouse_survive_the_migration(tmp_path: Path) -> Non
     assert [r[:3] + r[4:] for r in rows] == [h[:3] + h[4:] for h in OLD_HITS]
     visitors = [r[3] for r in rows]
     assert visitors[0] == visitors[1] == visitors[3] != visitors[2]
+    kept = wh.con.execute("SELECT session_id, visitor_id, pageviews FROM sessions").fetchall()
+    assert kept == [("aa11-1", visitors[0], 2)]  # the same visitor id as its hits
     assert rebuild_sessions(wh.con) == 1  # only the first visitor's two page views make a session
 
 

@@ -120,4 +120,26 @@ LEFT JOIN hit_ips i ON i.ip_id = h.ip_id
 LEFT JOIN hit_referrers r ON r.referrer_id = h.referrer_id
 LEFT JOIN hit_agents a ON a.agent_id = h.agent_id;
 
-ALTER TABLE sessions ALTER COLUMN visitor_id TYPE BIGINT USING CAST(('0x' || substr(md5(visitor_id), 1, 15)) AS BIGINT);
+-- Sessions take the numeric visitor ids, and lose their primary key: they are rebuilt whole after every log import
+-- and nothing looks one up by its id, while the key's index made each rebuild's commit about ten times slower than
+-- the rebuild itself (740,000 sessions: 14 s against 1.5 s).
+CREATE TABLE sessions_rebuilt (
+    session_id   VARCHAR NOT NULL,
+    visitor_id   BIGINT NOT NULL,
+    start_ts     TIMESTAMP NOT NULL,
+    end_ts       TIMESTAMP NOT NULL,
+    duration_s   DOUBLE NOT NULL,
+    pageviews    INTEGER NOT NULL,
+    landing_page VARCHAR,
+    exit_page    VARCHAR,
+    channel      VARCHAR NOT NULL,
+    platform     VARCHAR,
+    evidence     VARCHAR NOT NULL,
+    is_bounce    BOOLEAN NOT NULL
+);
+INSERT INTO sessions_rebuilt
+SELECT session_id, CAST(('0x' || substr(md5(visitor_id), 1, 15)) AS BIGINT), start_ts, end_ts, duration_s,
+    pageviews, landing_page, exit_page, channel, platform, evidence, is_bounce
+FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_rebuilt RENAME TO sessions;
