@@ -63,7 +63,7 @@ def _table_ref(table: str) -> str:
     return ".".join(_ident(part) for part in table.split("."))
 
 
-class _Numbering:
+class Numbering:
     """Numbers distinct classifications so DuckDB joins small integers instead of strings."""
 
     def __init__(self) -> None:
@@ -79,7 +79,7 @@ class _Numbering:
 
 
 def _classified(
-    keys: Iterable[K], classify: Callable[[K], Any], numbering: _Numbering
+    keys: Iterable[K], classify: Callable[[K], Any], numbering: Numbering
 ) -> tuple[list[K], list[int], list[Any]]:
     keys = list(keys)
     results = [classify(k) for k in keys]
@@ -158,7 +158,7 @@ def _lookups(
     site = site_host_set(site_hosts)
     origin = referrer_origin_sql('t."referrer"')
     key = campaign_key_sql('"url"')
-    ref_classes, ua_classes, camp_classes = _Numbering(), _Numbering(), _Numbering()
+    ref_classes, ua_classes, camp_classes = Numbering(), Numbering(), Numbering()
 
     origins = [r[0] for r in con.execute(f"SELECT DISTINCT {origin} FROM {target} t").fetchall()]
     # Numbered without the host: combine() never reads it, and so the classes stay a few dozen however many
@@ -242,7 +242,7 @@ def _lookups(
     return tables, rows_sql
 
 
-def _item(numbering: _Numbering, number: int, kind: type[C]) -> C:
+def _item(numbering: Numbering, number: int, kind: type[C]) -> C:
     item = numbering.items[number]
     if not isinstance(item, kind):
         raise TypeError(f"expected a {kind.__name__}, found {type(item).__name__}")

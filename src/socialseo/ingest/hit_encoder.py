@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialseo.classify.attribution import combine
+from socialseo.classify.bulk import Numbering
 from socialseo.classify.campaigns import classify_campaign
 from socialseo.classify.hosts import site_host_set
 from socialseo.classify.pageviews import pageview_rules, pageview_sql
@@ -75,21 +76,6 @@ def _mix(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArray[np
     x *= np.uint64(0x94D049BB133111EB)
     x ^= x >> np.uint64(31)
     return x.view(np.int64)
-
-
-class _Numbering:
-    """Numbers distinct classifications so rows carry small integers."""
-
-    def __init__(self) -> None:
-        self.ids: dict[Any, int] = {}
-        self.items: list[Any] = []
-
-    def id_of(self, item: Any) -> int:
-        found = self.ids.get(item)
-        if found is None:
-            found = self.ids[item] = len(self.items)
-            self.items.append(item)
-        return found
 
 
 @dataclass
@@ -168,7 +154,7 @@ class HitEncoder:
         self.con = con or duckdb.connect()
         self._out = EncodedBlock(ROW_SCHEMA.empty_table())
         self.key = hashlib.blake2b(salt.encode("utf-8"), digest_size=32).digest()
-        self.ref_classes, self.ua_classes, self.camp_classes = _Numbering(), _Numbering(), _Numbering()
+        self.ref_classes, self.ua_classes, self.camp_classes = Numbering(), Numbering(), Numbering()
         self.requests = _Interned(id=np.int64, valid=bool, page_like=bool, camp=np.int64)
         self.referrers = _Interned(id=np.int64, cls=np.int64)
         self.agents = _Interned(id=np.int64, cls=np.int64, hash=np.uint64)
