@@ -22,7 +22,6 @@ from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
-from socialseo.analysis.impact.lags import lag_summary, lagged_association
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.sessions import rebuild_sessions
@@ -300,8 +299,8 @@ class Project:
 
     def lags(self, *, max_lag: int = 28, summary: bool = False) -> pd.DataFrame:
         """Cross-correlations of differenced social and search series per page and lag, FDR-corrected."""
-        found = lagged_association(self.panel(), max_lag=max_lag)
-        return lag_summary(found) if summary else found
+        found = impact.lagged_association(self.panel(), max_lag=max_lag)
+        return impact.lag_summary(found) if summary else found
 
     def panel_model(self, *, outcome: str = "search_clicks") -> pd.DataFrame:
         """Fixed-effects estimate of a social spike's effect on ``outcome``, overall and per platform."""

@@ -8,7 +8,6 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation
 from socialseo.classify.urls import page_key
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
 from socialseo.errors import NotEnoughDataError, SocialSeoError
@@ -153,6 +152,8 @@ def validate(
     """Score the effect analyses on simulated sites with planted effects and planted nulls."""
     if seeds < 1 or pages < 10 or effect <= -1:
         raise BadArgumentError("--seeds must be >= 1, --pages >= 10 and --effect > -1")
+    from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation  # slow to load
+
     config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages)
     with progress("simulating and estimating", total=seeds) as (bar, task):
         runs = run_validation(config, on_site=lambda done: bar.update(task, completed=done))

@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from socialseo.analysis.impact import counterfactual_impact, event_study, load_panel, load_platform_panel, panel_model
-from socialseo.analysis.impact.lags import lag_summary, lagged_association
-from socialseo.analysis.impact.panel import detect_spikes, to_grid
+from socialseo.analysis import impact
+from socialseo.analysis.impact.panel import detect_spikes, load_panel, load_platform_panel, to_grid
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.report import charts, impact_charts
@@ -48,8 +47,8 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     if panel.empty or panel["search_clicks"].sum() == 0:
         return section
     section.has_data = True
-    model = panel_model(panel, load_platform_panel(con))
-    summary, profile = event_study(panel)
+    model = impact.panel_model(panel, load_platform_panel(con))
+    summary, profile = impact.event_study(panel)
     section.summary.append(_verdict(model.iloc[0], "Panel model"))
     section.summary.append(_verdict(summary.iloc[0], "Event study"))
     section.paragraphs.append(f"Panel model — {model.iloc[0]['method']}. Assumes: {model.iloc[0]['assumptions']}")
@@ -63,7 +62,7 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     if not profile.empty:
         section.charts.append(Markup(charts.fragment(impact_charts.event_profile(profile), "chart-event-profile")))
     _largest_spike(panel, section)
-    lags = lag_summary(lagged_association(panel))
+    lags = impact.lag_summary(impact.lagged_association(panel))
     if not lags.empty:
         clicks = lags[(lags["search_metric"] == "search_clicks")]
         top = clicks.sort_values("share_significant", ascending=False).head(5)
@@ -95,7 +94,7 @@ def _largest_spike(panel: pd.DataFrame, section: Section) -> None:
     first = int(starts[int(np.argmax(counts))])
     group = [str(p) for p in grid.pages[usable][(spikes[usable] >= first) & (spikes[usable] < first + 7)]]
     start = grid.dates[first]
-    result = counterfactual_impact(panel, group, start, post_days=42)
+    result = impact.counterfactual_impact(panel, group, start, post_days=42)
     row = result.summary.iloc[0]
     section.paragraphs.append(
         f"Counterfactual for the {len(group)} pages whose social spikes started in the week of {start.date()} (the "
@@ -136,7 +135,7 @@ def _platform_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Se
                       "social sessions, platform backlinks and the panel model's per-platform estimate", False,
                       missing="No social sessions or platform backlinks to compare.")
     sessions, backlinks = load_platform_inputs(con)
-    effects = panel_model(panel, load_platform_panel(con)) if not panel.empty else None
+    effects = impact.panel_model(panel, load_platform_panel(con)) if not panel.empty else None
     table = platform_effectiveness(sessions, backlinks, effects)
     if table.empty:
         return section
