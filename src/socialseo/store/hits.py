@@ -74,7 +74,7 @@ class HitIds:
         found = self.attributions.get(key)
         if found is not None:
             return found, False
-        found = self.attributions[key] = len(self.attributions)
+        found = self.attributions[key] = max(self.is_bot, default=-1) + 1
         self.is_bot[found] = is_bot
         return found, True
 
