@@ -19,7 +19,7 @@ import polars as pl
 
 from socialseo.classify.behaviour import flag_bot_behaviour
 from socialseo.ingest.chunks import Block, index_lines, iter_chunks, prefetched
-from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, EncodedBlock, HitEncoder
+from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, REQUEST_LINE, EncodedBlock, HitEncoder
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
 from socialseo.ingest.logparse import parse_block
 from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
@@ -61,7 +61,7 @@ def _canonical_sql(fmt: LogFormat) -> str:
     req = "NULL"
     if _has(fmt, "request"):
         # JSON layouts may carry either the request line or its parts: take the parts when present.
-        req = "regexp_extract(\"request\", '^([A-Za-z]+) (\\S+)(?: (\\S+))?$', ['method', 'target', 'protocol'])"
+        req = f"regexp_extract(\"request\", '{REQUEST_LINE}', ['method', 'target', 'protocol'])"
         parts = _has(fmt, "method")
         method = f"coalesce({method}, req.method)" if parts else "req.method"
         url = f"coalesce({url}, req.target)" if parts else "req.target"

@@ -45,7 +45,8 @@ LATEST_DAYS_AHEAD = 2
 PARTS_SEPARATOR = "\x1f"
 """Joins method, target and protocol into one request key when a layout logs them apart."""
 
-_REQUEST_LINE = r"^([A-Za-z]+) (\S+)(?: (\S+))?$"
+REQUEST_LINE = r"^([A-Za-z]+) (\S+)(?: (\S+))?$"
+"""A logged request line: METHOD TARGET and, from HTTP/1.0 on, PROTOCOL; anything else is not a request."""
 _IPV4 = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}")
 _CACHE_LIMIT = 1_000_000
 
@@ -228,7 +229,7 @@ class HitEncoder:
             by_parts = self.request_mode == "parts"
             parts = (
                 f"string_split(k, chr({ord(PARTS_SEPARATOR)})) AS p" if by_parts
-                else f"regexp_extract(k, '{_REQUEST_LINE}', ['m', 't', 'v']) AS r"
+                else f"regexp_extract(k, '{REQUEST_LINE}', ['m', 't', 'v']) AS r"
             )
             m, t, v = ("p[1]", "p[2]", "p[3]") if by_parts else ("r.m", "r.t", "r.v")
             key = campaign_key_sql("url")
