@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from socialseo.errors import QueryError, WarehouseError
+from socialseo.store.connect import connect
 from socialseo.store.migrations import apply_migrations
 
 DEFAULT_PATH = Path("socialseo.duckdb")
@@ -162,10 +163,7 @@ class Warehouse:
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise WarehouseError(f"no warehouse at {self.path}: import some data first (socialseo ingest ...)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        self.con = connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con)
 
