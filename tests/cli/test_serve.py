@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import uvicorn
 from tests.cli.test_cli import run
 from tests.ingest.test_access_logs import LINES, write_log
 
@@ -12,8 +13,12 @@ from socialseo.cli import main
 
 
 def test_a_short_token_is_refused_with_a_recipe_for_a_good_one(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def must_not_start(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the dashboard started with a one-character token")
+
+    monkeypatch.setattr(uvicorn, "run", must_not_start)
     db = tmp_path / "w.duckdb"
     assert main(["ingest", "logs", str(write_log(tmp_path, LINES)), "--site", "www.example.com", "--db", str(db)]) == 0
     capsys.readouterr()
