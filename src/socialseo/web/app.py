@@ -79,13 +79,14 @@ def _kpis(con: Any, filters: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def _warm(snapshot: Snapshot) -> None:
-    cur = snapshot.con.cursor()
-    try:
-        with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
-            snapshot.sections.sections(cur, Filters())
-    finally:
-        cur.close()
+def _warm(snapshots: Snapshots) -> None:
+    with snapshots.using() as snapshot:  # held like a request, so a newer copy cannot close it under the build
+        cur = snapshot.con.cursor()
+        try:
+            with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
+                snapshot.sections.sections(cur, Filters())
+        finally:
+            cur.close()
 
 
 def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0.1",
@@ -99,16 +100,16 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
     if token is not None:
         check_token(token)
 
-    def warm_in_background(snapshot: Snapshot) -> None:
+    def warm_in_background(_fresh: Snapshot | None = None) -> None:
         # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
-        app.state.warming = threading.Thread(target=_warm, args=(snapshot,), name="socialseo-warm", daemon=True)
+        app.state.warming = threading.Thread(target=_warm, args=(snapshots,), name="socialseo-warm", daemon=True)
         app.state.warming.start()
 
     snapshots = Snapshots(db, builder=builder, on_refresh=warm_in_background)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        warm_in_background(snapshots.current)
+        warm_in_background()
         yield
         _app.state.warming.join()
         snapshots.close()
