@@ -20,13 +20,13 @@ from socialseo.analysis import impact
 from socialseo.analysis.audit.profiles import audit_profiles
 from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
+from socialseo.analysis.derived import refresh_derived
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
-from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.analysis.social_metrics import social_metrics
-from socialseo.analysis.timeline import page_daily, rebuild_page_daily
+from socialseo.analysis.timeline import page_daily
 from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
@@ -48,10 +48,15 @@ from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
 
 class Project:
-    """One site's data: a warehouse plus the operations over it."""
+    """One site's data: a warehouse plus the operations over it.
+
+    Opening a project first rebuilds any derived table an interrupted import left stale, so no answer is ever
+    read from tables older than the data they are made from.
+    """
 
     def __init__(self, warehouse: Warehouse) -> None:
         self.warehouse = warehouse
+        refresh_derived(warehouse)
 
     # -- ingest ------------------------------------------------------------------------------------------------
     def ingest_logs(
@@ -65,7 +70,8 @@ class Project:
         on_file_done: Callable[[ImportResult], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> list[ImportResult]:
-        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped.
+        """Import access logs, then rebuild sessions. Files imported before (same bytes) are skipped, and so are
+        lines an earlier import stored (a rotated, compressed or grown copy of a log).
 
         ``log_format`` is ``auto``, ``combined``, ``common``, ``json``, ``alb`` or ``cloudfront``;
         ``nginx_format`` an Nginx ``log_format`` string for a layout of your own. ``on_progress(done, total)``
@@ -82,15 +88,12 @@ class Project:
             on_file_done=on_file_done,
             on_progress=on_progress,
         )
-        if any(not r.skipped for r in results):
-            rebuild_sessions(self.warehouse.con)
-            rebuild_page_daily(self.warehouse.con)
+        refresh_derived(self.warehouse)
         return results
 
     def _refreshed(self, results: list[ImportResult]) -> list[ImportResult]:
-        """Rebuild the per-page timeline when an import changed anything it is made from."""
-        if any(not r.skipped for r in results):
-            rebuild_page_daily(self.warehouse.con)
+        """Rebuild the derived tables the imports marked stale (sessions, the per-page timeline)."""
+        refresh_derived(self.warehouse)
         return results
 
     def ingest_backlinks(

@@ -146,6 +146,14 @@ DROP TABLE _span; DROP TABLE _our_hosts;
 
 def rebuild_page_daily(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild ``page_daily`` and ``page_daily_platform`` in one transaction; returns the number of rows."""
+    with atomic(con):
+        build_page_daily(con)
+    row = con.execute("SELECT count(*) FROM page_daily").fetchone()
+    return int(row[0]) if row else 0
+
+
+def build_page_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace ``page_daily`` and ``page_daily_platform`` in the caller's transaction."""
     origin, hosts = canonical_origin(con)
     tz = (_setting(con, "page_daily_timezone") or DEFAULT_TIMEZONE).replace("'", "")
     no_hosts = "true" if origin is None else "false"
@@ -159,11 +167,8 @@ def rebuild_page_daily(con: duckdb.DuckDBPyConnection) -> int:
         backlink_page=_page_expr("target_url", origin),
         backlink_host=_HOST_SQL.format("target_url"),
     )
-    with atomic(con):
-        con.execute("CREATE OR REPLACE TEMP TABLE _our_hosts AS SELECT unnest(?::VARCHAR[]) AS host", [sorted(hosts)])
-        con.execute(sql)
-    row = con.execute("SELECT count(*) FROM page_daily").fetchone()
-    return int(row[0]) if row else 0
+    con.execute("CREATE OR REPLACE TEMP TABLE _our_hosts AS SELECT unnest(?::VARCHAR[]) AS host", [sorted(hosts)])
+    con.execute(sql)
 
 
 def page_daily(con: duckdb.DuckDBPyConnection, url: str | None = None) -> pd.DataFrame:
