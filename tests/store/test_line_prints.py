@@ -105,7 +105,7 @@ def test_identical_lines_within_one_file_are_all_hits(tmp_path: Path, capsys: py
     db = tmp_path / "w.duckdb"
     ingest(capsys, db, write(tmp_path / "access.log", twice[:30]))
     assert hits(capsys, db) == 30
-    ingest(capsys, db, write(tmp_path / "access.log", twice + [lines[10]]))  # and once more, later
+    ingest(capsys, db, write(tmp_path / "access.log", [*twice, lines[10]]))  # and once more, later
     assert hits(capsys, db) == len(twice) + 1
     url = lines[10].split('"')[1].split()[1]
     kept = query(capsys, db, f"SELECT count(*) AS n FROM hits WHERE url = '{url}' AND seq BETWEEN 11 AND 13")
