@@ -6,11 +6,13 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from tests.store.logs import make_lines, write
 
 from socialseo.cli import main
 from socialseo.ingest import chunks
+from socialseo.store.line_prints import fingerprint_lines, print_check
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -115,3 +117,25 @@ def test_identical_lines_within_one_file_are_all_hits(tmp_path: Path, capsys: py
 def _after(lines: list[str]) -> datetime:
     last = lines[-1].split("[", 1)[1].split(" ", 1)[0]
     return datetime.strptime(last, "%d/%b/%Y:%H:%M:%S") + timedelta(minutes=5)
+
+
+def test_fingerprints_are_those_stored_by_earlier_versions() -> None:
+    # Fingerprints are kept for good: if an upgrade of DuckDB changes them, this fails before any user sees it.
+    con = duckdb.connect()
+    assert fingerprint_lines(con, b"a\nb\n\na\n", 1).to_pylist() == [
+        {"line_no": 1, "line_hash": 5927478574678984336}, {"line_no": 2, "line_hash": 11535844266540954374},
+        {"line_no": 3, "line_hash": 14960696914948620293}, {"line_no": 4, "line_hash": 5927478574678984336},
+    ]
+    assert print_check(con) == "6822953635052083535"
+
+
+def test_a_duckdb_that_fingerprints_differently_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = make_lines(100)
+    db = tmp_path / "w.duckdb"
+    ingest(capsys, db, write(tmp_path / "access.log", lines))
+    with duckdb.connect(str(db)) as con:  # as if the fingerprints had been made by another DuckDB
+        con.execute("UPDATE settings SET value = '1' WHERE key = 'line_print_check'")
+    out = ingest(capsys, db, write(tmp_path / "access.log.gz", lines))
+    assert "fingerprints lines differently" in out
+    out = ingest(capsys, db, write(tmp_path / "access.log.1.gz", lines))  # from then on, lines are recognised
+    assert "100 lines were already imported" in out and "differently" not in out

@@ -215,6 +215,11 @@ def import_access_log(
         repeated_hits, repeated_quarantined = prints.settle()
         ctx.result.rows_quarantined -= repeated_quarantined
         ctx.result.rows_repeated = repeated_hits + repeated_quarantined
+        if not prints.comparable:
+            ctx.result.notes.append(
+                "this DuckDB fingerprints lines differently from the one that imported earlier logs: lines of "
+                "those imports are not recognised if they come again"
+            )
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
         if flagged:
             ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
