@@ -137,5 +137,5 @@ def test_a_duckdb_that_fingerprints_differently_says_so(tmp_path: Path, capsys: 
         con.execute("UPDATE settings SET value = '1' WHERE key = 'line_print_check'")
     out = ingest(capsys, db, write(tmp_path / "access.log.gz", lines))
     assert "fingerprints lines differently" in out
-    out = ingest(capsys, db, write(tmp_path / "access.log.1.gz", lines))  # from then on, lines are recognised
-    assert "100 lines were already imported" in out and "differently" not in out
+    out = ingest(capsys, db, write(tmp_path / "part.log", lines[:50]))  # from then on, lines are recognised
+    assert "50 lines were already imported" in out and "differently" not in out

@@ -69,7 +69,8 @@ class ImportResult:
             f"of {self.rows_read:,} read"
         )
         if self.rows_repeated:
-            text += f"; {self.rows_repeated:,} lines were already imported from another file and were skipped"
+            text += (f"; {self.rows_repeated:,} lines were already imported (an earlier import stored them) "
+                     "and were skipped")
         return "; ".join([text, *self.notes])
 
 
