@@ -49,6 +49,8 @@ def test_gzip_of_an_imported_log_adds_no_hit_and_says_why(tmp_path: Path, capsys
     assert "0 rows loaded" in out and "500 lines were already imported" in out
     ledger = query(capsys, db, "SELECT rows_loaded, rows_repeated FROM imports ORDER BY import_id")
     assert ledger == [{"rows_loaded": 500, "rows_repeated": 0}, {"rows_loaded": 0, "rows_repeated": 500}]
+    strings = query(capsys, db, "SELECT import_id, count(*) AS n FROM hit_requests GROUP BY ALL")
+    assert [row["n"] for row in strings] == [6]  # the copy leaves none of its strings behind
 
 
 def test_a_grown_log_adds_only_its_new_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

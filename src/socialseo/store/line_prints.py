@@ -29,6 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from socialseo.store.hits import LOOKUPS
 from socialseo.store.warehouse import scalar
 
 _NL = 10
@@ -105,11 +106,23 @@ class LinePrints:
                 quarantined = _deleted(con, "DELETE FROM quarantine WHERE import_id = ? AND line_no IN "
                                             "(SELECT line_no FROM _repeated)", import_id)
                 con.execute("DELETE FROM _numbered WHERE line_no IN (SELECT line_no FROM _repeated)")
+                if hits:
+                    _drop_unused_lookups(con, import_id)
             con.execute("DROP TABLE _repeated")
         con.execute("INSERT INTO log_lines SELECT ?, line_hash, occurrence FROM _numbered", [import_id])
         con.execute("DROP TABLE _numbered")
         con.execute("DROP TABLE _line_prints")
         return hits, quarantined
+
+
+def _drop_unused_lookups(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Remove this import's lookup strings that no remaining hit points to (all of them, for a copy of a log)."""
+    for table, (id_col, _) in LOOKUPS.items():  # hit_rows names each id as its lookup table does
+        con.execute(
+            f"DELETE FROM {table} WHERE import_id = ? AND {id_col} NOT IN "
+            f"(SELECT {id_col} FROM hit_rows WHERE import_id = ? AND {id_col} IS NOT NULL)",
+            [import_id, import_id],
+        )
 
 
 def _deleted(con: duckdb.DuckDBPyConnection, sql: str, import_id: int) -> int:
