@@ -111,3 +111,28 @@ def test_the_next_import_repairs_before_it_imports(
     out = run(capsys, *ingest_args(grown, db))
     assert "1,200 rows loaded" in out and "1,800 lines were already imported" in out
     assert state(capsys, db) == clean[1]
+
+
+def test_a_repair_blocked_by_another_reader_says_what_to_do(
+    logs: tuple[Path, Path], clean: tuple[dict[str, int], dict[str, int]], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first, _ = logs
+    db = tmp_path / "w.duckdb"
+    killed_import(first, db, "import-committed")
+    holder = subprocess.Popen(  # another reader, as a running dashboard is
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+         "print('open', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        code = main(["sql", "SELECT count(*) AS n FROM sessions", "--db", str(db), "--json"])
+        out, err = capsys.readouterr()
+        assert code == 2 and out == ""
+        assert len(err.strip().splitlines()) == 1
+        assert "must be rebuilt after an interrupted import" in err and "run the command again" in err
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert state(capsys, db) == clean[0]  # once the other reader is gone, the next command repairs and answers
