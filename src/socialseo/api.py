@@ -23,10 +23,11 @@ from socialseo.analysis.audit.site import run_site_audit
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
+from socialseo.analysis.page_names import resolve_page
 from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.analysis.social_metrics import social_metrics
-from socialseo.analysis.timeline import page_daily, rebuild_page_daily
+from socialseo.analysis.timeline import Window, page_daily, page_daily_window, rebuild_page_daily, with_platforms
 from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
@@ -282,39 +283,93 @@ class Project:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
 
-    def pages(self, url: str | None = None) -> pd.DataFrame:
-        """The per-page daily timeline (``page_daily``): social posts, sessions, backlinks and search per day."""
-        return page_daily(self.warehouse.con, url)
+    def resolve_page(self, page: str) -> str:
+        """The stored page key for any spelling of a page: a path, a full URL, with or without www., a trailing
+        slash or tracking parameters. An unknown page raises
+        :class:`~socialseo.analysis.page_names.UnknownPageError` listing the nearest stored pages."""
+        return resolve_page(self.warehouse.con, page)
 
-    def pages_by_platform(self) -> pd.DataFrame:
-        return self.warehouse.sql("SELECT * FROM page_daily_platform ORDER BY page, date, platform")
+    def pages(self, url: str | None = None, *, platforms: bool = False) -> pd.DataFrame:
+        """The per-page daily timeline (``page_daily``): social posts, sessions, backlinks and search per day.
+
+        ``url`` is one page in any spelling (see :meth:`resolve_page`). ``platforms`` adds a ``platforms`` column:
+        per row, ``{platform: {"posts", "engagement", "link_clicks", "sessions"}}`` for each platform that touched
+        the page that day (``page_daily_platform``).
+        """
+        frame = page_daily(self.warehouse.con, None if url is None else self.resolve_page(url))
+        if not platforms:
+            return frame
+        by_platform = self.pages_by_platform(None if url is None else str(frame["page"].iloc[0])
+                                             if not frame.empty else None)
+        return with_platforms(frame, by_platform)
+
+    def pages_by_platform(self, url: str | None = None) -> pd.DataFrame:
+        """Posts, engagement, link clicks and social sessions per page, day and platform (``page_daily_platform``)."""
+        if url is None:
+            return self.warehouse.sql("SELECT * FROM page_daily_platform ORDER BY page, date, platform")
+        return self.warehouse.sql("SELECT * FROM page_daily_platform WHERE page = ? ORDER BY date, platform",
+                                  [self.resolve_page(url)])
+
+    def pages_window(self) -> Window:
+        """The days ``page_daily`` covers and what set them (the search window, a setting, or other sources)."""
+        return page_daily_window(self.warehouse.con)
+
+    def set_pages_window(self, start: str | None = None, end: str | None = None) -> Window:
+        """Fix the days ``page_daily`` covers (None: the search window again), then rebuild it."""
+        for key, value in (("page_daily_from", start), ("page_daily_to", end)):
+            if value:
+                self.warehouse.set_setting(key, value)
+            else:
+                self.warehouse.con.execute("DELETE FROM settings WHERE key = ?", [key])
+        rebuild_page_daily(self.warehouse.con)
+        return self.pages_window()
 
     def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
         """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
         return social_metrics(self.warehouse.con, platform=platform, by=by)
     # -- impact: does social activity move search? ------------------------------------------------------------
-    def panel(self) -> pd.DataFrame:
-        """The page x day panel every impact analysis reads (``page_daily`` or built from the imports)."""
-        return impact.load_panel(self.warehouse.con)
+    def panel(self, *, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """The page x day panel every impact analysis reads (``page_daily``), optionally cut to ``start``..``end``."""
+        panel = impact.load_panel(self.warehouse.con)
+        if start:
+            panel = panel[panel["date"] >= pd.Timestamp(start)]
+        if end:
+            panel = panel[panel["date"] <= pd.Timestamp(end)]
+        return panel.reset_index(drop=True)
 
-    def lags(self, *, max_lag: int = 28, summary: bool = False) -> pd.DataFrame:
+    def lags(self, *, max_lag: int = 28, summary: bool = False, start: str | None = None,
+             end: str | None = None) -> pd.DataFrame:
         """Cross-correlations of differenced social and search series per page and lag, FDR-corrected."""
-        found = impact.lagged_association(self.panel(), max_lag=max_lag)
+        found = impact.lagged_association(self.panel(start=start, end=end), max_lag=max_lag)
         return impact.lag_summary(found) if summary else found
 
-    def panel_model(self, *, outcome: str = "search_clicks") -> pd.DataFrame:
+    def panel_model(self, *, outcome: str = "search_clicks", start: str | None = None,
+                    end: str | None = None) -> pd.DataFrame:
         """Fixed-effects estimate of a social spike's effect on ``outcome``, overall and per platform."""
-        return impact.panel_model(self.panel(), impact.load_platform_panel(self.warehouse.con), outcome=outcome)
+        return impact.panel_model(self.panel(start=start, end=end), impact.load_platform_panel(self.warehouse.con),
+                                  outcome=outcome)
 
-    def events(self, *, outcome: str = "search_clicks", profile: bool = False) -> pd.DataFrame:
+    def events(self, *, outcome: str = "search_clicks", profile: bool = False, start: str | None = None,
+               end: str | None = None) -> pd.DataFrame:
         """Event study around social spikes against clean matched controls; ``profile`` gives the weekly view."""
-        summary, weekly = impact.event_study(self.panel(), outcome=outcome)
+        summary, weekly = impact.event_study(self.panel(start=start, end=end), outcome=outcome)
         return weekly if profile else summary
 
+    def verdict(self, *, outcome: str = "search_clicks", start: str | None = None,
+                end: str | None = None) -> impact.Headline:
+        """One answer to "did social move search?": the panel model and the event study reconciled, saying
+        plainly when they disagree and why (see :mod:`socialseo.analysis.impact.verdict`)."""
+        panel = self.panel(start=start, end=end)
+        model = impact.panel_model(panel, impact.load_platform_panel(self.warehouse.con), outcome=outcome)
+        events, _ = impact.event_study(panel, outcome=outcome)
+        return impact.headline([model.iloc[0], events.iloc[0]], outcome)
+
     def impact(self, pages: Sequence[str], after: str, *, outcome: str = "search_clicks",
-               series: bool = False) -> pd.DataFrame:
-        """Counterfactual effect on ``pages`` (page keys, e.g. ``/blog/x``) from ``after`` on."""
-        result = impact.counterfactual_impact(self.panel(), list(pages), after, outcome=outcome)
+               series: bool = False, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+        """Counterfactual effect on ``pages`` from ``after`` on; each page in any spelling (see
+        :meth:`resolve_page`: ``/blog/x``, ``https://www.example.com/blog/x/?utm_source=y``)."""
+        keys = list(dict.fromkeys(self.resolve_page(p) for p in pages))
+        result = impact.counterfactual_impact(self.panel(start=start, end=end), keys, after, outcome=outcome)
         return result.series if series else result.summary
 
     def pagerank(self) -> pd.DataFrame:

@@ -1,7 +1,8 @@
-"""``socialseo ingest posts|gsc|ranks``, ``socialseo pages`` and ``socialseo metrics``."""
+"""``socialseo ingest posts|gsc|ranks``, ``socialseo pages``, ``socialseo rebuild`` and ``socialseo metrics``."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.markup import escape
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
+from socialseo.errors import NotEnoughDataError, SocialSeoError
 from socialseo.ingest.posts import read_link_map
 
 # A terminal is too narrow for every column; --json prints them all.
@@ -24,8 +26,14 @@ def _summary(db: Path) -> None:
         row = project.warehouse.con.execute(
             "SELECT count(DISTINCT page), count(*) FROM page_daily"
         ).fetchone()
+        window = project.pages_window()
     pages, days = (row or (0, 0))
-    console.print(f"page_daily: {pages:,} pages, {days:,} page-days in {escape(str(db))}", highlight=False)
+    span = f", {window.first} to {window.last} ({_BASIS[window.basis]})" if window.first else ""
+    console.print(f"page_daily: {pages:,} pages, {days:,} page-days{span} in {escape(str(db))}", highlight=False)
+
+
+_BASIS = {"search": "the Search Console days", "setting": "the window set with socialseo rebuild",
+          "other sources": "no Search Console data yet: the other sources' days"}
 
 
 @ingest_app.command("posts")
@@ -85,17 +93,46 @@ def register(app: typer.Typer) -> None:
 
     @app.command("pages")
     def pages(
-        url: Annotated[str | None, typer.Option("--url", help="One page (any spelling of its URL).")] = None,
+        url: Annotated[str | None, typer.Option(
+            "--url", help="One page: its path or full URL, with or without www., trailing slash, tracking parameters."
+        )] = None,
         as_json: JsonOption = False,
         db: DbOption = DEFAULT_DB,
     ) -> None:
-        """The per-page daily timeline: posts, engagement, social sessions, backlinks, search clicks and position."""
+        """The per-page daily timeline: posts, engagement, social sessions, backlinks, search clicks and position.
+
+        With --json each row also has ``platforms``: per platform that touched the page that day, its posts,
+        engagement, link clicks and social sessions.
+        """
         with open_project(db, read_only=True) as project:
-            frame = project.pages(url)
+            frame = project.pages(url, platforms=as_json)
+            key = project.resolve_page(url) if url else None
+        if frame.empty:
+            raise NotEnoughDataError("page_daily is empty: import Search Console (socialseo ingest gsc), access logs "
+                                     "or post exports first")
         if not as_json:
             columns = _PAGE_TABLE[1:] if url else _PAGE_TABLE
             frame = frame[columns].assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
-        print_frame(frame, as_json=as_json, title=f"page_daily {url or ''}".strip())
+        print_frame(frame, as_json=as_json, title=f"page_daily {key or ''}".strip())
+
+    @app.command("rebuild")
+    def rebuild(
+        start: Annotated[str | None, typer.Option("--from", help="First day of page_daily, YYYY-MM-DD.")] = None,
+        end: Annotated[str | None, typer.Option("--to", help="Last day of page_daily, YYYY-MM-DD.")] = None,
+        db: DbOption = DEFAULT_DB,
+    ) -> None:
+        """Rebuild page_daily over the Search Console days, or the days --from/--to give (kept for later imports)."""
+        days = []
+        for option, value in (("--from", start), ("--to", end)):
+            try:
+                days.append(date.fromisoformat(value.strip()).isoformat() if value else None)
+            except ValueError as exc:
+                raise SocialSeoError(f"{option} must be a date like 2026-05-01, got {value!r}") from exc
+        if days[0] and days[1] and days[0] > days[1]:
+            raise SocialSeoError(f"--from {days[0]} is after --to {days[1]}")
+        with open_project(db) as project:
+            project.set_pages_window(days[0], days[1])
+        _summary(db)
 
     @app.command("metrics")
     def metrics(
