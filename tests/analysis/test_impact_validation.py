@@ -14,7 +14,7 @@ def test_reduced_validation_covers_planted_effects_and_keeps_placebos_quiet() ->
     runs = run_validation(ValidationConfig(seeds=8, n_pages=150, days=160, relative_effect=0.3))
     table = coverage_table(runs)
     assert set(table["analysis"]) == {"panel", "events", "impact"}
-    assert (table["conclusive"] == table["runs"]).all()
+    assert (table["estimable"] == table["runs"]).all()
     planted = runs[runs["scenario"].str.startswith("planted")]
     placebo = runs[runs["scenario"].str.startswith("placebo")]
     assert planted["covered"].mean() >= 0.85

@@ -50,8 +50,8 @@ def judge(estimable: bool, ci_low: Any, ci_high: Any, reason: str = "") -> tuple
         return CANNOT_CONCLUDE, "the estimate has no finite interval (too little variation in the data)"
     if lo > 0 or hi < 0:
         return EFFECT, f"the 95% interval, {lo:+.1%} to {hi:+.1%}, excludes zero"
-    return NO_EFFECT_DETECTED, (f"the 95% interval, {lo:+.1%} to {hi:+.1%}, includes zero: an effect that size "
-                                "cannot be told from noise")
+    return NO_EFFECT_DETECTED, (f"the 95% interval, {lo:+.1%} to {hi:+.1%}, includes zero: the data cannot tell "
+                                "an effect from noise")
 
 
 def effect_row(**values: Any) -> dict[str, Any]:
