@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from socialseo.analysis.filters import NO_FILTERS, Filters
-from socialseo.classify.urls import page_key_sql
+from socialseo.classify.urls import page_key, page_key_sql
 
 
 def _conditions(filters: Filters) -> tuple[str, list[object], str, list[object], str, list[object]]:
@@ -20,12 +20,21 @@ def _conditions(filters: Filters) -> tuple[str, list[object], str, list[object],
     return s_where, s_params, q_where, q_params, p_where, p_params
 
 
+def _as_key(search: str) -> str:
+    """A search that is a URL or path (pasted from the browser) becomes its page key; words stay words."""
+    text = search.strip()
+    if "://" in text or text.startswith("/") or "?" in text:
+        return page_key(text)
+    return search
+
+
 def pages_overview(
     con: duckdb.DuckDBPyConnection, search: str = "", filters: Filters | None = None, limit: int = 200
 ) -> pd.DataFrame:
     """One row per page: title (from the latest crawl), sessions, social sessions, posts, search clicks and
     impressions. ``search`` keeps pages whose path or title contains it (case-insensitive)."""
     s_where, s_params, q_where, q_params, p_where, p_params = _conditions(filters or NO_FILTERS)
+    search = _as_key(search)
     return con.execute(
         f"""
         WITH visits AS (
@@ -59,8 +68,9 @@ def pages_overview(
 
 def page_timeline(con: duckdb.DuckDBPyConnection, page: str, filters: Filters | None = None) -> pd.DataFrame:
     """Daily social activity (social sessions landing on the page, posts linking to it) and search performance
-    (clicks, impressions) of one page: the page timeline."""
+    (clicks, impressions) of one page: the page timeline. ``page`` may be any spelling of the page's URL."""
     s_where, s_params, q_where, q_params, p_where, p_params = _conditions(filters or NO_FILTERS)
+    page = page_key(page.strip()) if page.strip() else page
     return con.execute(
         f"""
         WITH visits AS (
