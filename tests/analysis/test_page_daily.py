@@ -169,3 +169,14 @@ def test_pages_json_shows_the_platforms_that_touched_a_page_each_day(tmp_path: P
     by_day = dict(zip([str(d.date()) for d in frame["date"]], frame["platforms"], strict=True))
     assert set(by_day["2026-03-02"]) == {"x"}
     assert by_day["2026-03-02"]["x"]["posts"] == 1 and by_day["2026-03-03"] == {}
+
+
+def test_dashboard_page_search_takes_a_pasted_url(site: tuple[Project, dict[str, Any], pd.DataFrame]) -> None:
+    from socialseo.analysis.pages import page_timeline, pages_overview
+
+    project, truth, _ = site
+    path = truth["pages"][3]["path"]
+    pasted = f"https://{truth['site_host']}{path}?utm_source=newsletter"
+    found = pages_overview(project.warehouse.con, pasted)
+    assert page_key(path) in set(found["page"])
+    assert not page_timeline(project.warehouse.con, pasted).empty

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import TEST_DATA
 
 from socialseo.analysis.timeline import rebuild_page_daily
+from socialseo.classify.urls import page_key
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc import import_search_console
 from socialseo.store.warehouse import Warehouse
@@ -70,7 +71,8 @@ def test_position_aggregates_are_impression_weighted(warehouse: Warehouse) -> No
     assert weighted["p"] == pytest.approx((500 * 4.0 + 300 * 5.0) / 800)
     assert weighted["p"] != pytest.approx(weighted["mean"])
     rebuild_page_daily(warehouse.con)
-    day = warehouse.sql(f"SELECT search_position, search_clicks FROM page_daily WHERE page = '{page}'").iloc[0]
+    day = warehouse.sql("SELECT search_position, search_clicks FROM page_daily WHERE page = ?",
+                        [page_key(page)]).iloc[0]  # page_daily keys pages by path
     assert day["search_position"] == pytest.approx(4.375)
     assert day["search_clicks"] == 40
 
