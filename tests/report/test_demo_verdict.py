@@ -51,6 +51,8 @@ def test_the_demo_states_its_planted_effect_as_significant(demo_dir: Path, capsy
     html = (demo_dir / "report.html").read_text(encoding="utf-8")
     assert "Yes: social spikes raised search clicks" in html
     assert "no effect distinguishable from zero" not in html
+    # the backlinks' first-seen dates (years back) do not stretch the analysed days beyond the search days
+    assert f"Days analysed: {truth['start']} to 2026-08-27, the days Search Console covers" in html
 
 
 def test_backlinks_without_search_days_do_not_change_the_estimate(demo_dir: Path, tmp_path: Path) -> None:

@@ -12,8 +12,15 @@ from socialseo.analysis import impact
 from socialseo.analysis.impact.panel import detect_spikes, load_panel, load_platform_panel, to_grid
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
+from socialseo.analysis.timeline import page_daily_window
 from socialseo.report import charts, impact_charts
 from socialseo.report.sections.base import Section, Table, num, pct
+
+_WINDOW_BASIS = {
+    "search": "the days Search Console covers (social activity and backlinks outside them are not compared)",
+    "setting": "the window set with socialseo rebuild --from/--to",
+    "other sources": "the span of the imports (no Search Console data)",
+}
 
 
 def _interval(row: pd.Series) -> str:
@@ -54,6 +61,10 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     summary, profile = impact.event_study(panel)
     answer = impact.headline([model.iloc[0], summary.iloc[0]])
     section.summary.extend(answer.lines())
+    window = page_daily_window(con)
+    if window.first is not None:
+        section.paragraphs.append(f"Days analysed: {window.first} to {window.last}, "
+                                  + _WINDOW_BASIS.get(window.basis, window.basis) + ".")
     section.paragraphs.append(_verdict(model.iloc[0], "Panel model") + " " + _verdict(summary.iloc[0], "Event study"))
     section.paragraphs.append(f"Panel model — {model.iloc[0]['method']}. Assumes: {model.iloc[0]['assumptions']}")
     section.tables.append(_effect_table(model, "Effect of a social spike on search clicks, overall and by platform "
