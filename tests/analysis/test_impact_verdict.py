@@ -52,3 +52,27 @@ def test_a_method_that_cannot_conclude_is_set_aside_with_its_reason() -> None:
     answer = headline([_row("panel", -0.02, -0.08, 0.04), events])
     assert answer.verdict == "no_effect_detected" and answer.sentence.startswith("No effect of social spikes")
     assert "The event study cannot conclude: 1 social spike had 28 days before it." in answer.disagreement
+
+
+def test_an_event_study_whose_pages_drifted_before_the_spike_cannot_conclude() -> None:
+    import numpy as np
+
+    from socialseo.analysis.impact import event_study
+
+    rng = np.random.default_rng(5)
+    dates = pd.date_range("2026-01-01", periods=120, freq="D")
+    rows = []
+    for i in range(40):
+        treated = i < 10
+        for d, day in enumerate(dates):
+            mean = 40.0 * (1 + 0.04 * max(0, d - 32)) if treated and d < 60 else (40.0 * 2.12 if treated else 40.0)
+            rows.append({"page": f"/p{i}", "date": day, "social_posts": 3 if treated and d == 60 else 0,
+                         "social_engagement": 0, "social_link_clicks": 0, "social_impressions": 0,
+                         "social_sessions": 0, "social_bounce_rate": None, "backlinks_new": 0,
+                         "search_clicks": rng.poisson(mean), "search_impressions": 500, "search_ctr": None,
+                         "search_position": None})
+    summary, _ = event_study(pd.DataFrame(rows))
+    overall, placebo = summary.iloc[0], summary.iloc[1]
+    assert placebo["verdict"] == "effect", "the pages rose before their spike"
+    assert overall["estimable"] and overall["verdict"] == "cannot_conclude"
+    assert "already moved apart from their controls before the spike" in overall["verdict_reason"]
