@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from protego import Protego
 
-from socialseo import __version__
+from socialseo._version import __version__
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_store import host_of, merge_links, source_facts
