@@ -51,8 +51,8 @@ class Fetcher:
     delay: float = 1.0
     limits: FetchLimits = field(default_factory=page_limits)
     policy: AddressPolicy = field(default_factory=AddressPolicy)
-    _robots: dict[str, RobotsRules] = field(default_factory=dict)
-    _throttle: HostThrottle | None = None
+    _robots: dict[str, RobotsRules] = field(default_factory=dict, init=False)
+    _throttle: HostThrottle | None = field(default=None, init=False)
 
     def fetch(self, url: str) -> tuple[bytes, str | None]:
         """The body and Content-Type of ``url``; refused, disallowed, failed, slow or oversized pages raise."""
