@@ -31,13 +31,14 @@ from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
+from socialseo.crawl.policy import AddressPolicy
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.ingest.backlink_exports import import_backlink_exports
 from socialseo.ingest.crawl_store import run_crawl
 from socialseo.ingest.ga4 import import_ga4_traffic
 from socialseo.ingest.gsc import import_search_console
 from socialseo.ingest.mentions import record_post_mentions
-from socialseo.ingest.pages import Fetcher, import_pages
+from socialseo.ingest.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, import_pages, page_limits
 from socialseo.ingest.posts import import_posts
 from socialseo.ingest.ranks import import_ranks
 from socialseo.ingest.warc import import_backlinks_parquet, import_warc
@@ -104,12 +105,16 @@ class Project:
 
     def ingest_pages(
         self, targets: Sequence[str | Path], *, site: str | Sequence[str] | None = None, delay: float = 1.0,
-        on_done: Callable[[ImportResult], None] | None = None,
+        on_done: Callable[[ImportResult], None] | None = None, allow_private: bool = False,
+        allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
     ) -> list[ImportResult]:
-        """Import saved HTML pages or fetch URLs (politely); links to the site become backlinks."""
+        """Import saved HTML pages or fetch URLs (politely, public addresses only unless allowed); links to the
+        site become backlinks."""
         hosts = [site] if isinstance(site, str) else list(site or [])
+        policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         return self._refreshed(
-            import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done)
+            import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done,
+                         policy=policy, limits=page_limits(timeout, max_bytes))
         )
 
     def ingest_warc(
@@ -181,9 +186,11 @@ class Project:
         """Run the page and site rules over a crawl; one row per finding (stored in ``audit_findings``)."""
         return run_site_audit(self.warehouse.con, load_config(Path(config) if config else None), crawl_id)
 
-    def audit_profiles(self, profiles: str | Path, *, allow_private: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def audit_profiles(self, profiles: str | Path, *, allow_private: bool = False, allow_hosts: Sequence[str] = ()
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Audit the brand profiles listed in a TOML file: (one row per profile, findings)."""
-        return audit_profiles(self.warehouse.con, load_config(Path(profiles)), allow_private=allow_private)
+        return audit_profiles(self.warehouse.con, load_config(Path(profiles)), allow_private=allow_private,
+                              allow_hosts=tuple(allow_hosts))
 
     @staticmethod
     def audit_rules() -> pd.DataFrame:
@@ -369,11 +376,16 @@ class Project:
         self.close()
 
 
-def inspect(page: str | Path, *, url: str | None = None, delay: float = 0.0) -> PageExtract:
-    """What the extractor reads from one page: a saved file or a URL (fetched politely)."""
+def inspect(
+    page: str | Path, *, url: str | None = None, delay: float = 0.0, allow_private: bool = False,
+    allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
+) -> PageExtract:
+    """What the extractor reads from one page: a saved file or a URL (fetched politely, public addresses only
+    unless ``allow_private`` or ``allow_hosts`` say otherwise)."""
     text = str(page)
     if text.startswith(("http://", "https://")):
-        body, content_type = Fetcher(delay=delay).fetch(text)
+        policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
+        body, content_type = Fetcher(delay=delay, limits=page_limits(timeout, max_bytes), policy=policy).fetch(text)
         return extract_page(body, text, content_type=content_type)
     path = Path(text)
     from socialseo.ingest.sources import check_readable

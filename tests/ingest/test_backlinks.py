@@ -157,15 +157,15 @@ def test_fetched_pages_obey_robots_mark_lost_links_and_list_opportunities(server
         "/private": b"<a href='https://www.example.com/secret'>x</a>",
         "/list": "<p>Tools: CAFE BRAND and others</p>".encode("cp1252"),
     }
-    project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0)
+    project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0, allow_hosts=[server.split("/")[2]])
     assert project.backlinks()["target_page"].tolist() == ["/a"]
     with pytest.raises(InputFileError, match=r"robots\.txt"):
-        project.ingest_pages([f"{server}/private"], delay=0)
+        project.ingest_pages([f"{server}/private"], delay=0, allow_hosts=[server.split("/")[2]])
     opportunities = project.link_opportunities()
     assert opportunities["source_url"].tolist() == [f"{server}/list"]
     # the page changes: its link is gone, so the re-check marks it lost
     _Site.pages["/review"] = b"<p>nothing here now</p>"
-    project.ingest_pages([f"{server}/review"], delay=0)
+    project.ingest_pages([f"{server}/review"], delay=0, allow_hosts=[server.split("/")[2]])
     assert project.backlinks()["lost"].tolist() == [True]
 
 
