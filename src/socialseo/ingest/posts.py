@@ -84,10 +84,10 @@ def import_posts(
                    "sheet": sheet}
         with warehouse.importing("posts", path, options) as ctx:
             if ctx is not None:
+                ctx.result.notes.append(f"read as {parsed.mapping.name}")
                 _load(ctx, parsed.frame)
                 ctx.quarantine_rows(parsed.bad_rows)
                 ctx.result.rows_read = parsed.rows_read
-                ctx.result.notes.append(f"read as {parsed.mapping.name}")
                 if not parsed.mapping.has_text:
                     ctx.result.notes.append("this layout carries no post text or link: its posts link to no page")
                 if parsed.ignored_columns:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from socialseo.classify.hosts import site_host_set
+from socialseo.classify.links import is_short_link
 
 _HOST = "regexp_extract({0}, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)', 1)"
 
@@ -32,7 +33,8 @@ def known_site_hosts(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
         GROUP BY host ORDER BY min(rank), max(n) DESC, host
         """
     ).fetchall()
-    return tuple(str(r[0]) for r in rows)
+    # A log whose host was inferred from its referrers may have named a shortener (bit.ly) as the site.
+    return tuple(str(r[0]) for r in rows if not is_short_link(f"https://{r[0]}/"))
 
 
 def site_set(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
