@@ -88,6 +88,11 @@ def import_posts(
                 _load(ctx, parsed.frame)
                 ctx.quarantine_rows(parsed.bad_rows)
                 ctx.result.rows_read = parsed.rows_read
+                if parsed.frame.empty:
+                    ctx.result.notes.append(
+                        "no post stored: every row was quarantined (socialseo sql \"select line_no, reason from "
+                        "quarantine\" says why)" if parsed.bad_rows else "no post rows below the header"
+                    )
                 if not parsed.mapping.has_text:
                     ctx.result.notes.append("this layout carries no post text or link: its posts link to no page")
                 if parsed.ignored_columns:
@@ -133,14 +138,23 @@ def _resolve(ctx: ImportContext, frame: pd.DataFrame) -> pd.DataFrame:
         ctx.con.execute("INSERT INTO short_links SELECT * FROM _links_in ON CONFLICT DO NOTHING")
         ctx.con.unregister("_links_in")
     linked = [r.status in ("direct", "expanded") for r in resolved]
+    canonical = known_site_hosts(ctx.con)[:1]
+    pages = [_on_host(r.url, canonical[0], site) if ok and r.url and canonical else (r.url if ok else None)
+             for r, ok in zip(resolved, linked, strict=True)]
     return frame.assign(
         linked_url=frame["linked_url"].where(frame["linked_url"].notna(), [r.short_url or r.url for r in resolved]),
-        linked_page=pd.Series([r.url if ok else None for r, ok in zip(resolved, linked, strict=True)],
-                              index=frame.index, dtype=object),
+        linked_page=pd.Series(pages, index=frame.index, dtype=object),
         short_url=pd.Series([r.short_url for r in resolved], index=frame.index, dtype=object),
         link_status=pd.Series([r.status for r in resolved], index=frame.index, dtype=object),
         unlinked_reason=pd.Series([r.reason for r in resolved], index=frame.index, dtype=object),
     )
+
+
+def _on_host(url: str, host: str, site: frozenset[str]) -> str:
+    """A page of the site on its canonical host: example.com/a and www.example.com/a are one page."""
+    scheme, _, rest = url.partition("://")
+    current, slash, path = rest.partition("/")
+    return f"{scheme}://{host}{slash}{path}" if current in site else url
 
 
 def _learn_from_logs(con: duckdb.DuckDBPyConnection, shorts: set[str]) -> int:
