@@ -39,7 +39,7 @@ from socialseo.ingest.ga4 import import_ga4_traffic
 from socialseo.ingest.gsc import import_search_console
 from socialseo.ingest.mentions import record_post_mentions
 from socialseo.ingest.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, import_pages, page_limits
-from socialseo.ingest.posts import import_posts
+from socialseo.ingest.posts import import_posts, resolve_short_links
 from socialseo.ingest.ranks import import_ranks
 from socialseo.ingest.warc import import_backlinks_parquet, import_warc
 from socialseo.report.actions import run_rules
@@ -85,6 +85,7 @@ class Project:
         )
         if any(not r.skipped for r in results):
             rebuild_sessions(self.warehouse.con)
+            resolve_short_links(self.warehouse)  # posts imported before the log learn where their short links led
             rebuild_page_daily(self.warehouse.con)
         return results
 
@@ -206,12 +207,20 @@ class Project:
         column_map: Sequence[str] | None = None,
         timezone: str | None = None,
         link_map: dict[str, str] | None = None,
+        sheet: str | None = None,
+        layout: str | None = None,
+        site: Sequence[str] = (),
         on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import social post exports (any supported platform, or ``column_map`` pairs ``"Column=field"``)."""
+        """Import social post exports (any supported platform, or ``column_map`` pairs ``"Column=field"``).
+
+        ``layout`` forces one layout of ``ingest/data/post_exports.yaml``; ``sheet`` reads one sheet of a
+        workbook; ``site`` names the site's hosts when no Search Console or log import has.
+        """
         results = import_posts(
             self.warehouse, [Path(p) for p in paths], platform=platform, column_map=column_map,
-            timezone=timezone, link_map=link_map, on_file_done=on_file_done,
+            timezone=timezone, link_map=link_map, sheet=sheet, layout=layout, site=site,
+            on_file_done=on_file_done,
         )
         if any(not r.skipped for r in results):
             with self.warehouse.transaction() as con:

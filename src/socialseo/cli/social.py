@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +13,8 @@ from rich.markup import escape
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
-from socialseo.ingest.posts import read_link_map
+from socialseo.ingest.posts import link_summary, read_link_map
+from socialseo.store.warehouse import ImportResult
 
 # A terminal is too narrow for every column; --json prints them all.
 _PAGE_TABLE = ["page", "date", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
@@ -35,8 +38,19 @@ def posts(
         str, typer.Option("--platform", help="facebook, instagram, x, linkedin, pinterest, youtube, tiktok, "
                                               "reddit, or auto (detect from the header row).")
     ] = "auto",
+    layout: Annotated[
+        str | None, typer.Option("--layout", help="Force one layout (e.g. linkedin_member, pinterest), even when "
+                                                  "the header does not fit it with confidence.")
+    ] = None,
     column_map: Annotated[
         list[str] | None, typer.Option("--map", help="COLUMN=FIELD for another layout (repeat); needs --platform.")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Read this sheet of an XLSX workbook (default: the best fit).")
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="The site's own host (repeat); hosts already known from "
+                                                      "Search Console, logs or earlier imports need not be given.")
     ] = None,
     timezone: Annotated[
         str | None, typer.Option("--timezone", help="Zone of timestamps written without one (e.g. Europe/Berlin).")
@@ -44,15 +58,46 @@ def posts(
     links: Annotated[
         Path | None, typer.Option("--links", help="CSV of short_url,expanded_url pairs to resolve short links.")
     ] = None,
+    as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit."""
+    """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit.
+
+    Each post is linked to the page of the site it points to; the summary says how many were linked and why the
+    others were not.
+    """
     files = expand_paths(paths)
     link_map = read_link_map(links) if links else None
+    options = {"platform": platform, "column_map": column_map, "timezone": timezone, "link_map": link_map,
+               "sheet": sheet, "layout": layout, "site": site or ()}
+    if as_json:
+        with open_project(db) as project:
+            results = project.ingest_posts(files, **options)  # type: ignore[arg-type]
+            summary = link_summary(project.warehouse.con, [r.import_id for r in results if r.import_id])
+        data = {"files": [_result_json(r) for r in results], **summary}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
     with importing(db, "importing posts", len(files)) as (project, done):
-        project.ingest_posts(files, platform=platform, column_map=column_map, timezone=timezone,
-                             link_map=link_map, on_file_done=done)
+        results = project.ingest_posts(files, on_file_done=done, **options)  # type: ignore[arg-type]
+        summary = link_summary(project.warehouse.con, [r.import_id for r in results if r.import_id])
+    _print_links(summary)
     _summary(db)
+
+
+def _result_json(result: ImportResult) -> dict[str, object]:
+    return {"path": result.path, "skipped": result.skipped, "rows_read": result.rows_read,
+            "rows_loaded": result.rows_loaded, "rows_quarantined": result.rows_quarantined, "notes": result.notes}
+
+
+def _print_links(summary: dict[str, object]) -> None:
+    """One line: how many of the imported posts link to a page, and why the others do not."""
+    total, linked = int(str(summary["posts"])), int(str(summary["linked"]))
+    if not total:
+        return
+    reasons = summary["unlinked"]
+    why = "; ".join(f"{n:,} {reason}" for reason, n in reasons.items()) if isinstance(reasons, dict) else ""
+    console.print(f"posts linked to a page: {linked:,} of {total:,}" + (f" (not linked: {why})" if why else ""),
+                  highlight=False, soft_wrap=True)
 
 
 @ingest_app.command("gsc")
