@@ -94,12 +94,16 @@ class Project:
         return results
 
     def ingest_backlinks(
-        self, paths: Sequence[str | Path], *, target: str | None = None,
-        on_file_done: Callable[[ImportResult], None] | None = None,
+        self, paths: Sequence[str | Path], *, target: str | None = None, layout: str | None = None,
+        column_map: Sequence[str] | None = None, on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV)."""
+        """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Ubersuggest, Search Console, generic CSV).
+
+        ``layout`` forces a layout by name; ``column_map`` holds ``COLUMN=FIELD`` pairs that add or override columns
+        (a header whose detected layout would drop a column is refused until one of the two says what to do)."""
         return self._refreshed(import_backlink_exports(
-            self.warehouse, [Path(p) for p in paths], target=target, on_file_done=on_file_done
+            self.warehouse, [Path(p) for p in paths], target=target, layout=layout, column_map=column_map,
+            on_file_done=on_file_done,
         ))
 
     def ingest_pages(
