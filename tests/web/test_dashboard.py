@@ -95,9 +95,9 @@ def test_the_unfiltered_view_is_built_at_start_up(demo_db: Path) -> None:
 
 
 def test_pages_view_and_api_show_web_export_period_totals(tmp_path: Path) -> None:
-    import socialseo
     from tests.conftest import TEST_DATA
 
+    import socialseo
     from socialseo.web.background import serving
 
     db = tmp_path / "gsc.duckdb"
