@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,16 @@ from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
+from socialseo.analysis.search_totals import GRANULARITIES, page_period_totals, pages_listing, search_coverage
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.analysis.social_metrics import social_metrics
-from socialseo.analysis.timeline import page_daily, rebuild_page_daily
+from socialseo.analysis.timeline import rebuild_page_daily
 from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.crawl.policy import AddressPolicy
+from socialseo.errors import SocialSeoError
 from socialseo.ingest.access_logs import import_access_logs
 from socialseo.ingest.backlink_exports import import_backlink_exports
 from socialseo.ingest.crawl_store import run_crawl
@@ -96,12 +99,16 @@ class Project:
         return results
 
     def ingest_backlinks(
-        self, paths: Sequence[str | Path], *, target: str | None = None,
-        on_file_done: Callable[[ImportResult], None] | None = None,
+        self, paths: Sequence[str | Path], *, target: str | None = None, layout: str | None = None,
+        column_map: Sequence[str] | None = None, on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV)."""
+        """Import backlink exports (Ahrefs, Semrush, Moz, Majestic, Ubersuggest, Search Console, generic CSV).
+
+        ``layout`` forces a layout by name; ``column_map`` holds ``COLUMN=FIELD`` pairs that add or override columns
+        (a header whose detected layout would drop a column is refused until one of the two says what to do)."""
         return self._refreshed(import_backlink_exports(
-            self.warehouse, [Path(p) for p in paths], target=target, on_file_done=on_file_done
+            self.warehouse, [Path(p) for p in paths], target=target, layout=layout, column_map=column_map,
+            on_file_done=on_file_done,
         ))
 
     def ingest_pages(
@@ -233,12 +240,17 @@ class Project:
         *,
         dimensions: Sequence[str] | None = None,
         search_type: str = "web",
+        period_start: date | None = None,
+        period_end: date | None = None,
         on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
-        """Import Search Console performance exports (web-export zip/CSV, API JSON rows, bulk-export tables)."""
+        """Import Search Console performance exports (web-export zip/CSV, API JSON rows, bulk-export tables).
+
+        ``period_start``/``period_end``: the days a web export's period totals cover, where its Filters sheet says
+        only a relative range such as "Last 3 months"."""
         results = import_search_console(
             self.warehouse, [Path(p) for p in paths], dimensions=dimensions, search_type=search_type,
-            on_file_done=on_file_done,
+            period_start=period_start, period_end=period_end, on_file_done=on_file_done,
         )
         return self._refreshed(results)
 
@@ -298,9 +310,22 @@ class Project:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform."""
         return channel_engagement(self.warehouse.con, by=by)
 
-    def pages(self, url: str | None = None) -> pd.DataFrame:
-        """The per-page daily timeline (``page_daily``): social posts, sessions, backlinks and search per day."""
-        return page_daily(self.warehouse.con, url)
+    def pages(self, url: str | None = None, granularity: str = "all") -> pd.DataFrame:
+        """The per-page timeline: the daily rows of ``page_daily`` (social posts, sessions, backlinks and search per
+        day) and the Search Console web exports' page totals over their period, each row marked by ``granularity``
+        (``day`` or ``period``) with ``period_start``/``period_end``. ``granularity="day"`` keeps the daily rows
+        only, as the impact models read them; summing across both kinds counts the same clicks twice."""
+        if granularity not in GRANULARITIES:
+            raise SocialSeoError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+        return pages_listing(self.warehouse.con, url, granularity)
+
+    def search_totals(self, url: str | None = None) -> pd.DataFrame:
+        """The web exports' page totals, one row per page and period (``period_label`` where the days are unknown)."""
+        return page_period_totals(self.warehouse.con, url)
+
+    def search_coverage(self) -> pd.DataFrame:
+        """Per page, whether its Search Console data is daily, period totals only, or both."""
+        return search_coverage(self.warehouse.con)
 
     def pages_by_platform(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT * FROM page_daily_platform ORDER BY page, date, platform")

@@ -49,12 +49,20 @@ def ingest_backlinks(
     target: Annotated[
         str | None, typer.Option("--target", help="Target page of a Search Console per-page links export.")
     ] = None,
+    layout: Annotated[
+        str | None, typer.Option("--layout", help="Read as this layout whatever its header: ahrefs, semrush, moz, "
+                                                   "majestic, ubersuggest, gsc, generic or custom (--map only).")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="COLUMN=FIELD (repeat): source, target, anchor, rel, nofollow, "
+                                                      "ugc, sponsored, first_seen, last_seen, lost.")
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Search Console 'Links', or generic CSV."""
+    """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Ubersuggest, Search Console 'Links', generic CSV."""
     files = expand_paths(paths)
     with importing(db, "importing backlinks", len(files)) as (project, done):
-        project.ingest_backlinks(files, target=target, on_file_done=done)
+        project.ingest_backlinks(files, target=target, layout=layout, column_map=column_map, on_file_done=done)
 
 
 def ingest_warc(

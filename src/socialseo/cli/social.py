@@ -4,31 +4,54 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.markup import escape
 
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
+from socialseo.errors import InputFileError
 from socialseo.ingest.posts import link_summary, read_link_map
 from socialseo.store.warehouse import ImportResult
 
 # A terminal is too narrow for every column; --json prints them all.
-_PAGE_TABLE = ["page", "date", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
+_PAGE_TABLE = ["page", "date", "granularity", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
                "search_clicks", "search_impressions", "search_position"]
+
+
+def _iso_day(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)[:10]
+
+
+def _covers(row: tuple[object, ...]) -> str:
+    """What a row of ``pages`` covers, for the table: its day, its period, or the period's label."""
+    granularity, start, end, label = row
+    if granularity == "day":
+        return str(_iso_day(start))
+    if _iso_day(start) and _iso_day(end):
+        return f"{_iso_day(start)} to {_iso_day(end)}"
+    return f"{label or 'unknown period'} (days unknown)"
 _METRIC_TABLE = ["posts", "impressions", "likes", "comments", "shares", "link_clicks", "ctr", "engagement_rate"]
 
 
-def _summary(db: Path) -> None:
+def _summary(db: Path, *, period_totals: bool = False) -> None:
     with open_project(db, read_only=True) as project:
         row = project.warehouse.con.execute(
             "SELECT count(DISTINCT page), count(*) FROM page_daily"
         ).fetchone()
+        totals = project.search_totals() if period_totals else None
     pages, days = (row or (0, 0))
     console.print(f"page_daily: {pages:,} pages, {days:,} page-days in {escape(str(db))}", highlight=False)
+    if totals is not None and len(totals):
+        undated = int(totals["period_start"].isna().sum())
+        console.print(f"period totals: {totals['page'].nunique():,} pages over {len(totals):,} page-periods"
+                      + (f", {undated:,} without dates" if undated else "") + " (socialseo pages --granularity period)",
+                      highlight=False)
 
 
 @ingest_app.command("posts")
@@ -107,14 +130,32 @@ def gsc(
         str | None, typer.Option("--dimensions", help="For API JSON without its request: date,page,... in order.")
     ] = None,
     search_type: Annotated[str, typer.Option("--search-type", help="web, image, video, news, discover.")] = "web",
+    period_start: Annotated[
+        str | None, typer.Option("--period-start", help="First day (YYYY-MM-DD) a web export's totals cover, where "
+                                                         "its Filters sheet says only e.g. 'Last 3 months'.")
+    ] = None,
+    period_end: Annotated[
+        str | None, typer.Option("--period-end", help="Last day (YYYY-MM-DD) a web export's totals cover.")
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Import Search Console performance exports: web-export zip/CSV sheets, API JSON rows, bulk-export tables."""
     files = expand_paths(paths)
     dims = [d.strip() for d in dimensions.split(",") if d.strip()] if dimensions else None
+    start, end = _day("--period-start", period_start), _day("--period-end", period_end)
     with importing(db, "importing Search Console", len(files)) as (project, done):
-        project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), on_file_done=done)
-    _summary(db)
+        project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), period_start=start,
+                           period_end=end, on_file_done=done)
+    _summary(db, period_totals=True)
+
+
+def _day(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputFileError(f"{option} {text!r}: expected a day as YYYY-MM-DD") from None
 
 
 @ingest_app.command("ranks")
@@ -131,16 +172,30 @@ def register(app: typer.Typer) -> None:
     @app.command("pages")
     def pages(
         url: Annotated[str | None, typer.Option("--url", help="One page (any spelling of its URL).")] = None,
+        granularity: Annotated[
+            str, typer.Option("--granularity", help="day (the daily timeline), period (Search Console web "
+                                                    "exports' page totals over their period) or all.")
+        ] = "all",
         as_json: JsonOption = False,
         db: DbOption = DEFAULT_DB,
     ) -> None:
-        """The per-page daily timeline: posts, engagement, social sessions, backlinks, search clicks and position."""
+        """Per page: the daily timeline (posts, engagement, social sessions, backlinks, search) and the period totals
+        of Search Console web exports, each row marked day or period."""
         with open_project(db, read_only=True) as project:
-            frame = project.pages(url)
+            frame = project.pages(url, granularity=granularity)
         if not as_json:
-            columns = _PAGE_TABLE[1:] if url else _PAGE_TABLE
-            frame = frame[columns].assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
-        print_frame(frame, as_json=as_json, title=f"page_daily {url or ''}".strip())
+            shown = frame.assign(
+                date=[_covers(r) for r in frame[["granularity", "period_start", "period_end", "period_label"]]
+                      .itertuples(index=False)]
+            )
+            columns = [c for c in _PAGE_TABLE if c in shown.columns]
+            frame = shown[columns[1:] if url else columns]
+        else:
+            frame = frame.assign(**{c: frame[c].map(_iso_day) for c in ("period_start", "period_end")})
+        print_frame(frame, as_json=as_json, title=f"pages {url or ''}".strip())
+        if frame.empty:
+            typer.echo("no pages: import Search Console data (socialseo ingest gsc), posts or access logs first"
+                       + (f", or check the URL {url}" if url else ""), err=True)
 
     @app.command("metrics")
     def metrics(
