@@ -14,6 +14,7 @@ import re
 
 import duckdb
 
+from socialseo.analysis.search_totals import page_period_totals
 from socialseo.analysis.timeline import canonical_origin
 from socialseo.classify.hosts import parse_host
 from socialseo.classify.urls import page_key
@@ -54,7 +55,9 @@ def spelling_key(text: str, hosts: frozenset[str] = frozenset()) -> str:
 
 
 def stored_pages(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [str(r[0]) for r in con.execute("SELECT DISTINCT page FROM page_daily ORDER BY page").fetchall()]
+    """Every page with a daily row or a Search Console period total."""
+    daily = {str(r[0]) for r in con.execute("SELECT DISTINCT page FROM page_daily").fetchall()}
+    return sorted(daily | {str(p) for p in page_period_totals(con)["page"].dropna()})
 
 
 def nearest(key: str, pages: list[str], n: int = 5) -> list[str]:

@@ -245,14 +245,15 @@ def page_daily(con: duckdb.DuckDBPyConnection, page: str | None = None) -> pd.Da
 
 def with_platforms(frame: pd.DataFrame, by_platform: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (``page_daily`` rows) with a ``platforms`` column: for each row, the platforms that touched the
-    page that day, each with its posts, engagement, link clicks and social sessions (``{}`` for none)."""
-    touched: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
+    page that day, each with its posts, engagement, link clicks and social sessions (``{}`` for none, and for rows
+    without a day, such as Search Console period totals)."""
+    touched: dict[tuple[str, str | None], dict[str, dict[str, int]]] = {}
     records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in by_platform.to_dict("records")]
     for record in records:
         day = pd.Timestamp(record["date"]).date().isoformat()
         touched.setdefault((str(record["page"]), day), {})[str(record["platform"])] = {
             name: int(record[name]) for name in ("posts", "engagement", "link_clicks", "sessions")}
-    days = [pd.Timestamp(d).date().isoformat() for d in frame["date"]]
+    days = [None if d is None or pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in frame["date"]]
     column = pd.Series([touched.get((str(p), d), {}) for p, d in zip(frame["page"], days, strict=True)],
                        index=frame.index, dtype=object)
     return frame.assign(platforms=column)

@@ -207,7 +207,7 @@ def validate(
     """Score the effect analyses on simulated sites with planted effects and planted nulls."""
     if seeds < 1 or pages < 10 or effect <= -1:
         raise BadArgumentError("--seeds must be >= 1, --pages >= 10 and --effect > -1")
-    from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation  # slow to load
+    from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation  # slow to load
 
     config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages)
     with progress("simulating and estimating", total=seeds) as (bar, task):

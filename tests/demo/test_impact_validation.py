@@ -7,7 +7,7 @@ the truth about 65% of the time).
 
 from __future__ import annotations
 
-from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation
+from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation
 
 
 def test_reduced_validation_covers_planted_effects_and_keeps_placebos_quiet() -> None:
