@@ -44,9 +44,9 @@ def test_search_section_says_which_pages_have_daily_data_and_which_only_totals(t
     assert "2 page(s) have daily Search Console data; 1 have only period totals" in " ".join(search.summary)
     [table] = [t for t in search.tables if t.caption.startswith("Search Console data per page")]
     rows = {r[0]: r for r in table.rows}
-    assert rows["https://www.example.com/guide"][1:] == ["period totals only", "–", "–", "–", "12",
+    assert rows["/guide"][1:] == ["period totals only", "–", "–", "–", "12",
                                                          "2026-08-28 to 2026-09-03"]
-    utm = rows["https://www.example.com/blog/how-to-measure-utm-parameters"]
+    utm = rows["/blog/how-to-measure-utm-parameters"]  # pages keyed by path
     assert utm[1:4] == ["daily and period totals", "75", "2026-03-02"] and utm[6] == "Last 3 months (days unknown)"
     assert "Search Console data per page" in report and "period totals only" in report
 
