@@ -63,7 +63,7 @@ class ImportResult:
     @property
     def message(self) -> str:
         if self.skipped:
-            return f"{self.path}: already imported (same content); nothing changed"
+            return "; ".join([f"{self.path}: already imported (same content)", *(self.notes or ["nothing changed"])])
         text = (
             f"{self.path}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined "
             f"of {self.rows_read:,} read"
