@@ -20,11 +20,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from socialseo.analysis.derived import refresh_derived
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.report import charts
 from socialseo.report.html import frame_context
+from socialseo.store.warehouse import Warehouse
 from socialseo.web import api
 from socialseo.web.cache import Builder
 from socialseo.web.deps import Con, FiltersDep, SnapshotDep
@@ -99,6 +101,8 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
     """
     if token is not None:
         check_token(token)
+    with Warehouse(db, read_only=True) as warehouse:
+        refresh_derived(warehouse)  # an interrupted import's stale sessions and page_daily are rebuilt first
 
     def warm_in_background(_fresh: Snapshot | None = None) -> None:
         # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
