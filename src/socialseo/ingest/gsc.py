@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,8 +26,10 @@ from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc_layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
 from socialseo.ingest.gsc_sheets import stage_ui_sheets
+from socialseo.ingest.limits import shown
 from socialseo.ingest.sheets import decode, read_csv_text
-from socialseo.ingest.sources import check_readable, head_lines
+from socialseo.ingest.sources import binary_kind, check_nonempty, compression_of, head_lines, read_whole, utf8_copy
+from socialseo.ingest.zips import checked_members, open_zip, read_member
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -49,9 +52,7 @@ def import_search_console(
 ) -> list[ImportResult]:
     """Import Search Console exports (CSV, zip of web-export sheets, API JSON, bulk-export CSV/JSON lines)."""
     for path in paths:
-        check_readable(path)
-        if path.stat().st_size == 0:
-            raise InputFileError(f"{path}: file is empty")
+        _check_input(path)
     results = []
     for path in paths:
         options = {"dimensions": list(dimensions or []), "search_type": search_type}
@@ -62,6 +63,16 @@ def import_search_console(
         if on_file_done:
             on_file_done(warehouse.last_import)
     return results
+
+
+def _check_input(path: Path) -> None:
+    """Refuse, before anything is written, an empty file and binary data that is neither a zip nor compressed."""
+    check_nonempty(path)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    kind = binary_kind(head)
+    if kind is not None and compression_of(path) == "none" and not zipfile.is_zipfile(path):
+        raise InputFileError(f"{path}: {kind}, not a Search Console export (starts {shown(head)})")
 
 
 def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_type: str) -> None:
@@ -83,7 +94,7 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
             raise FormatNotRecognisedError(f"{path}: {explain_unknown(header)}")
         layout = layout_or_none
         if layout.kind == "ui":  # a single web-export sheet: small, written for people
-            sheet = read_csv_text(decode(path.read_bytes(), path), path.name)
+            sheet = read_csv_text(decode(read_whole(path), path), path.name)
             stage_ui_sheets(ctx, {path.name: sheet}, search_type)
         else:
             _stage_csv(ctx, path, layout, search_type)
@@ -92,22 +103,37 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
 
 
 def _zip_sheets(path: Path) -> dict[str, Any]:
+    """The CSV sheets of a web-export zip, read within the limits; a zip none of whose sheets Search Console
+    wrote is refused, never imported as nothing."""
     sheets = {}
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.lower().endswith(".csv"):
-                sheets[name] = read_csv_text(decode(archive.read(name), path), name)
+    with open_zip(path) as archive:
+        for info in checked_members(archive, path):
+            if info.filename.lower().endswith(".csv"):
+                data = read_member(archive, info, path, "max_whole_file_bytes")
+                sheets[info.filename] = read_csv_text(decode(data, path), info.filename)
     if not sheets:
         raise FormatNotRecognisedError(f"{path}: a zip without CSV sheets is not a Search Console web export")
+    known = [s for s in sheets.values() if s.rows and detect_layout([str(c) for c in s.rows[0]]) is not None]
+    if not known:
+        names = ", ".join(shown(n, 60) for n in list(sheets)[:5])
+        raise FormatNotRecognisedError(
+            f"{path}: no sheet of the zip ({names}) has the header of a Search Console export"
+        )
     return sheets
 
 
 def _stage_csv(ctx: ImportContext, path: Path, layout: Layout, search_type: str) -> None:
-    quoted = str(path).replace("'", "''")
-    ctx.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM read_csv('{quoted}', all_varchar=true, "
-        "header=true, auto_detect=true, normalize_names=false, strict_mode=false)"
-    )
+    # DuckDB reads UTF-8 only: an export saved in another encoding (Latin-1 from a spreadsheet) is transcoded.
+    with tempfile.TemporaryDirectory() as tmp:
+        readable = utf8_copy(path, Path(tmp)) if compression_of(path) == "none" else path
+        quoted = str(readable).replace("'", "''")
+        try:
+            ctx.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM read_csv('{quoted}', all_varchar=true, "
+                "header=true, auto_detect=true, normalize_names=false, strict_mode=false)"
+            )
+        except duckdb.Error as exc:
+            raise InputFileError(f"{path}: not a readable CSV file ({shown(str(exc).splitlines()[0], 160)})") from exc
     _stage_table(ctx, layout, search_type)
 
 
@@ -121,7 +147,7 @@ def _stage_json(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
         layout = _staged_layout(ctx, path)
         _stage_table(ctx, layout, search_type, first_line=1)
         return layout
-    text = decode(path.read_bytes(), path)
+    text = decode(read_whole(path), path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

@@ -42,6 +42,8 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
     first, last, filtered_type = _period(sheets)
     search_type = (filtered_type or search_type).lower()
     for name, sheet in sheets.items():
+        ctx.quarantine_rows([(n, f"{name}: {raw}", reason) for n, raw, reason in sheet.rejected])
+        ctx.result.rows_read += len(sheet.rejected)
         if not sheet.rows:
             continue
         layout = detect_layout([str(c) for c in sheet.rows[0]])

@@ -168,7 +168,10 @@ def parse_export(path: Path, candidates: list[ExportMapping], *, timezone: str |
             used.add(column)
         frame[name] = raw[column] if column is not None else None
     ignored = [header[i] for i in range(width) if i not in used and header[i]]
-    return _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
+    parsed = _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
+    parsed.bad_rows[:0] = sheet.rejected  # rows the reader could not take whole (a field over the limit)
+    parsed.rows_read += len(sheet.rejected)
+    return parsed
 
 
 def _typed(
