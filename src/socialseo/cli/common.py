@@ -40,6 +40,35 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 DEFAULT_DB = Path("socialseo.duckdb")
 
 
+def reader_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions the readers under socialseo raise for bad input they failed to name: the command line turns
+    them into one line and exit status 2, like a :class:`~socialseo.errors.SocialSeoError`."""
+    import csv
+    import zipfile
+    import zlib
+
+    import duckdb
+    import polars as pl
+
+    found: list[type[BaseException]] = [
+        csv.Error, UnicodeError, zlib.error, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile,
+        duckdb.InvalidInputException, duckdb.ConversionException, pl.exceptions.ComputeError,
+    ]
+    try:
+        import zstandard
+
+        found.append(zstandard.ZstdError)
+    except ImportError:  # pragma: no cover - a declared dependency
+        pass
+    return tuple(found)
+
+
+def one_line(message: str, limit: int = 2000) -> str:
+    """A message as one line: line breaks become spaces, and a huge message is cut."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def open_project(db: Path, *, read_only: bool = False) -> Project:
     return socialseo.open(db, read_only=read_only)
 

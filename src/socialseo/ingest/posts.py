@@ -24,7 +24,7 @@ from socialseo.ingest.post_exports import (
     platform_candidates,
 )
 from socialseo.ingest.sheets import decode
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.sources import check_readable, read_whole
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -36,8 +36,7 @@ _POST_COLUMNS = (
 
 def read_link_map(path: Path) -> dict[str, str]:
     """A user's ``short_url,expanded_url`` CSV (a header row is optional)."""
-    check_readable(path)
-    rows = list(csv.reader(decode(path.read_bytes(), path).splitlines()))
+    rows = list(csv.reader(decode(read_whole(path), path).splitlines()))
     pairs = {r[0].strip(): r[1].strip() for r in rows if len(r) >= 2 and "://" in r[0] and "://" in r[1]}
     if not pairs:
         raise InputFileError(f"{path}: no short_url,expanded_url pairs found")
