@@ -106,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             err_console.print(f"error: {escape(str(exc))}", highlight=False)
         return int(getattr(exc, "exit_code", 2))
-    except (click.exceptions.Abort, typer.Abort):
+    except (click.exceptions.Abort, typer.Abort) as exc:
+        cause = exc.__cause__
+        if isinstance(cause, EOFError) and str(cause) and "when reading a line" not in str(cause):
+            # click turns every EOFError into Abort; one from a decompressor is bad input, not the user's ^D.
+            if _state["debug"]:
+                raise cause from None
+            detail = one_line(f"EOFError: {cause}", 300)
+            err_console.print(f"[bold red]error:[/bold red] the input could not be read ({escape(detail)})",
+                              highlight=False, soft_wrap=True)
+            return 2
         err_console.print("aborted")
         return 130
     except KeyboardInterrupt:
