@@ -158,6 +158,9 @@ def parse_export(path: Path, candidates: list[ExportMapping], *, timezone: str |
     keep = [i for i, row in enumerate(body) if any(str(c).strip() for c in row)]
     if mapping.skip_values:
         keep = [i for i in keep if str(body[i][0]).strip().lower() not in mapping.skip_values]
+    if not keep:
+        raise InputFileError(f"{path}: a {mapping.name} header (line {sheet.line_numbers[header_index]}) but no rows "
+                             "below it; nothing to import (export a period that has posts)")
     raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], columns=range(width), dtype=object)
     line_no = pd.Series([lines[i] for i in keep], dtype="int64")
     used: set[int] = set()
