@@ -65,6 +65,8 @@ def stage_ui_sheets(ctx: Any, sheets: dict[str, Sheet], search_type: str) -> dic
             else (pd.Series([None] * len(frame)), pd.Series([None] * len(frame)))
         )
         errors = e1.fillna(e2).fillna(position[1])
+        missing = clicks.isna() | impressions.isna()  # a row cut short: no numbers to store
+        errors = errors.where(errors.notna() | ~missing, "clicks/impressions: missing")
         values = frame[0].map(lambda v: str(v).strip() or None)
         if layout.dimension == "date":
             days, e3 = parse_column(frame[0], partial(parse_date))

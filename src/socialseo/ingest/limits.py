@@ -24,7 +24,9 @@ variable                                default              bounds
 ``SOCIALSEO_MAX_WHOLE_FILE_BYTES``      512 MiB              exports read whole (spreadsheet-sized: posts, ranks,
                                                              GA4, Search Console web-export sheets, saved pages)
 ``SOCIALSEO_MAX_SHEET_ROWS``            1,048,576            rows of one spreadsheet sheet (Excel's own maximum)
-``SOCIALSEO_MAX_SHEET_CELLS``           10,000,000           cells of one spreadsheet, all sheets together
+``SOCIALSEO_MAX_SHEET_CELLS``           10,000,000           cells of one spreadsheet or CSV export, all sheets
+                                                             together
+``SOCIALSEO_MAX_SHEET_COLUMNS``         16,384               cells of one row (Excel's own maximum)
 ``SOCIALSEO_MAX_ZIP_MEMBERS``           1,000                members of one zip (a web export holds 7)
 ======================================  ===================  =======================================================
 """
@@ -56,6 +58,7 @@ class Limits:
     max_whole_file_bytes: int = 512 * _MIB
     max_sheet_rows: int = 1_048_576
     max_sheet_cells: int = 10_000_000
+    max_sheet_columns: int = 16_384
     max_zip_members: int = 1000
 
     @staticmethod

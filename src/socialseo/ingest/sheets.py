@@ -48,7 +48,7 @@ def is_xlsx(path: Path) -> bool:
 def decode(data: bytes, path: Path) -> str:
     """Text of a CSV export: BOMs honoured, UTF-16 recognised, Windows-1252 as the last resort."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     try:
@@ -72,7 +72,7 @@ def read_csv_text(text: str, name: str) -> Sheet:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     sheet = Sheet(name, [], [])
-    line = 1
+    line, cells = 1, 0
     while True:
         try:
             record = next(reader)
@@ -85,6 +85,11 @@ def read_csv_text(text: str, name: str) -> Sheet:
                                    f"{limits.max_field_bytes:,} bytes (set SOCIALSEO_MAX_FIELD_BYTES to raise it)"))
             line = reader.line_num + 1
             continue
+        cells += len(record)
+        if len(record) > limits.max_sheet_columns:
+            raise limits.exceeded("max_sheet_columns", f"{name}: line {line:,} has {len(record):,} cells")
+        if cells > limits.max_sheet_cells:
+            raise limits.exceeded("max_sheet_cells", f"{name}: the file has more cells")
         sheet.rows.append(list(record))
         sheet.line_numbers.append(line)
         line = reader.line_num + 1
@@ -134,6 +139,8 @@ def _read_xlsx(path: Path, prefer_sheet: str | None) -> list[Sheet]:
                 if number > limits.max_sheet_rows:
                     raise limits.exceeded("max_sheet_rows", f"{path}: sheet {name!r} has more rows")
                 cells += len(values)
+                if len(_trimmed(values)) > limits.max_sheet_columns:
+                    raise limits.exceeded("max_sheet_columns", f"{path}: sheet {name!r} row {number:,} has more cells")
                 if cells > limits.max_sheet_cells:
                     raise limits.exceeded("max_sheet_cells", f"{path}: the workbook has more cells")
                 rows.append(["" if v is None else v for v in _trimmed(values)])

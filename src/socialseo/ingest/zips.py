@@ -21,7 +21,7 @@ def open_zip(path: Path) -> zipfile.ZipFile:
     """The archive, or one line saying it is not a readable zip."""
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise InputFileError(f"{path}: not a readable zip archive ({exc})") from exc
 
 
