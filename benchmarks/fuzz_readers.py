@@ -74,7 +74,7 @@ def mutate(rng: random.Random, data: bytes, compress: bool) -> bytes:
     if compress and rng.random() < 0.3:
         import zstandard
 
-        packed = gzip.compress(data, 1) if rng.random() < 0.5 else zstandard.ZstdCompressor().compress(data)
+        packed = gzip.compress(data, 1, mtime=0) if rng.random() < 0.5 else zstandard.ZstdCompressor().compress(data)
         data = packed[: rng.randint(0, len(packed))] if rng.random() < 0.5 else packed
     return data
 

@@ -287,3 +287,14 @@ def test_a_limit_that_is_not_a_number_is_one_line(
     code, _out, err = run(["ingest", "ranks", str(EXPORTS / "ranks.csv"), "--db", str(tmp_path / "w.duckdb")], capsys)
     one_line_exit_2(code, err)
     assert "SOCIALSEO_MAX_LINE_BYTES='lots': not a whole number" in err
+
+
+def test_gsc_header_with_a_field_over_the_limit_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALSEO_MAX_FIELD_BYTES", "1000")
+    path = tmp_path / "gsc.csv"
+    path.write_text("data_date," + "q" * 5000 + "\n2026-03-02,1\n")
+    code, _out, err = run(["ingest", "gsc", str(path), "--db", str(tmp_path / "w.duckdb")], capsys)
+    one_line_exit_2(code, err)
+    assert "header row cannot be read" in err and "SOCIALSEO_MAX_FIELD_BYTES" in err

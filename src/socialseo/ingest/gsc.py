@@ -88,7 +88,10 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
     if first.startswith(("{", "[")):
         layout = _stage_json(ctx, path, dimensions, search_type)
     else:
-        header = [str(c) for c in read_csv_text(head[0], path.name).rows[0]]
+        header_sheet = read_csv_text(head[0], path.name)
+        if not header_sheet.rows:
+            raise InputFileError(f"{path}: the header row cannot be read ({header_sheet.rejected[0][2]})")
+        header = [str(c) for c in header_sheet.rows[0]]
         layout_or_none = detect_layout(header)
         if layout_or_none is None:
             raise FormatNotRecognisedError(f"{path}: {explain_unknown(header)}")
