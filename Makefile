@@ -40,6 +40,7 @@ browsers:
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install-test browsers lint
 	$(BIN)/pytest $(PYTEST_ARGS)

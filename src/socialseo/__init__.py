@@ -6,8 +6,7 @@
 ['channel', 'platform']
 """
 
-__version__ = "0.1.0"
-
+from socialseo._version import __version__
 from socialseo.api import Project, open
 from socialseo.errors import SocialSeoError
 from socialseo.store.warehouse import ImportResult, Warehouse

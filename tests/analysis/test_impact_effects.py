@@ -27,7 +27,7 @@ def test_panel_model_interval_holds_a_large_planted_effect_and_excludes_zero() -
     panel, platforms = panel_of(world(effect=0.5))
     result = panel_model(panel, platforms)
     overall = result.iloc[0]
-    assert overall["scope"] == "all platforms" and overall["conclusive"]
+    assert overall["scope"] == "all platforms" and overall["estimable"] and overall["verdict"] == "effect"
     assert overall["ci_low"] > 0, "a +50% effect on a quarter of the pages must be detected"
     assert set(result["scope"]) > {"all platforms"}, "platforms estimated jointly"
     assert (result["ci_low"] <= result["relative_effect"]).all() and (result["relative_effect"] <= result["ci_high"]).all()
@@ -67,19 +67,20 @@ def test_counterfactual_refuses_a_short_pre_period_and_a_site_without_controls()
     panel, _ = panel_of(world())
     page = panel["page"].iloc[-1]
     short = counterfactual_impact(panel, [page], panel["date"].min() + pd.Timedelta(days=10)).summary.iloc[0]
-    assert not short["conclusive"] and "10 days of data before" in short["reason"]
+    assert not short["estimable"] and "10 days of data before" in short["reason"]
+    assert short["verdict"] == "cannot_conclude" and short["verdict_reason"] == short["reason"]
     assert pd.isna(short["relative_effect"])
     noisy = panel.assign(social_sessions=1)
     alone = counterfactual_impact(noisy, [page], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
-    assert not alone["conclusive"] and "no control page" in alone["reason"]
+    assert not alone["estimable"] and "no control page" in alone["reason"]
 
 
 def test_panel_and_events_refuse_a_site_where_nothing_was_posted() -> None:
     panel, _ = panel_of(world())
     quiet = panel.assign(social_posts=0, social_sessions=0)
-    assert not panel_model(quiet).iloc[0]["conclusive"]
+    assert not panel_model(quiet).iloc[0]["estimable"]
     summary, profile = event_study(quiet)
-    assert not summary.iloc[0]["conclusive"] and profile.empty
+    assert not summary.iloc[0]["estimable"] and profile.empty
     assert "at least 3" in summary.iloc[0]["reason"]
 
 
@@ -89,4 +90,4 @@ def test_counterfactual_refuses_a_page_with_too_few_clicks_a_day_for_a_daily_mod
     daily = panel.groupby("page")["search_clicks"].mean()
     small = str(daily[daily < 1].index[0])
     row = counterfactual_impact(panel, [small], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
-    assert not row["conclusive"] and "per day before the date" in row["reason"] and "group of pages" in row["reason"]
+    assert not row["estimable"] and "per day before the date" in row["reason"] and "group of pages" in row["reason"]

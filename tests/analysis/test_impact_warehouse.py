@@ -91,10 +91,10 @@ def test_analyze_impact_on_a_page_and_its_refusal_on_a_short_history(filled_db: 
     assert main(["analyze", "impact", "--page", "https://www.example.com/", "--after", "2026-06-01",
                  "--db", str(filled_db), "--json"]) == 0
     row = json.loads(capsys.readouterr().out)[0]
-    assert row["conclusive"] and row["ci_low"] <= row["relative_effect"] <= row["ci_high"]
+    assert row["estimable"] and row["ci_low"] <= row["relative_effect"] <= row["ci_high"]
     assert main(["analyze", "impact", "--page", "/", "--after", "2026-03-10", "--db", str(filled_db), "--json"]) == 0
     row = json.loads(capsys.readouterr().out)[0]
-    assert not row["conclusive"] and row["relative_effect"] is None and "at least 28 days" in row["reason"]
+    assert not row["estimable"] and row["relative_effect"] is None and "at least 28 days" in row["reason"]
     assert main(["analyze", "impact", "--page", "/", "--after", "June", "--db", str(filled_db)]) == 2
     assert "--after must be a date" in capsys.readouterr().err
 

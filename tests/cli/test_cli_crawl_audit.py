@@ -30,7 +30,7 @@ def test_crawl_then_audit_site_and_list_rules(tmp_path: Path, capsys: pytest.Cap
         summary = json.loads(out)[0]
         assert summary["pages"] == 2 and summary["resumed"] is False
         code, out, err = run(["crawl", base + "/", "--db", db], capsys)  # no --allow-private: refused, said why
-        assert code == 0 and "--allow-private" in out, err
+        assert code == 2 and "--allow-private" in err and len(err.strip().splitlines()) == 1, err
     code, out, _ = run(["audit", "site", "--db", db, "--json"], capsys)
     assert code == 0
     findings = json.loads(out)

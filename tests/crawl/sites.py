@@ -11,6 +11,12 @@ from contextlib import contextmanager
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_HITS: dict[str, dict[str, int]] = {}
+
+
+def hits(base: str) -> dict[str, int]:
+    """The paths (with query) the server at ``base`` was asked for, and how often: kept after it stops."""
+    return dict(_HITS.get(base, {}))
 
 
 @contextmanager
@@ -37,6 +43,7 @@ def serve(routes: dict[str, Handler], fallback: Handler | None = None) -> Iterat
     thread.start()
     try:
         serve.hits = hits  # type: ignore[attr-defined]
+        _HITS[f"http://127.0.0.1:{port}"] = hits
         yield f"http://127.0.0.1:{port}"
     finally:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
@@ -81,3 +88,18 @@ def png(width: int, height: int) -> bytes:
     out = BytesIO()
     Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
+
+
+def drip(seconds: float = 30.0) -> Handler:
+    """A page sent one byte every 0.1 s for at most ``seconds``: each read is quick, the whole never comes."""
+    async def handler(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        for _ in range(int(seconds * 10)):
+            try:
+                await response.write(b" ")
+            except (ConnectionError, RuntimeError):  # the client gave up: stop dripping
+                break
+            await asyncio.sleep(0.1)
+        return response
+    return handler

@@ -60,11 +60,14 @@ def test_crawl_follows_links_and_sitemaps_and_obeys_robots(warehouse: Warehouse)
 
 
 def test_private_addresses_are_refused_without_allow_private(warehouse: Warehouse) -> None:
+    from socialseo.crawl.policy import BlockedAddressError
+
     with serve({"/": html("hi")}) as base:
-        summary = run_crawl(warehouse, base + "/", CrawlOptions(rate=0))
+        with pytest.raises(BlockedAddressError, match=r"loopback address.*--allow-private"):
+            run_crawl(warehouse, base + "/", CrawlOptions(rate=0))
         hits = dict(serve.hits)  # type: ignore[attr-defined]
     assert hits == {}
-    assert "--allow-private" in summary["notes"].iloc[0]
+    assert warehouse.count("crawls") == 0  # nothing left behind to "resume"
 
 
 def test_redirect_loops_traps_storms_and_non_html_are_reported_and_the_crawl_continues(warehouse: Warehouse) -> None:

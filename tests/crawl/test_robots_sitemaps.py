@@ -7,7 +7,6 @@ import gzip
 from socialseo.crawl.fetch import FetchResult
 from socialseo.crawl.frontier import Frontier, url_shape
 from socialseo.crawl.robots import parse_sitemap, robots_from_fetch
-from socialseo.crawl.safety import is_public_address, literal_host_blocked
 
 
 def _robots(status: int | None, body: bytes = b"", error: str | None = None) -> FetchResult:
@@ -41,10 +40,3 @@ def test_frontier_caps_url_shapes_and_keeps_to_the_site() -> None:
     assert sum(a is not None for a in admitted) == 3
     assert frontier.admit("https://other.example/", 1) is None and frontier.skipped["external"] == 1
     assert url_shape("https://a.example/p?id=12&sort=up") == "https://a.example/p?id&sort"
-
-
-def test_address_guard() -> None:
-    assert not is_public_address("10.1.2.3") and not is_public_address("169.254.169.254")
-    assert not is_public_address("::ffff:127.0.0.1") and is_public_address("1.1.1.1")
-    assert literal_host_blocked("localhost", allow_private=False)
-    assert not literal_host_blocked("127.0.0.1", allow_private=True)

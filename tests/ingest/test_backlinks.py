@@ -157,15 +157,15 @@ def test_fetched_pages_obey_robots_mark_lost_links_and_list_opportunities(server
         "/private": b"<a href='https://www.example.com/secret'>x</a>",
         "/list": "<p>Tools: CAFE BRAND and others</p>".encode("cp1252"),
     }
-    project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0)
+    project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0, allow_hosts=[server.split("/")[2]])
     assert project.backlinks()["target_page"].tolist() == ["/a"]
     with pytest.raises(InputFileError, match=r"robots\.txt"):
-        project.ingest_pages([f"{server}/private"], delay=0)
+        project.ingest_pages([f"{server}/private"], delay=0, allow_hosts=[server.split("/")[2]])
     opportunities = project.link_opportunities()
     assert opportunities["source_url"].tolist() == [f"{server}/list"]
     # the page changes: its link is gone, so the re-check marks it lost
     _Site.pages["/review"] = b"<p>nothing here now</p>"
-    project.ingest_pages([f"{server}/review"], delay=0)
+    project.ingest_pages([f"{server}/review"], delay=0, allow_hosts=[server.split("/")[2]])
     assert project.backlinks()["lost"].tolist() == [True]
 
 
@@ -306,3 +306,94 @@ def test_an_export_with_lines_above_its_header_is_read_with_true_line_numbers(
     assert quarantined == [(6,)]
     assert sorted(project.backlinks()["source_url"]) == [
         "https://www.facebook.com/examplebrand/posts/1", "https://www.facebook.com/examplebrand/posts/2"]
+
+
+# -- layouts: recognised, refused when a column would be dropped, completed with --map, forced with --layout --------
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from socialseo.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _anchors(db: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str | None]:
+    code, out, _ = _cli(["backlinks", "--by", "link", "--json", "--db", str(db)], capsys)
+    assert code == 0
+    return {row["source_url"]: row["anchor"] for row in json.loads(out)}
+
+
+def test_ubersuggest_export_is_recognised_and_keeps_its_anchor_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    code, out, err = _cli(["ingest", "backlinks", str(EXPORTS / "ubersuggest-backlinks.csv"), "--db", str(db)],
+                          capsys)
+    assert code == 0, err
+    assert "format ubersuggest" in out and "3 rows loaded" in out
+    anchors = _anchors(db, capsys)
+    assert anchors["https://www.reddit.com/r/HomeImprovement/comments/abc/gutter_guards/"] == "gutter guide"
+    assert anchors["https://blog.other.example/2025/roofs"] == "roofs, explained"
+    code, out, _ = _cli(["sql", "SELECT min(first_seen) AS first FROM backlinks", "--json", "--db", str(db)], capsys)
+    assert json.loads(out)[0]["first"].startswith("2023-03-23")
+
+
+def test_a_header_whose_reading_would_drop_columns_is_refused_naming_the_header_and_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    export = str(EXPORTS / "unknown-tool-backlinks.csv")
+    code, out, err = _cli(["ingest", "backlinks", export, "--db", str(db)], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "No, Source Page Title, Source URL, Target URL" in err  # the header it saw
+    assert "--map 'Link Anchor=anchor'" in err and "--map 'Follow=rel'" in err and "--layout semrush" in err
+    code, out, _ = _cli(["sql", "SELECT count(*) AS n FROM imports", "--json", "--db", str(db)], capsys)
+    assert json.loads(out) == [{"n": 0}]  # nothing half-imported
+
+    code, out, err = _cli(["ingest", "backlinks", export, "--map", "Link Anchor=anchor", "--map", "Follow=rel",
+                           "--db", str(db)], capsys)
+    assert code == 0, err
+    assert "2 rows loaded" in out
+    anchors = _anchors(db, capsys)
+    assert anchors == {"https://x.com/examplebrand/status/1790000000000000000": "example.com",
+                       "https://medium.com/@someone/review-1a2b": "the shop"}
+    code, out, _ = _cli(["sql", "SELECT source_url, is_followed FROM backlinks ORDER BY 1", "--json", "--db", str(db)],
+                        capsys)
+    assert [r["is_followed"] for r in json.loads(out)] == [True, False]  # medium: follow; x.com: nofollow
+
+
+def test_a_forced_layout_reads_the_header_as_that_layout(tmp_path: Path, project: Project) -> None:
+    export = EXPORTS / "unknown-tool-backlinks.csv"
+    [result] = project.ingest_backlinks([export], layout="semrush")
+    assert "format semrush" in result.message and result.rows_loaded == 2
+    assert project.backlinks()["anchor"].isna().all()  # the user accepted the semrush reading, anchors and all
+
+
+def test_map_alone_reads_a_layout_no_tool_writes(tmp_path: Path, project: Project) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("From;To;Words\nhttps://www.reddit.com/r/x/1;https://www.example.com/a;\"12,5 tips\"\n",
+                    encoding="utf-8")
+    with pytest.raises(FormatNotRecognisedError, match="--map COLUMN=source"):
+        project.ingest_backlinks([path])
+    [result] = project.ingest_backlinks([path], column_map=["From=source", "To=target", "Words=anchor"])
+    assert "format custom" in result.message
+    assert project.backlinks()["anchor"].tolist() == ["12,5 tips"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--map", "Link Anchor=anchors"], "unknown field 'anchors'"),
+        (["--map", "Nope=anchor"], "no column 'Nope' in the header"),
+        (["--map", "anchor"], "expected COLUMN=FIELD"),
+        (["--layout", "linkody"], "--layout 'linkody': unknown"),
+    ],
+)
+def test_bad_map_or_layout_is_one_line_and_exit_2(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _cli(["ingest", "backlinks", str(EXPORTS / "unknown-tool-backlinks.csv"), *args,
+                         "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1

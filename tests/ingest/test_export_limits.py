@@ -79,7 +79,7 @@ def test_gsc_zip_without_a_search_console_sheet_is_refused_not_imported_empty(
     db = tmp_path / "w.duckdb"
     code, _out, err = run(["ingest", "gsc", str(archive), "--db", str(db)], capsys)
     one_line_exit_2(code, err)
-    assert "no sheet of the zip" in err and "notes.csv" in err
+    assert "no Performance sheet" in err and "notes.csv" in err
     no_imports(db, capsys)
 
 

@@ -92,3 +92,24 @@ def test_the_unfiltered_view_is_built_at_start_up(demo_db: Path) -> None:
         app.state.warming.join(timeout=120)
         assert not app.state.warming.is_alive()
         assert list(app.state.sections._entries) == [parse_filters(None, None, None)]
+
+
+def test_pages_view_and_api_show_web_export_period_totals(tmp_path: Path) -> None:
+    from tests.conftest import TEST_DATA
+
+    import socialseo
+    from socialseo.web.background import serving
+
+    db = tmp_path / "gsc.duckdb"
+    with socialseo.open(db) as project:
+        project.ingest_gsc([TEST_DATA / "exports" / "gsc_api_rows.json",
+                            TEST_DATA / "exports" / "gsc_web_export_custom_dates.zip"])
+    with serving(create_app(db)) as url:
+        rows = {r["page"]: r for r in HTTP.get(url + "/api/pages").json()}
+        html = HTTP.get(url + "/pages").text
+    guide = rows["/guide"]
+    assert guide["search_data"] == "period totals only" and guide["search_clicks"] == 0
+    assert (guide["period_clicks"], guide["period_start"][:10], guide["period_end"][:10]) == (
+        12, "2026-08-28", "2026-09-03")
+    assert rows["/docs/api/webhooks"]["search_data"] == "daily" and rows["/docs/api/webhooks"]["period_clicks"] is None
+    assert "period totals only" in html and "2026-08-28 to 2026-09-03" in html

@@ -78,7 +78,12 @@ def rebuild_sessions(con: duckdb.DuckDBPyConnection) -> int:
     Sessions are rebuilt as a whole because a newly imported log can extend sessions that began in an older one.
     """
     with atomic(con):
-        con.execute("DELETE FROM sessions")
-        con.execute(_SESSIONS_SQL.format(timeout=SESSION_TIMEOUT_MINUTES))
+        build_sessions(con)
     row = con.execute("SELECT count(*) FROM sessions").fetchone()
     return int(row[0]) if row else 0
+
+
+def build_sessions(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace ``sessions`` from ``hits`` in the caller's transaction (for a rebuild that commits with more)."""
+    con.execute("DELETE FROM sessions")
+    con.execute(_SESSIONS_SQL.format(timeout=SESSION_TIMEOUT_MINUTES))

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from typer.exceptions import TyperException
 
-from socialseo import __version__
+from socialseo._version import __version__
 from socialseo.cli import (
     analyze,
     audit,

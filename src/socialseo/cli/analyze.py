@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
-from socialseo.classify.urls import page_key
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
 from socialseo.errors import NotEnoughDataError, SocialSeoError
 
@@ -16,6 +18,8 @@ app = typer.Typer(help="Estimate what social activity does for search, with inte
 
 Outcome = Annotated[str, typer.Option("--outcome", help="search_clicks, search_impressions or search_position.")]
 _OUTCOMES = ("search_clicks", "search_impressions", "search_position")
+From = Annotated[str | None, typer.Option("--from", help="First day analysed, YYYY-MM-DD (default: the search days).")]
+To = Annotated[str | None, typer.Option("--to", help="Last day analysed, YYYY-MM-DD (default: the search days).")]
 
 
 class BadArgumentError(SocialSeoError):
@@ -26,6 +30,22 @@ def _outcome(value: str) -> str:
     if value not in _OUTCOMES:
         raise BadArgumentError(f"--outcome must be one of {', '.join(_OUTCOMES)}, got {value!r}")
     return value
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError as exc:
+        raise BadArgumentError(f"{option} must be a date like 2026-05-01, got {value!r}") from exc
+
+
+def _window(start: str | None, end: str | None) -> dict[str, str | None]:
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if first and last and first > last:
+        raise BadArgumentError(f"--from {first} is after --to {last}")
+    return {"start": first, "end": last}
 
 
 def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
@@ -39,7 +59,7 @@ def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
 
     shown = pd.DataFrame({
         "scope": frame["scope"],
-        "conclusive": frame["conclusive"].map({True: "yes", False: "no"}),
+        "verdict": frame["verdict"].map(lambda v: str(v).replace("_", " ")),
         "effect": frame["relative_effect"].map(percent),
         "95% interval": [f"{percent(lo)} to {percent(hi)}" if not pd.isna(lo) else ""
                          for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)],
@@ -50,7 +70,10 @@ def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
     })
     print_frame(shown, as_json=False, title=title)
     for reason in dict.fromkeys(r for r in frame["reason"] if r):  # platform rows share one note
-        console.print(f"[dim]{reason}[/dim]", highlight=False)
+        console.print(f"[dim]{escape(str(reason))}[/dim]", highlight=False)
+    for scope, verdict, why in zip(frame["scope"], frame["verdict"], frame["verdict_reason"], strict=True):
+        if verdict == "cannot_conclude" and why and why not in set(frame["reason"]):
+            console.print(f"{escape(str(scope))}: cannot conclude — {escape(str(why))}", highlight=False)
     if not frame.empty:
         console.print(f"[dim]method: {frame['method'].iloc[0]}[/dim]", highlight=False)
         console.print(f"[dim]assumes: {frame['assumptions'].iloc[0]}[/dim]", highlight=False)
@@ -60,22 +83,27 @@ def _effects(frame: pd.DataFrame, as_json: bool, title: str) -> None:
 def lags(
     max_lag: Annotated[int, typer.Option("--max-lag", help="Largest lag in days.")] = 28,
     per_page: Annotated[bool, typer.Option("--per-page", help="Every page and lag, not the summary.")] = False,
+    start: From = None,
+    end: To = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
     """Cross-correlation of social activity with search 0..28 days later, per page, FDR-corrected."""
+    window = _window(start, end)
     with open_project(db, read_only=True) as project, progress("correlating lags"):
-        frame = project.lags(max_lag=max_lag, summary=not per_page)
+        frame = project.lags(max_lag=max_lag, summary=not per_page, **window)
     if frame.empty:
         raise NotEnoughDataError("no page has both social activity and at least 42 days of search data")
     print_frame(frame, as_json=as_json, title="Lagged association (differenced series, Benjamini-Hochberg)")
 
 
 @app.command("panel")
-def panel(outcome: Outcome = "search_clicks", db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+def panel(outcome: Outcome = "search_clicks", start: From = None, end: To = None, db: DbOption = DEFAULT_DB,
+          as_json: JsonOption = False) -> None:
     """Page x day fixed-effects regression of search on social spikes, per platform, page-clustered intervals."""
+    window = _window(start, end)
     with open_project(db, read_only=True) as project, progress("fitting the panel model"):
-        frame = project.panel_model(outcome=_outcome(outcome))
+        frame = project.panel_model(outcome=_outcome(outcome), **window)
     _effects(frame, as_json, "Effect of a social spike (panel model)")
 
 
@@ -84,12 +112,15 @@ def events(
     outcome: Outcome = "search_clicks",
     profile: Annotated[bool, typer.Option("--profile", help="Weekly event-time profile instead of the summary.")]
     = False,
+    start: From = None,
+    end: To = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
     """Event study around social spikes against clean matched control pages (staggered-timing safe)."""
+    window = _window(start, end)
     with open_project(db, read_only=True) as project, progress("matching spikes with control pages"):
-        frame = project.events(outcome=_outcome(outcome), profile=profile)
+        frame = project.events(outcome=_outcome(outcome), profile=profile, **window)
     if profile:
         print_frame(frame, as_json=as_json, title="Spiked pages against their counterfactual, by week from the spike")
     else:
@@ -102,21 +133,45 @@ def impact(
     after: Annotated[str, typer.Option("--after", help="First day of the change, YYYY-MM-DD.")],
     outcome: Outcome = "search_clicks",
     series: Annotated[bool, typer.Option("--series", help="Daily observed, predicted and effect series.")] = False,
+    start: From = None,
+    end: To = None,
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
-    """Counterfactual impact (CausalImpact style) on one page or a group after a date."""
+    """Counterfactual impact (CausalImpact style) on one page or a group after a date.
+
+    A page is its path or its full URL, with or without www., a trailing slash or tracking parameters.
+    """
     try:
-        day = date.fromisoformat(after)
+        day = date.fromisoformat(after.strip())
     except ValueError as exc:
         raise BadArgumentError(f"--after must be a date like 2026-05-01, got {after!r}") from exc
-    keys = [page_key(p) for p in page]
+    window = _window(start, end)
     with open_project(db, read_only=True) as project, progress("fitting the structural time-series model"):
-        frame = project.impact(keys, day.isoformat(), outcome=_outcome(outcome), series=series)
+        frame = project.impact(page, day.isoformat(), outcome=_outcome(outcome), series=series, **window)
     if series:
         print_frame(frame, as_json=as_json, title="Observed against predicted")
     else:
         _effects(frame, as_json, f"Counterfactual impact after {day}")
+
+
+@app.command("verdict")
+def verdict(outcome: Outcome = "search_clicks", start: From = None, end: To = None, db: DbOption = DEFAULT_DB,
+            as_json: JsonOption = False) -> None:
+    """One answer to "did social move search?": the panel model and the event study reconciled."""
+    window = _window(start, end)
+    with open_project(db, read_only=True) as project, progress("fitting the panel model and the event study"):
+        answer = project.verdict(outcome=_outcome(outcome), **window)
+    if as_json:
+        sys.stdout.write(json.dumps(answer.as_record(), indent=2, ensure_ascii=False) + "\n")
+        return
+    console.print(f"[bold]{escape(answer.verdict.replace('_', ' '))}[/bold]: {escape(answer.sentence)}",
+                  highlight=False)
+    if answer.disagreement:
+        console.print(escape(answer.disagreement), highlight=False)
+    for method in answer.methods:
+        console.print(f"[dim]{escape(method.method)}: {escape(method.verdict.replace('_', ' '))} — "
+                      f"{escape(method.reason)}[/dim]", highlight=False)
 
 
 @app.command("pagerank")
@@ -152,7 +207,7 @@ def validate(
     """Score the effect analyses on simulated sites with planted effects and planted nulls."""
     if seeds < 1 or pages < 10 or effect <= -1:
         raise BadArgumentError("--seeds must be >= 1, --pages >= 10 and --effect > -1")
-    from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation  # slow to load
+    from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation  # slow to load
 
     config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages)
     with progress("simulating and estimating", total=seeds) as (bar, task):

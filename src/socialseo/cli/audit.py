@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from socialseo.analysis.audit import rules_frame, summarise
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
+from socialseo.cli.net import AllowHostOption, AllowPrivateOption
 
 app = typer.Typer(help="Audit social readiness: site pages (after a crawl) and social profiles.",
                   no_args_is_help=True)
@@ -54,14 +55,14 @@ def site(
 @app.command("profiles")
 def profiles(
     path: Annotated[Path, typer.Argument(help="profiles.toml: [brand] and one [[profiles]] per platform.")],
-    allow_private: Annotated[bool, typer.Option("--allow-private",
-                                                help="Allow private and loopback addresses.")] = False,
+    allow_private: AllowPrivateOption = False,
+    allow_host: AllowHostOption = None,
     as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Audit social profiles: link to the site, keywords, names, handles, avatars, listed in sameAs."""
     with open_project(db) as project, progress("reading profiles") as _:
-        table, findings = project.audit_profiles(path, allow_private=allow_private)
+        table, findings = project.audit_profiles(path, allow_private=allow_private, allow_hosts=allow_host or ())
     if as_json:
         print_frame(findings, as_json=True)
         return

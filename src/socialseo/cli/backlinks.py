@@ -12,6 +12,14 @@ import typer
 from socialseo.api import inspect as inspect_page
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing, print_result
+from socialseo.cli.net import (
+    DEFAULT_PAGE_MAX_BYTES,
+    DEFAULT_PAGE_TIMEOUT,
+    AllowHostOption,
+    AllowPrivateOption,
+    PageMaxBytesOption,
+    PageTimeoutOption,
+)
 from socialseo.errors import SocialSeoError
 
 SiteOption = Annotated[list[str] | None, typer.Option("--site", help="The site's own host (repeat for several).")]
@@ -21,13 +29,19 @@ def ingest_pages(
     targets: Annotated[list[str], typer.Argument(help="Saved HTML files (globs work) or http(s) URLs.")],
     site: SiteOption = None,
     delay: Annotated[float, typer.Option("--delay", help="Seconds between requests to one host.")] = 1.0,
+    timeout: PageTimeoutOption = DEFAULT_PAGE_TIMEOUT,
+    max_bytes: PageMaxBytesOption = DEFAULT_PAGE_MAX_BYTES,
+    allow_private: AllowPrivateOption = False,
+    allow_host: AllowHostOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Read pages (files or URLs, fetched politely: robots.txt, --delay) for links to the site and brand mentions."""
+    """Read pages (files or URLs, fetched politely: robots.txt, --delay; public addresses only) for links to the
+    site and brand mentions."""
     items = [t for t in targets if t.startswith(("http://", "https://"))]
     items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
     with importing(db, "reading pages", len(items)) as (project, done):
-        project.ingest_pages(items, site=site, delay=delay, on_done=done)
+        project.ingest_pages(items, site=site, delay=delay, on_done=done, allow_private=allow_private,
+                             allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
 
 
 def ingest_backlinks(
@@ -35,12 +49,20 @@ def ingest_backlinks(
     target: Annotated[
         str | None, typer.Option("--target", help="Target page of a Search Console per-page links export.")
     ] = None,
+    layout: Annotated[
+        str | None, typer.Option("--layout", help="Read as this layout whatever its header: ahrefs, semrush, moz, "
+                                                   "majestic, ubersuggest, gsc, generic or custom (--map only).")
+    ] = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help="COLUMN=FIELD (repeat): source, target, anchor, rel, nofollow, "
+                                                      "ugc, sponsored, first_seen, last_seen, lost.")
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Search Console 'Links', or generic CSV."""
+    """Import backlink exports: Ahrefs, Semrush, Moz, Majestic, Ubersuggest, Search Console 'Links', generic CSV."""
     files = expand_paths(paths)
     with importing(db, "importing backlinks", len(files)) as (project, done):
-        project.ingest_backlinks(files, target=target, on_file_done=done)
+        project.ingest_backlinks(files, target=target, layout=layout, column_map=column_map, on_file_done=done)
 
 
 def ingest_warc(
@@ -66,10 +88,15 @@ def ingest_backlinks_parquet(paths: PathsArgument, site: SiteOption = None, db: 
 def inspect(
     page: Annotated[str, typer.Argument(help="A saved HTML file or an http(s) URL.")],
     url: Annotated[str | None, typer.Option("--url", help="The address a saved file was fetched from.")] = None,
+    timeout: PageTimeoutOption = DEFAULT_PAGE_TIMEOUT,
+    max_bytes: PageMaxBytesOption = DEFAULT_PAGE_MAX_BYTES,
+    allow_private: AllowPrivateOption = False,
+    allow_host: AllowHostOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Print what the extractor reads from one page: links with rel and text, canonical, OG, Twitter, JSON-LD."""
-    data = inspect_page(page, url=url).to_dict()
+    data = inspect_page(page, url=url, allow_private=allow_private, allow_hosts=allow_host or (), timeout=timeout,
+                        max_bytes=max_bytes).to_dict()
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return

@@ -64,8 +64,11 @@ def reader_errors() -> tuple[type[BaseException], ...]:
 
 
 def one_line(message: str, limit: int = 2000) -> str:
-    """A message as one line: line breaks become spaces, and a huge message is cut."""
+    """A message as one line, safe for a terminal: line breaks become spaces, other control characters (from
+    binary input quoted in a message) are shown escaped, and a huge message is cut."""
     text = " ".join(message.split())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     return text if len(text) <= limit else text[:limit] + "…"
 
 

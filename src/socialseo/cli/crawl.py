@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
+from socialseo.cli.net import AllowHostOption, AllowPrivateOption
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.fetch import FetchLimits
 
@@ -29,13 +30,14 @@ def crawl(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip URLs matching this regex.")] = None,
     user_agent: Annotated[str, typer.Option("--user-agent", help="User-Agent sent and matched in robots.txt.")] = (
         _LIMITS.user_agent),
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per request.")] = _LIMITS.timeout,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds per request, redirects and body included.")] = _LIMITS.timeout,
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1024, help="Largest body read.")] = _LIMITS.max_bytes,
     max_redirects: Annotated[int, typer.Option("--max-redirects", min=0)] = _LIMITS.max_redirects,
     trap_limit: Annotated[int, typer.Option("--trap-limit", min=1,
                                             help="Most URLs of one shape (digits as N) before it is a trap.")] = 200,
-    allow_private: Annotated[bool, typer.Option("--allow-private",
-                                                help="Allow private, loopback and link-local addresses.")] = False,
+    allow_private: AllowPrivateOption = False,
+    allow_host: AllowHostOption = None,
     sitemaps: Annotated[bool, typer.Option("--sitemaps/--no-sitemaps", help="Seed from sitemaps.")] = True,
     fresh: Annotated[bool, typer.Option("--fresh", help="Start over instead of resuming an unfinished crawl.")] = False,
     as_json: JsonOption = False,
@@ -45,7 +47,7 @@ def crawl(
     options = CrawlOptions(
         max_pages=max_pages, max_depth=max_depth, concurrency=concurrency, rate=rate,
         include=tuple(include or ()), exclude=tuple(exclude or ()), allow_private=allow_private,
-        sitemaps=sitemaps, trap_limit=trap_limit,
+        allow_hosts=tuple(allow_host or ()), sitemaps=sitemaps, trap_limit=trap_limit,
         limits=FetchLimits(timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects, user_agent=user_agent),
     )
     with open_project(db) as project, progress("crawling", total=max_pages) as (bar, task):

@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from socialseo.crawl.extract import PageExtract, extract_page
-from socialseo.crawl.fetch import FetchLimits, FetchResult, fetch
+from socialseo.crawl.fetch import FetchLimits, FetchResult, fetch, open_session
 from socialseo.crawl.frontier import Frontier
 from socialseo.crawl.images import ImageProbe, probe_image
-from socialseo.crawl.robots import DISALLOWED, RobotsRules, parse_sitemap, robots_from_fetch
-from socialseo.crawl.safety import SafeResolver, literal_host_blocked
+from socialseo.crawl.policy import AddressPolicy, BlockedAddressError
+from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, parse_sitemap, robots_from_fetch
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.crawl.widgets import find_widgets
 
@@ -41,10 +39,16 @@ class CrawlOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     allow_private: bool = False
+    allow_hosts: tuple[str, ...] = ()
     sitemaps: bool = True
     trap_limit: int = 200
     probe_images: bool = True
     limits: FetchLimits = field(default_factory=FetchLimits)
+
+    @property
+    def policy(self) -> AddressPolicy:
+        """Where this crawl may connect (``--allow-private``, ``--allow-host``)."""
+        return AddressPolicy(allow_private=self.allow_private, allow_hosts=self.allow_hosts)
 
 
 @dataclass
@@ -115,6 +119,7 @@ class Crawler:
             exclude=[re.compile(p) for p in options.exclude],
         )
         self.start_url = start_url
+        self.policy = options.policy
         self.throttle = HostThrottle(options.rate)
         self.robots: dict[str, RobotsRules] = {}
         self.stats = CrawlStats()
@@ -122,17 +127,9 @@ class Crawler:
         self._scheduled = 0
 
     async def run(self) -> CrawlStats:
-        host = urlsplit(self.start_url).hostname or ""
-        if literal_host_blocked(host, allow_private=self.options.allow_private):
-            self.stats.notes.append(f"{host} is a private or loopback address; pass --allow-private to crawl it")
-            return self.stats
-        connector = aiohttp.TCPConnector(
-            limit=self.options.concurrency, resolver=SafeResolver(allow_private=self.options.allow_private),
-            ttl_dns_cache=300,
-        )
-        headers = {"User-Agent": self.options.limits.user_agent, "Accept-Encoding": "gzip, deflate"}
-        async with aiohttp.ClientSession(connector=connector, headers=headers, cookie_jar=aiohttp.DummyCookieJar()) \
-                as session:
+        """Crawl to the end; a start URL the address policy refuses raises :class:`BlockedAddressError`."""
+        self.policy.check_start(self.start_url)
+        async with open_session(self.policy, self.options.limits, concurrency=self.options.concurrency) as session:
             self.session = session
             await self._seed()
             workers = [asyncio.create_task(self._worker()) for _ in range(self.options.concurrency)]
@@ -178,7 +175,7 @@ class Crawler:
             if sitemap in done:
                 continue
             done.add(sitemap)
-            result = await fetch(self.session, sitemap, self.options.limits, self.throttle)
+            result = await fetch(self.session, sitemap, self.options.limits, self.throttle, policy=self.policy)
             if not result.ok:
                 continue
             parsed = parse_sitemap(result.body)
@@ -190,7 +187,7 @@ class Crawler:
         if parts.netloc not in self.robots:
             result = await fetch(
                 self.session, f"{parts.scheme}://{parts.netloc}/robots.txt", self.options.limits, self.throttle,
-                max_bytes=500 << 10,  # Google reads the first 500 KiB
+                policy=self.policy, max_bytes=ROBOTS_MAX_BYTES,
             )
             rules = robots_from_fetch(result)
             if rules.note:
@@ -223,14 +220,15 @@ class Crawler:
     async def _crawl_one(self, entry: QueueEntry) -> None:
         rules = await self._robots_for(entry.url)
         if not rules.allowed(entry.url, self.options.limits.user_agent):
-            result = FetchResult(url=entry.url, final_url=entry.url, error=DISALLOWED)
+            result = FetchResult(url=entry.url, final_url=entry.url, error=rules.refused or DISALLOWED)
         else:
-            result = await fetch(self.session, entry.url, self.options.limits, self.throttle, accept=HTML_TYPES)
+            result = await fetch(self.session, entry.url, self.options.limits, self.throttle, policy=self.policy,
+                                 accept=HTML_TYPES, hop_check=self._redirect_allowed)
         page: PageExtract | None = None
         widgets: list[str] = []
         discovered: list[QueueEntry] = []
         if result.ok or (result.truncated and result.body):
-            page = extract_page(result.body, result.final_url, content_type=_content_type_header(result))
+            page = extract_page(result.body, result.final_url, content_type=result.content_type_header)
             widgets = find_widgets(result.body)
             # nofollow links are followed too: rel is a ranking hint, and an audit must see every page
             if self.frontier.is_internal(result.final_url):
@@ -245,6 +243,13 @@ class Crawler:
         if self.on_page is not None:
             self.on_page(crawled)
 
+    async def _redirect_allowed(self, target: str) -> str | None:
+        """The target's robots.txt decides, as for a link: an allowed URL cannot lead into a disallowed one."""
+        rules = await self._robots_for(target)
+        if rules.allowed(target, self.options.limits.user_agent):
+            return None
+        return rules.refused or f"{DISALLOWED}: the redirect to {target} was not followed"
+
     # -- og:image probes ----------------------------------------------------------------------------------------
     async def _probe_images(self) -> None:
         images = self.sink.og_images()
@@ -254,19 +259,21 @@ class Crawler:
 
         async def one(url: str) -> ImageProbe:
             async with semaphore:
+                try:  # refused before its host's robots.txt is asked for: nothing is sent to that host at all
+                    self.policy.check_url(url)
+                except BlockedAddressError as exc:
+                    return ImageProbe(url, None, None, None, None, str(exc))
                 # The image's host may be another (a CDN): its own robots.txt decides, as for any page.
                 rules = await self._robots_for(url)
                 if not rules.allowed(url, self.options.limits.user_agent):
-                    return ImageProbe(url, None, None, None, None, DISALLOWED)
-                return await probe_image(self.session, url, self.options.limits, self.throttle)
+                    return ImageProbe(url, None, None, None, None, rules.refused or DISALLOWED)
+                probe = await probe_image(self.session, url, self.options.limits, self.throttle, policy=self.policy,
+                                          hop_check=self._redirect_allowed)
+                if probe.error is not None and probe.error.startswith(DISALLOWED):
+                    return ImageProbe(url, probe.status, None, None, None, DISALLOWED)  # unknown, as above
+                return probe
 
         self.sink.add_images(list(await asyncio.gather(*(one(u) for u in images))))
-
-
-def _content_type_header(result: FetchResult) -> str | None:
-    if result.content_type is None:
-        return None
-    return result.content_type + (f"; charset={result.charset}" if result.charset else "")
 
 
 def crawl(start_url: str, sink: CrawlSink, options: CrawlOptions,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import aiohttp
 from PIL import ImageFile
 
-from socialseo.crawl.fetch import FetchLimits, fetch
+from socialseo.crawl.fetch import FetchLimits, HopCheck, fetch
+from socialseo.crawl.policy import AddressPolicy
 from socialseo.crawl.throttle import HostThrottle
 
 HEADER_BYTES = 64 << 10
@@ -40,11 +41,13 @@ def image_size(head: bytes) -> tuple[int, int] | None:
 
 
 async def probe_image(
-    session: aiohttp.ClientSession, url: str, limits: FetchLimits, throttle: HostThrottle | None = None
+    session: aiohttp.ClientSession, url: str, limits: FetchLimits, throttle: HostThrottle | None = None, *,
+    policy: AddressPolicy, hop_check: HopCheck | None = None,
 ) -> ImageProbe:
-    """Fetch at most :data:`HEADER_BYTES` of ``url`` and read its type and size."""
+    """Fetch at most :data:`HEADER_BYTES` of ``url`` (within ``policy``) and read its type and size."""
     result = await fetch(
-        session, url, limits, throttle, max_bytes=HEADER_BYTES, headers={"Range": f"bytes=0-{HEADER_BYTES - 1}"}
+        session, url, limits, throttle, policy=policy, max_bytes=HEADER_BYTES,
+        headers={"Range": f"bytes=0-{HEADER_BYTES - 1}"}, hop_check=hop_check,
     )
     status = result.status
     if result.error and not result.truncated:

@@ -6,7 +6,10 @@ layouts, :mod:`socialseo.ingest.quoted_split`, else by :mod:`socialseo.ingest.lo
 attributes and encodes it (:mod:`socialseo.ingest.hit_encoder`: Python only ever loops over values new to the
 import, and over the rare lines that need a closer look), and this one writes it
 (:mod:`socialseo.store.hits`). Every line is loaded or quarantined with its line number and the reason; the
-whole file commits in one transaction. See docs/access-logs.md for the measurements behind the design.
+whole file commits in one transaction. Every line is also fingerprinted (:mod:`socialseo.store.line_prints`), so
+that lines an earlier import stored, from a rotated, compressed or grown copy of the log, are not stored twice;
+and quarantined lines are stored with their addresses masked as the hits' are, unless ``keep_ip``.
+See docs/access-logs.md for the measurements behind the design.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from socialseo.classify.behaviour import flag_bot_behaviour
 from socialseo.ingest.chunks import Block, LongLineSink, decode_line, index_lines, iter_chunks, prefetched
 from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, REQUEST_LINE, EncodedBlock, HitEncoder
+from socialseo.ingest.line_privacy import mask_addresses
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
 from socialseo.ingest.logparse import parse_block
 from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
 from socialseo.ingest.sources import check_readable, head_lines
 from socialseo.store.hits import HitIds, HitWriter
+from socialseo.store.kill_points import kill_point
+from socialseo.store.line_prints import LinePrints, fingerprint_lines
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 
@@ -90,21 +97,27 @@ def _canonical_sql(fmt: LogFormat) -> str:
 
 def split_blocks(
     path: Path, fmt: LogFormat, on_long_line: LongLineSink | None = None
-) -> Iterator[tuple[QuotedSplit | Block, int]]:
+) -> Iterator[tuple[QuotedSplit | Block, int, pa.Table]]:
     """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.quoted_split`),
     else indexed for the general reader; numbered lines run on across blocks. Each comes with the bytes of the
-    file read by then. Lines over the line limit are left out and told to ``on_long_line``."""
+    file read by then and the fingerprints of its lines. Lines over the line limit are left out (empty) and told
+    to ``on_long_line``."""
     by_quotes = splits_by_quotes(fmt)
     next_line = 1
-    for data, position in iter_chunks(path, on_long_line=on_long_line):
-        split = split_by_quotes(data, fmt, next_line) if by_quotes else None
-        if split is not None:
-            next_line += split.n_lines
-            yield split, position
-        else:
-            block = index_lines(data, next_line)
-            next_line += block.n_lines
-            yield block, position
+    con = duckdb.connect()
+    try:
+        for data, position in iter_chunks(path, on_long_line=on_long_line):
+            prints = fingerprint_lines(con, data, next_line)
+            split = split_by_quotes(data, fmt, next_line) if by_quotes else None
+            if split is not None:
+                next_line += split.n_lines
+                yield split, position, prints
+            else:
+                block = index_lines(data, next_line)
+                next_line += block.n_lines
+                yield block, position, prints
+    finally:
+        con.close()
 
 
 class _BlockEncoder:
@@ -118,12 +131,12 @@ class _BlockEncoder:
         self.by_line = HitEncoder(ids, import_id, hosts, salt, keep_ip, "line", self.con)
         self.by_parts = HitEncoder(ids, import_id, hosts, salt, keep_ip, "parts", self.con)
 
-    def blocks(self, path: Path, on_long_line: LongLineSink | None = None) -> Iterator[EncodedBlock]:
+    def blocks(self, path: Path, on_long_line: LongLineSink | None = None) -> Iterator[tuple[EncodedBlock, pa.Table]]:
         try:
-            for item, position in prefetched(split_blocks(path, self.fmt, on_long_line)):
+            for item, position, prints in prefetched(split_blocks(path, self.fmt, on_long_line)):
                 encoded = self.encode(item)
                 encoded.source_position = position
-                yield encoded
+                yield encoded, prints
         finally:
             self.con.close()
 
@@ -145,19 +158,24 @@ class _BlockEncoder:
         return encoded
 
 
-def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock) -> None:
+def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock, keep_ip: bool) -> None:
     for attribution_id, key in block.attributions:
         writer.add_attribution(attribution_id, key)
     for table, rows in block.lookups:
         writer.add_lookup(table, rows)
-    ctx.quarantine_rows(block.quarantined)
+    quarantined = block.quarantined
+    if not keep_ip:  # every stored copy of a line is as private as the hits made from it
+        quarantined = [(line_no, mask_addresses(raw), reason) for line_no, raw, reason in quarantined]
+    ctx.quarantine_rows(quarantined)
     writer.add_rows(block.rows)
     ctx.result.rows_read += block.lines_read
 
 
-def _quarantine_long_lines(ctx: ImportContext, long_lines: list[tuple[int | None, str, str]]) -> None:
+def _quarantine_long_lines(ctx: ImportContext, long_lines: list[tuple[int | None, str, str]], keep_ip: bool) -> None:
     """Quarantine (and count as read) the over-long lines the reading thread has set aside so far."""
     taken = [long_lines.pop(0) for _ in range(len(long_lines))]
+    if not keep_ip:  # the start of a long line is as private as any other stored copy of it
+        taken = [(line_no, mask_addresses(raw), reason) for line_no, raw, reason in taken]
     if taken:
         ctx.quarantine_rows(taken)
         ctx.result.rows_read += len(taken)
@@ -173,7 +191,8 @@ def import_access_log(
     keep_ip: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import one access log file; a no-op when the same bytes were imported before.
+    """Import one access log file; a no-op when the same bytes were imported before, and lines that earlier
+    imports stored (the file is a rotated, compressed or grown copy) are counted in ``rows_repeated``, not stored.
 
     ``site_hosts`` are the site's own hosts (self-referrals are internal traffic). When empty, the warehouse's
     configured sites are used, and when there are none the host is inferred from the log and recorded.
@@ -190,6 +209,7 @@ def import_access_log(
         for host in hosts:
             warehouse.add_site(host)
         writer = HitWriter(ctx.con)
+        prints = LinePrints(ctx.con, ctx.import_id)
         encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
         recoded = 0
         long_lines: list[tuple[int | None, str, str]] = []  # filled by the reading thread
@@ -198,9 +218,11 @@ def import_access_log(
             long_lines.append((number, decode_line(head) + "…", f"line of {length:,} bytes, over the line limit"))
 
         # Three threads: one reads and splits, one encodes, this one writes (see docs/access-logs.md).
-        for block in prefetched(encoder.blocks(path, on_long_line)):
-            _quarantine_long_lines(ctx, long_lines)
-            _write_block(ctx, writer, block)
+        for block, block_prints in prefetched(encoder.blocks(path, on_long_line)):
+            _quarantine_long_lines(ctx, long_lines, keep_ip)
+            _write_block(ctx, writer, block, keep_ip)
+            prints.add(block_prints)
+            kill_point("block-written")
             recoded += block.recoded_lines
             if block.inferred_host:
                 ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
@@ -208,14 +230,22 @@ def import_access_log(
             if on_progress is not None:
                 on_progress(block.source_position)
             ctx.check_not_duplicate()
-        _quarantine_long_lines(ctx, long_lines)
+        _quarantine_long_lines(ctx, long_lines, keep_ip)
         writer.flush()
+        repeated_hits, repeated_quarantined = prints.settle()
+        ctx.result.rows_quarantined -= repeated_quarantined
+        ctx.result.rows_repeated = repeated_hits + repeated_quarantined
+        if not prints.comparable:
+            ctx.result.notes.append(
+                "this DuckDB fingerprints lines differently from the one that imported earlier logs: lines of "
+                "those imports are not recognised if they come again"
+            )
         flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
         if flagged:
             ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
         if recoded:
             ctx.result.notes.append(f"{recoded:,} lines were not UTF-8 and were read as Windows-1252")
-        ctx.result.rows_loaded = writer.rows_written
+        ctx.result.rows_loaded = writer.rows_written - repeated_hits
     return warehouse.last_import
 
 

@@ -1,6 +1,7 @@
 """Backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV) into the ``backlinks`` inventory.
 
-The format is recognised from the header with the mappings in ``data/backlink_exports.yaml``. DuckDB reads the
+The layout is recognised from the header (or forced, or completed with ``--map``) by
+:mod:`socialseo.ingest.backlink_layouts`, which refuses a reading that would drop a column. DuckDB reads the
 file (``all_varchar``, its own dialect sniffing) and keeps rows it cannot split in its reject table, from where they
 go to the quarantine with their line numbers; rows without a usable source or target URL are quarantined too.
 """
@@ -11,49 +12,19 @@ import csv
 import io
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.errors import InputFileError
+from socialseo.ingest.backlink_layouts import Layout, detect_layout, export_formats
 from socialseo.ingest.backlink_store import merge_links
-from socialseo.ingest.limits import current, shown
+from socialseo.ingest.limits import current
 from socialseo.ingest.sources import check_text, utf8_copy
 from socialseo.store.warehouse import ImportResult, Warehouse
 
-FIELDS = ("source", "target", "anchor", "rel", "nofollow", "ugc", "sponsored", "first_seen", "last_seen", "lost")
 _TRUE = "('true', 'yes', 'y', '1', 'x', '+', 'nofollow')"  # Majestic writes flags as + and -
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    name: str
-    columns: dict[str, tuple[str, ...]]
-
-    def resolve(self, header: Sequence[str]) -> dict[str, str] | None:
-        """field -> the header's own column name, or None when a required column is missing."""
-        by_key = {h.strip().lower(): h for h in header}
-        found: dict[str, str] = {}
-        for name, spellings in self.columns.items():
-            match = next((by_key[s.lower()] for s in spellings if s.lower() in by_key), None)
-            if match is not None:
-                found[name] = match
-        required = ("source",) if self.name == "gsc" else ("source", "target")
-        return found if all(r in found for r in required) else None
-
-
-@cache
-def export_formats() -> tuple[ExportFormat, ...]:
-    text = resources.files("socialseo").joinpath("ingest/data/backlink_exports.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)["formats"]
-    return tuple(
-        ExportFormat(str(name), {str(k): tuple(str(s) for s in v) for k, v in spec.items() if k in FIELDS})
-        for name, spec in raw.items()
-    )
 
 
 _PREAMBLE_LINES = 20
@@ -83,35 +54,27 @@ def _first_lines(path: Path, n: int) -> list[str]:
     return lines
 
 
-def _header(path: Path) -> tuple[int, list[str]]:
+def _header(path: Path, mapped: Sequence[str] = ()) -> tuple[int, list[str]]:
     """The header row and the number of lines above it: the first of the file's first lines that a known export
-    format fits (older Moz exports start with a title and a date), else the first line."""
+    format fits, or that holds every ``--map`` column (older Moz exports start with a title and a date), else the
+    first line."""
     lines = _first_lines(path, _PREAMBLE_LINES)
     if not any(line.strip() for line in lines):
         raise InputFileError(f"{path}: empty file, no header row")
+    wanted = {c.strip().lower() for c in mapped}
     for skip, line in enumerate(lines):
-        if line.strip() and any(fmt.resolve(_parse_header(line)) is not None for fmt in export_formats()):
-            return skip, _parse_header(line)
+        if not line.strip():
+            continue
+        cells = _parse_header(line)
+        if any(fmt.resolve(cells) is not None for fmt in export_formats()):
+            return skip, cells
+        if wanted and wanted <= {c.strip().lower() for c in cells}:
+            return skip, cells
     return 0, _parse_header(lines[0])
 
 
 def _delimiter(line: str) -> str:
     return max(",;\t", key=line.count)
-
-
-def detect_format(header: Sequence[str], path: Path | str = "file") -> tuple[ExportFormat, dict[str, str]]:
-    """The export format the header fits best (most fields found; ties: the earlier one), or a clear error."""
-    fits = [(fmt, mapping) for fmt in export_formats() if (mapping := fmt.resolve(header)) is not None]
-    if fits:
-        return max(fits, key=lambda fit: len(fit[1]))  # max keeps the first of equals
-    expected = "; ".join(
-        f"{fmt.name}: {' + '.join(repr(fmt.columns[f][0]) for f in ('source', 'target') if f in fmt.columns)}"
-        for fmt in export_formats()
-    )
-    shown_header = shown(", ".join(header[:8]), 200)
-    raise FormatNotRecognisedError(
-        f"{path}: not a backlink export socialseo knows (header: {shown_header}). Expected columns: {expected}"
-    )
 
 
 def _col(mapping: dict[str, str], name: str) -> str:
@@ -143,27 +106,31 @@ def import_backlink_exports(
     paths: Sequence[Path],
     *,
     target: str | None = None,
+    layout: str | None = None,
+    column_map: Sequence[str] | None = None,
     on_file_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Import each export; ``target`` is the linked page for Search Console's per-page export."""
+    """Import each export; ``target`` is the linked page for Search Console's per-page export. ``layout`` forces a
+    layout by name; ``column_map`` (``COLUMN=FIELD`` pairs) adds or overrides columns of the detected layout."""
     results = []
+    mapped = [pair.rpartition("=")[0] for pair in column_map or []]
     for path in paths:
         check_text(path, "a backlink export (CSV text)")
         with tempfile.TemporaryDirectory() as tmp:
             readable = utf8_copy(path, Path(tmp))
-            skip, header = _header(readable)
-            fmt, mapping = detect_format(header, path)
+            skip, header = _header(readable, mapped)
+            found = detect_layout(header, path, layout=layout, column_map=column_map)
             default_target = target or next(iter(warehouse.site_hosts()), None)
-            if "target" not in mapping and not default_target:
+            if "target" not in found.mapping and not default_target:
                 raise InputFileError(
-                    f"{path}: a Search Console links export names no target page; pass --target URL "
-                    "(or add the site first with --site)"
+                    f"{path}: the export names no target page; pass --target URL (or add the site first with "
+                    "--site)"
                 )
-            options: dict[str, Any] = {"format": fmt.name, "target": default_target}
+            options: dict[str, Any] = {"format": found.name, "target": default_target, "mapping": found.mapping}
             with warehouse.importing("backlinks", path, options) as ctx:
                 if ctx is not None:
-                    _load(ctx, readable, skip, fmt, mapping, default_target)
-                    ctx.result.notes.append(f"format {fmt.name}")
+                    _load(ctx, readable, skip, found, default_target)
+                    ctx.result.notes.append(f"format {found.name}")
                     if skip:
                         ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
         results.append(warehouse.last_import)
@@ -172,9 +139,8 @@ def import_backlink_exports(
     return results
 
 
-def _load(ctx: Any, readable: Path, skip: int, fmt: ExportFormat, mapping: dict[str, str],
-          default_target: str | None) -> None:
-    con = ctx.con
+def _load(ctx: Any, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:
+    con, mapping = ctx.con, found.mapping
     header_line = _first_lines(readable, skip + 1)[-1]
     delimiter = _delimiter(header_line)
     header = _parse_header(header_line)
@@ -232,7 +198,7 @@ def _load(ctx: Any, readable: Path, skip: int, fmt: ExportFormat, mapping: dict[
     read = con.execute("SELECT count(*) FROM _bx").fetchall()[0][0]
     ctx.result.rows_read = int(read) + len(rejects)
     ctx.result.rows_loaded = merge_links(
-        con, frame, found_by="export", import_id=ctx.import_id, site_hosts=None, source_tool=fmt.name
+        con, frame, found_by="export", import_id=ctx.import_id, site_hosts=None, source_tool=found.name
     )
     for name in ("_bx", "_bx_read", "_bx_rows", "_bx_rejects", "_bx_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

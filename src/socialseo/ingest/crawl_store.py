@@ -193,6 +193,7 @@ def run_crawl(
             re.compile(pattern)
         except re.error as exc:
             raise InputFileError(f"--include/--exclude {pattern!r} is not a regular expression: {exc}") from exc
+    options.policy.check_start(start_url)  # refused before a crawl row exists: nothing to resume, exit 2
     store = CrawlStore(warehouse, start_url, asdict(options), fresh=fresh)
     try:
         stats = crawl(start_url, store, options, on_page)

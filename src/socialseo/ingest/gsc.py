@@ -16,6 +16,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from socialseo.ingest.sheets import decode, read_csv_text
 from socialseo.ingest.sources import binary_kind, check_nonempty, compression_of, head_lines, read_whole, utf8_copy
 from socialseo.ingest.zips import checked_members, open_zip, read_member
 from socialseo.store.frames import register_frame
-from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse, file_sha256
 
 STAGE_COLUMNS = (
     "line_no", "date", "page", "query", "country", "device", "clicks", "impressions", "position",
@@ -48,17 +49,29 @@ def import_search_console(
     *,
     dimensions: Sequence[str] | None = None,
     search_type: str = "web",
+    period_start: date | None = None,
+    period_end: date | None = None,
     on_file_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Import Search Console exports (CSV, zip of web-export sheets, API JSON, bulk-export CSV/JSON lines)."""
+    """Import Search Console exports (CSV, zip of web-export sheets, API JSON, bulk-export CSV/JSON lines).
+
+    ``period_start``/``period_end`` give the days a web export's period totals cover when its Filters sheet cannot
+    (``Last 3 months``); for a file imported before, they set the days of its totals instead of importing it again.
+    """
+    if period_start and period_end and period_start > period_end:
+        raise InputFileError(f"--period-start {period_start} is after --period-end {period_end}")
     for path in paths:
         _check_input(path)
     results = []
+    period = (period_start, period_end)
     for path in paths:
-        options = {"dimensions": list(dimensions or []), "search_type": search_type}
+        options = {"dimensions": list(dimensions or []), "search_type": search_type,
+                   "period": [str(d) if d else None for d in period]}
         with warehouse.importing("gsc", path, options) as ctx:
             if ctx is not None:
-                _import_one(ctx, path, list(dimensions or []), search_type)
+                _import_one(ctx, path, list(dimensions or []), search_type, period)
+        if warehouse.last_import.skipped and (period_start or period_end):
+            set_period(warehouse, path, period, warehouse.last_import)
         results.append(warehouse.last_import)
         if on_file_done:
             on_file_done(warehouse.last_import)
@@ -75,10 +88,35 @@ def _check_input(path: Path) -> None:
         raise InputFileError(f"{path}: {kind}, not a Search Console export (starts {shown(head)})")
 
 
-def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_type: str) -> None:
+def set_period(
+    warehouse: Warehouse, path: Path, period: tuple[date | None, date | None], result: ImportResult
+) -> None:
+    """Set the days of the period totals an earlier import of the same bytes stored."""
+    sha = file_sha256(path)
+    with warehouse.transaction() as con:
+        ids = [r[0] for r in con.execute(
+            "SELECT import_id FROM imports WHERE kind = 'gsc' AND sha256 = ?", [sha]).fetchall()]
+        row = con.execute(
+            "SELECT count(*) FROM search_period_totals WHERE list_contains(?, import_id)", [ids]).fetchone()
+        changed = int(row[0]) if row else 0
+        con.execute(
+            "UPDATE search_period_totals SET date_from = coalesce(?, date_from), date_to = coalesce(?, date_to) "
+            "WHERE list_contains(?, import_id)",
+            [period[0], period[1], ids],
+        )
+    result.notes.append(
+        f"period of its {changed} period totals set to {period[0] or '(unchanged)'} to {period[1] or '(unchanged)'}"
+        if changed else "it holds no period totals: --period-start/--period-end changed nothing"
+    )
+
+
+def _import_one(
+    ctx: ImportContext, path: Path, dimensions: list[str], search_type: str,
+    period: tuple[date | None, date | None] = (None, None),
+) -> None:
     ctx.con.execute(_STAGE_DDL)
     if zipfile.is_zipfile(path):
-        meta = stage_ui_sheets(ctx, _zip_sheets(path), search_type)
+        meta = stage_ui_sheets(ctx, _zip_sheets(path), search_type, period)
         _finish(ctx, Layout("ui", (), "date"), meta["source"], search_type)
         return
     head = head_lines(path, n=3)
@@ -98,7 +136,7 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
         layout = layout_or_none
         if layout.kind == "ui":  # a single web-export sheet: small, written for people
             sheet = read_csv_text(decode(read_whole(path), path), path.name)
-            stage_ui_sheets(ctx, {path.name: sheet}, search_type)
+            stage_ui_sheets(ctx, {path.name: sheet}, search_type, period)
         else:
             _stage_csv(ctx, path, layout, search_type)
     source = {"ui": "ui_export", "api": "api"}.get(layout.kind, "bulk_export")
@@ -106,8 +144,7 @@ def _import_one(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
 
 
 def _zip_sheets(path: Path) -> dict[str, Any]:
-    """The CSV sheets of a web-export zip, read within the limits; a zip none of whose sheets Search Console
-    wrote is refused, never imported as nothing."""
+    """The CSV sheets of a web-export zip, read within the limits (names, member count and sizes checked first)."""
     sheets = {}
     with open_zip(path) as archive:
         for info in checked_members(archive, path):
@@ -116,12 +153,6 @@ def _zip_sheets(path: Path) -> dict[str, Any]:
                 sheets[info.filename] = read_csv_text(decode(data, path), info.filename)
     if not sheets:
         raise FormatNotRecognisedError(f"{path}: a zip without CSV sheets is not a Search Console web export")
-    known = [s for s in sheets.values() if s.rows and detect_layout([str(c) for c in s.rows[0]]) is not None]
-    if not known:
-        names = ", ".join(shown(n, 60) for n in list(sheets)[:5])
-        raise FormatNotRecognisedError(
-            f"{path}: no sheet of the zip ({names}) has the header of a Search Console export"
-        )
     return sheets
 
 

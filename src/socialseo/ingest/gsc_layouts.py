@@ -7,8 +7,9 @@ Search Console hands out the same numbers in three shapes, and each keeps its ow
   and a 1-based ``position``. With ``page`` among the dimensions Search Console aggregates by page, otherwise by
   property; the two never add up to each other.
 - **Web-export sheets** (the Performance report's Export: a zip or workbook of ``Queries``, ``Pages``,
-  ``Countries``, ``Devices``, ``Search appearance``, ``Dates`` and ``Filters``): totals over the whole chosen
-  period except ``Dates``, which holds the property's daily totals.
+  ``Countries``, ``Devices``, ``Search appearance``, ``Dates`` and ``Filters``, with names localised in the
+  interface's language: ``data/gsc_web_export.yaml``): totals over the whole chosen period except ``Dates``, which
+  holds the property's daily totals.
 - **Bulk-export tables** (BigQuery ``searchdata_url_impression`` and ``searchdata_site_impression``): one row
   per day and key with ``sum_position`` / ``sum_top_position``, a **zero-based** sum of positions.
 """
@@ -16,32 +17,44 @@ Search Console hands out the same numbers in three shapes, and each keeps its ow
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
 
 from socialseo.ingest.sheets import normalise_header
 
 API_DIMENSIONS = ("date", "page", "query", "country", "device", "searchappearance")
 METRICS = ("clicks", "impressions")
 
-# First header cell of each web-export sheet -> the dimension it totals. English headers, and the spellings of
-# the localised interfaces most often met (German, French, Spanish).
-UI_SHEETS: dict[str, str] = {
-    "top queries": "query", "häufigste suchanfragen": "query", "requêtes les plus fréquentes": "query",
-    "consultas principales": "query",
-    "top pages": "page", "häufigste seiten": "page", "pages les plus populaires": "page",
-    "páginas principales": "page",
-    "country": "country", "land": "country", "pays": "country", "país": "country",
-    "device": "device", "gerät": "device", "appareil": "device", "dispositivo": "device",
-    "search appearance": "search_appearance", "darstellung in der suche": "search_appearance",
-    "date": "date", "datum": "date", "fecha": "date",
-}
-UI_METRICS: dict[str, str] = {
-    "clicks": "clicks", "klicks": "clicks", "clics": "clicks",
-    "impressions": "impressions", "impressionen": "impressions", "impresiones": "impressions",
-    "ctr": "ctr", "position": "position", "posición": "position",
-}
+
+
+@cache
+def web_export_names() -> dict[str, Any]:
+    """``data/gsc_web_export.yaml``: the web export's sheet, metric and filter names in each language, lower-cased."""
+    text = resources.files("socialseo").joinpath("ingest/data/gsc_web_export.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+
+    def lookup(section: dict[str, list[str]]) -> dict[str, str]:
+        return {normalise_header(name): key for key, names in section.items() for name in names}
+
+    return {
+        "sheets": lookup(raw["sheets"]), "metrics": lookup(raw["metrics"]),
+        "filter_header": {normalise_header(n) for n in raw["filters"]["header"]},
+        "filters": lookup({k: v for k, v in raw["filters"].items() if k != "header"}),
+        "compare": tuple(str(w).lower() for w in raw["compare"]),
+        "search_types": lookup(raw["search_types"]),
+    }
+
+
+UI_SHEETS: dict[str, str] = web_export_names()["sheets"]
+UI_METRICS: dict[str, str] = web_export_names()["metrics"]
 OTHER_SHEETS = {
-    "filter": "the Filters sheet of a web export (it describes the export; import the zip, or the Dates or "
-    "Pages sheet)",
+    **dict.fromkeys(
+        web_export_names()["filter_header"],
+        "the Filters sheet of a web export (it describes the export; import the zip, or the Dates or Pages sheet)",
+    ),
     "url": "a page-indexing or URL-inspection export, not a Performance report",
     "why pages aren't indexed": "a page-indexing report, not a Performance report",
     "reason": "a page-indexing report, not a Performance report",

@@ -186,8 +186,10 @@ class HitEncoder:
         ts_missing = np.isnat(ts)
         ts_bad = ~ts_missing & ((ts < np.datetime64(EARLIEST)) | (ts > np.datetime64(self._latest)))
         status_bad = (status < 100) | (status > 599)
-        problem = ts_missing | ts_bad | status_bad | ~self.requests.attributes["valid"][req]
-        quarantined = self._reasons(frame, problem, ts_missing, ts_bad, status_bad, line_text)
+        # A control byte (NUL above all) in the address is a damaged line, not an unknown address to store as NULL.
+        ip_bad = frame.get_column("ip").str.contains(r"[\x00-\x1f\x7f]").fill_null(False).to_numpy()
+        problem = ts_missing | ts_bad | status_bad | ip_bad | ~self.requests.attributes["valid"][req]
+        quarantined = self._reasons(frame, problem, ts_missing, ts_bad, status_bad, ip_bad, line_text)
 
         good = ~problem
         if not good.all():
@@ -367,7 +369,7 @@ class HitEncoder:
 
     @staticmethod
     def _reasons(frame: pl.DataFrame, problem: npt.NDArray[np.bool_], ts_missing: npt.NDArray[np.bool_],
-                 ts_bad: npt.NDArray[np.bool_], status_bad: npt.NDArray[np.bool_],
+                 ts_bad: npt.NDArray[np.bool_], status_bad: npt.NDArray[np.bool_], ip_bad: npt.NDArray[np.bool_],
                  line_text: Callable[[int], str]) -> list[tuple[int | None, str, str]]:
         out: list[tuple[int | None, str, str]] = []
         rows = np.flatnonzero(problem)
@@ -383,6 +385,8 @@ class HitEncoder:
                 reason = f"timestamp out of range: {ts[i]}"
             elif status_bad[i]:
                 reason = f"status is not an HTTP status: {status_text[i] or '(missing)'}"
+            elif ip_bad[i]:
+                reason = "client address holds a control character (NUL or other)"
             else:
                 reason = "request is not METHOD TARGET PROTOCOL"
             line_no = int(line_nos[i])

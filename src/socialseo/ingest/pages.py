@@ -1,28 +1,32 @@
 """``socialseo ingest pages``: saved HTML files or URLs into the backlink inventory and the mentions table.
 
 A page is read in full, so it is a *re-check* of its source: a link to the site it carried before and no longer
-carries is marked lost. URLs are fetched politely: robots.txt is obeyed (protego) and requests to one host are
-spaced by ``delay`` seconds. A fetched page is saved to a temporary file and imported like a saved one, so the
-import ledger's rule holds: the same bytes twice are one import.
+carries is marked lost. URLs are fetched politely and safely, with the crawler's own client: robots.txt is obeyed
+(for every redirect hop too), requests to one host are spaced by ``delay`` seconds, each page has a deadline and a
+size limit, and every connection and redirect passes the address policy (:mod:`socialseo.crawl.policy`). A fetched
+page is saved to a temporary file and imported like a saved one, so the import ledger's rule holds: the same bytes
+twice are one import.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 import pandas as pd
-from protego import Protego
 
-from socialseo import __version__
+from socialseo._version import __version__
 from socialseo.crawl.extract import PageExtract, extract_page
+from socialseo.crawl.fetch import FetchLimits, fetch, open_session
+from socialseo.crawl.policy import AddressPolicy
+from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, robots_from_fetch
+from socialseo.crawl.throttle import HostThrottle
 from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_store import host_of, merge_links, source_facts
 from socialseo.ingest.limits import current, shown
@@ -32,47 +36,66 @@ from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
 MAX_FETCH_BYTES = 50 * 1024 * 1024
+FETCH_TIMEOUT = 20.0
+
+
+def page_limits(timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES) -> FetchLimits:
+    """The limits of one page fetch for ``ingest pages`` and ``inspect``: ``timeout`` seconds in all."""
+    return FetchLimits(timeout=timeout, max_bytes=max_bytes, user_agent=USER_AGENT)
 
 
 @dataclass
 class Fetcher:
-    """A polite, sequential fetcher: robots.txt per host, ``delay`` seconds between requests to a host."""
+    """A polite, sequential fetcher: robots.txt per host and per redirect hop, ``delay`` seconds between requests
+    to a host, the address policy on every connection; every failure is one :class:`InputFileError` line."""
 
     delay: float = 1.0
-    timeout: float = 20.0
-    _robots: dict[str, Protego | None] = field(default_factory=dict)
-    _last: dict[str, float] = field(default_factory=dict)
+    limits: FetchLimits = field(default_factory=page_limits)
+    policy: AddressPolicy = field(default_factory=AddressPolicy)
+    _robots: dict[str, RobotsRules] = field(default_factory=dict, init=False)
+    _throttle: HostThrottle | None = field(default=None, init=False)
 
-    def _get(self, url: str) -> tuple[bytes, str | None]:
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            return response.read(MAX_FETCH_BYTES + 1), response.headers.get("Content-Type")
+    def fetch(self, url: str) -> tuple[bytes, str | None]:
+        """The body and Content-Type of ``url``; refused, disallowed, failed, slow or oversized pages raise."""
+        self.policy.check_start(url)
+        return asyncio.run(self._fetch(url))
 
-    def allowed(self, url: str) -> bool:
+    async def _fetch(self, url: str) -> tuple[bytes, str | None]:
+        if self._throttle is None:
+            self._throttle = HostThrottle(1.0 / self.delay if self.delay > 0 else 0.0)
+        async with open_session(self.policy, self.limits, concurrency=1) as session:
+
+            async def hop_allowed(target: str) -> str | None:
+                rules = await self._rules(session, target)
+                if rules.allowed(target, USER_AGENT):
+                    return None
+                return rules.refused or f"{DISALLOWED}: the redirect to {target} was not followed"
+
+            rules = await self._rules(session, url)
+            if rules.refused:
+                raise InputFileError(rules.refused)
+            if not rules.allowed(url, USER_AGENT):
+                why = rules.note if rules.disallow_all and rules.note else "disallowed by the site's robots.txt"
+                raise InputFileError(f"{url}: {why}; not fetched")
+            result = await fetch(session, url, self.limits, self._throttle, policy=self.policy,
+                                 hop_check=hop_allowed)
+        if result.truncated:
+            raise InputFileError(f"{url}: the page is larger than {self.limits.max_bytes:,} bytes; not imported "
+                                 "(raise --max-bytes to read it)")
+        if result.error is not None:
+            raise InputFileError(f"{url}: could not be fetched ({result.error})")
+        if not result.ok:
+            raise InputFileError(f"{url}: the server answered {result.status}; not imported")
+        return result.body, result.content_type_header
+
+    async def _rules(self, session: aiohttp.ClientSession, url: str) -> RobotsRules:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            try:
-                body, _ = self._get(origin + "/robots.txt")
-                self._robots[origin] = Protego.parse(body.decode("utf-8", "replace"))
-            except (urllib.error.URLError, OSError, ValueError):
-                self._robots[origin] = None  # no robots.txt (404, unreachable): everything is allowed
-        robots = self._robots[origin]
-        return robots is None or bool(robots.can_fetch(url, USER_AGENT))
-
-    def fetch(self, url: str) -> tuple[bytes, str | None]:
-        if not self.allowed(url):
-            raise InputFileError(f"{url}: disallowed by the site's robots.txt; not fetched")
-        host = urlsplit(url).netloc
-        wait = self._last.get(host, 0.0) + self.delay - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            return self._get(url)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise InputFileError(f"{url}: could not be fetched ({exc})") from exc
-        finally:
-            self._last[host] = time.monotonic()
+            result = await fetch(session, origin + "/robots.txt", self.limits, policy=self.policy,
+                                 max_bytes=ROBOTS_MAX_BYTES)
+            self._robots[origin] = robots_from_fetch(result)
+        return self._robots[origin]
 
 
 def links_frame(page: PageExtract, source_url: str, seen: datetime | None) -> pd.DataFrame:
@@ -174,8 +197,13 @@ def import_pages(
     site_hosts: Sequence[str] | None = None,
     delay: float = 1.0,
     on_done: Callable[[ImportResult], None] | None = None,
+    policy: AddressPolicy | None = None,
+    limits: FetchLimits | None = None,
 ) -> list[ImportResult]:
-    """Import saved pages (paths) and pages fetched from URLs; links to the site become backlinks."""
+    """Import saved pages (paths) and pages fetched from URLs; links to the site become backlinks.
+
+    URLs are fetched within ``policy`` (default: public addresses only) and ``limits`` (default: :func:`page_limits`).
+    """
     for host in site_hosts or ():
         warehouse.add_site(host)
     hosts = warehouse.site_hosts()
@@ -184,7 +212,8 @@ def import_pages(
     for target in targets:
         if not target.startswith(("http://", "https://")):
             check_page(Path(target))
-    fetcher = Fetcher(delay=delay)
+    fetcher = Fetcher(delay=delay, limits=limits or page_limits(), policy=policy or AddressPolicy())
+    fetcher.policy.validate()
     results = []
     for target in targets:
         if target.startswith(("http://", "https://")):

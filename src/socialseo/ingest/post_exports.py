@@ -17,7 +17,7 @@ import pandas as pd
 import yaml
 
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.sheets import Sheet, normalise_header, read_sheets
+from socialseo.ingest.sheets import Sheet, normalise_header, read_sheets, table_spans
 from socialseo.ingest.values import (
     day_first_hint,
     parse_column,
@@ -32,6 +32,9 @@ COUNT_FIELDS: tuple[str, ...] = (
 )
 TEXT_FIELDS: tuple[str, ...] = ("post_id", "post_url", "account", "text", "linked_url")
 FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "published_at", "metric_date", *COUNT_FIELDS)
+# Fields whose headers are alternatives filled in turn (Meta writes a post's text in Title or Description): the
+# first non-empty cell wins, so no column of them is dropped.
+_COALESCED = frozenset(TEXT_FIELDS)
 _HEADER_SCAN = 25
 
 
@@ -49,17 +52,26 @@ class ExportMapping:
     skip_values: tuple[str, ...] = ()
     id_from_url: str | None = None
     platform: str | None = None
+    has_text: bool = True
+
+
+@cache
+def _layouts_file() -> dict[str, Any]:
+    data = resources.files("socialseo.ingest").joinpath("data").joinpath("post_exports.yaml")
+    loaded: dict[str, Any] = yaml.safe_load(data.read_text(encoding="utf-8"))
+    return loaded
 
 
 @cache
 def mappings() -> dict[str, ExportMapping]:
-    """The platform mappings of ``data/post_exports.yaml`` by platform id."""
-    data = resources.files("socialseo.ingest").joinpath("data").joinpath("post_exports.yaml")
-    text = data.read_text(encoding="utf-8")
-    found = {}
-    for key, raw in yaml.safe_load(text)["exports"].items():
-        found[key] = _mapping(key, raw)
-    return found
+    """The layouts of ``data/post_exports.yaml`` by layout id (``facebook``, ``linkedin_member``...)."""
+    return {key: _mapping(key, raw) for key, raw in _layouts_file()["exports"].items()}
+
+
+@cache
+def link_columns() -> frozenset[str]:
+    """Headers of any layout whose cells are searched for links (``link_columns`` of the layouts file)."""
+    return frozenset(normalise_header(h) for h in _layouts_file().get("link_columns") or ())
 
 
 def _mapping(key: str, raw: dict[str, Any]) -> ExportMapping:
@@ -71,7 +83,8 @@ def _mapping(key: str, raw: dict[str, Any]) -> ExportMapping:
         key=key, name=str(raw.get("name", key)), fields=fields, required=tuple(raw.get("required", ())),
         detect=tuple(normalise_header(h) for h in raw.get("detect", ())), timezone=str(raw.get("timezone", "UTC")),
         sheet=raw.get("sheet"), skip_values=tuple(str(v).lower() for v in raw.get("skip_values", ())),
-        id_from_url=raw.get("id_from_url"), platform=key,
+        id_from_url=raw.get("id_from_url"), platform=str(raw.get("platform", key)),
+        has_text=bool(fields.get("text") or fields.get("linked_url")),
     )
 
 
@@ -110,33 +123,77 @@ def _score(header: list[str], mapping: ExportMapping) -> tuple[int, int, list[st
     return sum(d in present for d in mapping.detect), mapped, missing
 
 
-def find_layout(sheets: list[Sheet], candidates: list[ExportMapping], path: Path) -> tuple[Sheet, int, ExportMapping]:
-    """The sheet, header row index and mapping that fit best; a clear error naming missing columns otherwise."""
-    best: tuple[tuple[int, int], Sheet, int, ExportMapping] | None = None
-    nearest: tuple[int, ExportMapping, list[str]] | None = None
+def _fits(header: list[str], mapping: ExportMapping) -> bool:
+    _, mapped, missing = _score(header, mapping)
+    return not missing and mapped >= 2
+
+
+def _tables(header: list[str]) -> list[tuple[int, int]]:
+    """The tables of a header row: side by side when the row repeats a header across empty columns."""
+    named = [h for h in header if h]
+    if len(set(named)) < len(named):
+        spans = [span for span in table_spans(header) if span[1] - span[0] >= 2]
+        if len(spans) > 1:
+            return spans
+    return [(0, len(header))]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where an export's table is: the sheet, its header row, the column range of each table, the mapping."""
+
+    sheet: Sheet
+    header_index: int
+    spans: tuple[tuple[int, int], ...]
+    mapping: ExportMapping
+
+
+def _shown(header: list[object]) -> str:
+    return ", ".join(repr(str(h).strip()) for h in header if str(h).strip())
+
+
+def find_layout(
+    sheets: list[Sheet], candidates: list[ExportMapping], path: Path, *, forced: bool = False
+) -> Layout:
+    """The sheet, header row, tables and mapping that fit best; a clear error naming missing columns otherwise.
+
+    Unless ``forced`` (the user named the platform or layout), a layout is taken only with confidence: a header
+    holding two of the columns one field may come from (one would be dropped) is refused, naming both.
+    """
+    best: tuple[tuple[int, int], Sheet, int, tuple[int, int], ExportMapping] | None = None
+    nearest: tuple[int, ExportMapping, list[str], list[object]] | None = None
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:_HEADER_SCAN]):
             header = [normalise_header(c) for c in row]
             if sum(bool(h) for h in header) < 2:
                 continue
-            for mapping in candidates:
-                detected, mapped, missing = _score(header, mapping)
-                if missing:
-                    if detected and (nearest is None or mapped > nearest[0]):
-                        nearest = (mapped, mapping, missing)
-                    continue
-                if mapped < 2 or (mapping.detect and not detected):
-                    continue
-                rank = (detected, mapped)
-                if best is None or rank > best[0]:
-                    best = (rank, sheet, index, mapping)
+            for span in _tables(header):
+                part = header[span[0] : span[1]]
+                for mapping in candidates:
+                    detected, mapped, missing = _score(part, mapping)
+                    if missing:
+                        if (detected or forced) and (nearest is None or mapped > nearest[0]):
+                            nearest = (mapped, mapping, missing, row)
+                        continue
+                    if mapped < 2 or (mapping.detect and not detected and not forced):
+                        continue
+                    rank = (detected, mapped)
+                    if best is None or rank > best[0]:
+                        best = (rank, sheet, index, span, mapping)
     if best is not None:
-        return best[1], best[2], best[3]
+        _, sheet, index, span, mapping = best
+        header = [normalise_header(c) for c in sheet.rows[index]]
+        spans = tuple(s for s in _tables(header) if s == span or _fits(header[s[0] : s[1]], mapping))
+        if not forced:
+            _check_nothing_dropped(path, mapping, header, spans, sheet.rows[index])
+        return Layout(sheet, index, spans, mapping)
     if nearest is not None:
-        _, mapping, missing = nearest
+        _, mapping, missing, row = nearest
         wanted = "; ".join(f"{f} (one of: {', '.join(repr(h) for h in mapping.fields.get(f, ()))})" for f in missing)
         raise FormatNotRecognisedError(
-            f"{path}: looks like a {mapping.name} export but lacks required columns: {wanted}"
+            f"{path}: looks like a {mapping.name} export but lacks required columns: {wanted}. "
+            f"Header seen: {_shown(row)}. Name the columns with --platform {mapping.platform} "
+            "--map COLUMN=FIELD (repeat for each field)"
         )
     names = ", ".join(m.key for m in candidates)
     raise FormatNotRecognisedError(
@@ -145,36 +202,103 @@ def find_layout(sheets: list[Sheet], candidates: list[ExportMapping], path: Path
     )
 
 
-def parse_export(path: Path, candidates: list[ExportMapping], *, timezone: str | None = None) -> ParsedExport:
-    """Read ``path`` and map it with the best of ``candidates``."""
-    sheets = read_sheets(path, prefer_sheet=next((m.sheet for m in candidates if m.sheet), None))
+def _check_nothing_dropped(
+    path: Path, mapping: ExportMapping, header: list[str], spans: tuple[tuple[int, int], ...], row: list[object]
+) -> None:
+    """Refuse a layout under which a column it defines would be dropped: two columns for one number."""
+    for start, end in spans:
+        present = set(header[start:end])
+        for name, headers in mapping.fields.items():
+            both = [h for h in headers if h in present]
+            if name not in _COALESCED and len(both) > 1:
+                raise FormatNotRecognisedError(
+                    f"{path}: read as {mapping.name}, columns {' and '.join(repr(h) for h in both)} would both be "
+                    f"{name} and one would be dropped. Header seen: {_shown(row)}. Pass --layout {mapping.key} to "
+                    f"read it anyway (the first is used), or --platform {mapping.platform} --map COLUMN=FIELD"
+                )
+
+
+def parse_export(
+    path: Path, candidates: list[ExportMapping], *, timezone: str | None = None, sheet: str | None = None,
+    forced: bool = False,
+) -> ParsedExport:
+    """Read ``path`` (only its sheet ``sheet`` when given) and map it with the best of ``candidates``."""
+    sheets = read_sheets(path, prefer_sheet=next((m.sheet for m in candidates if m.sheet), None), sheet=sheet)
     if not any(any(str(c).strip() for c in row) for s in sheets for row in s.rows):
         raise InputFileError(f"{path}: file is empty")
-    sheet, header_index, mapping = find_layout(sheets, candidates, path)
-    header = [normalise_header(c) for c in sheet.rows[header_index]]
-    body = sheet.rows[header_index + 1 :]
-    lines = sheet.line_numbers[header_index + 1 :]
-    width = len(header)
-    keep = [i for i, row in enumerate(body) if any(str(c).strip() for c in row)]
+    layout = find_layout(sheets, candidates, path, forced=forced)
+    mapping = layout.mapping
+    header = [normalise_header(c) for c in layout.sheet.rows[layout.header_index]]
+    body = layout.sheet.rows[layout.header_index + 1 :]
+    lines = layout.sheet.line_numbers[layout.header_index + 1 :]
+    parts = [_table(header, body, lines, span, mapping) for span in layout.spans]
+    frame, raw, line_no = _merged(parts) if len(parts) > 1 else parts[0][:3]
+    used = set().union(*(p[3] for p in parts))
+    ignored = [h for i, h in enumerate(header) if i not in used and h]
+    if frame.empty:
+        over = f" ({len(layout.sheet.rejected)} with a field over the limit)" if layout.sheet.rejected else ""
+        raise InputFileError(
+            f"{path}: a {mapping.name} header (line {layout.sheet.line_numbers[layout.header_index]}) but no readable "
+            f"rows below it{over}; nothing to import (export a period that has posts)"
+        )
+    parsed = _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
+    parsed.bad_rows[:0] = layout.sheet.rejected  # rows the reader could not take whole (a field over the limit)
+    parsed.rows_read += len(layout.sheet.rejected)
+    return parsed
+
+
+def _table(
+    header: list[str], body: list[list[object]], lines: list[int], span: tuple[int, int], mapping: ExportMapping
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, set[int]]:
+    """One table's rows as fields (and the ``link_cells`` of each row), its raw cells, line numbers, used columns."""
+    start, end = span
+    part = header[start:end]
+    width = len(part)
+    rows = [(list(r[start:end]) + [""] * width)[:width] for r in body]
+    keep = [i for i, row in enumerate(rows) if any(str(c).strip() for c in row)]
     if mapping.skip_values:
-        keep = [i for i in keep if str(body[i][0]).strip().lower() not in mapping.skip_values]
-    if not keep:
-        raise InputFileError(f"{path}: a {mapping.name} header (line {sheet.line_numbers[header_index]}) but no rows "
-                             "below it; nothing to import (export a period that has posts)")
-    raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], columns=range(width), dtype=object)
+        keep = [i for i in keep if str(rows[i][0]).strip().lower() not in mapping.skip_values]
+    raw = pd.DataFrame([rows[i] for i in keep], columns=range(width), dtype=object)
     line_no = pd.Series([lines[i] for i in keep], dtype="int64")
     used: set[int] = set()
     frame = pd.DataFrame(index=raw.index)
     for name in FIELDS:
-        column = next((header.index(h) for h in mapping.fields.get(name, ()) if h in header), None)
-        if column is not None:
-            used.add(column)
-        frame[name] = raw[column] if column is not None else None
-    ignored = [header[i] for i in range(width) if i not in used and header[i]]
-    parsed = _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
-    parsed.bad_rows[:0] = sheet.rejected  # rows the reader could not take whole (a field over the limit)
-    parsed.rows_read += len(sheet.rejected)
-    return parsed
+        columns = [part.index(h) for h in mapping.fields.get(name, ()) if h in part]
+        used.update(columns[: None if name in _COALESCED else 1])
+        if not columns:
+            frame[name] = None
+        elif name in _COALESCED and len(columns) > 1:
+            cells = raw[columns].map(lambda v: None if v is None or str(v).strip() == "" else v)
+            frame[name] = cells.bfill(axis=1).iloc[:, 0]
+        else:
+            frame[name] = raw[columns[0]]
+    # Every text-bearing column is searched for links: the layout's link and text columns first, then any other
+    # column the layouts file lists (a caption, a description the layout does not store).
+    own = {part.index(h) for h in mapping.fields.get("post_url", ()) if h in part}
+    ordered = [part.index(h) for f in ("linked_url", "text") for h in mapping.fields.get(f, ()) if h in part]
+    ordered += [i for i, h in enumerate(part) if h in link_columns() and i not in ordered and i not in own]
+    used.update(ordered)
+    frame["link_cells"] = (
+        raw[ordered].map(lambda v: "" if v is None else str(v)).agg(tuple, axis=1)
+        if ordered and len(raw) else pd.Series([()] * len(raw), index=raw.index, dtype=object)
+    )
+    return frame, raw, line_no, {start + i for i in used}
+
+
+def _merged(
+    parts: list[tuple[pd.DataFrame, pd.DataFrame, pd.Series, set[int]]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Tables side by side describe the same posts: one row per post, each field from the first table having it."""
+    frames = []
+    for frame, raw, line_no, _ in parts:
+        frames.append(frame.assign(_line=line_no, _raw=raw.map(str).agg(",".join, axis=1) if len(raw) else None))
+    rows = pd.concat(frames, ignore_index=True)
+    key = rows["post_id"].fillna(rows["post_url"]).fillna(rows["_line"].astype(str))
+    merged = rows.groupby(key, sort=False).first().reset_index(drop=True)
+    merged["link_cells"] = merged["link_cells"].map(lambda v: v if isinstance(v, tuple) else ())
+    line_no = merged.pop("_line").astype("int64")
+    raw = merged.pop("_raw").to_frame(0)
+    return merged, raw, line_no
 
 
 def _typed(
@@ -202,6 +326,9 @@ def _typed(
     read_time = partial(parse_datetime, tz=tz, day_first=day_first)
     frame["published_at"], errs = parse_column(frame["published_at"], read_time)
     note("published_at", errs)
+    # A post without its day cannot be placed on any page's timeline: quarantined, not stored undated.
+    note("published_at", frame["published_at"].map(lambda v: "missing: the post has no readable publish date"
+                                                     if v is None or v != v else None))
     metric_day_first = day_first_hint(frame["metric_date"].dropna().tolist())
     frame["metric_date"], errs = parse_column(frame["metric_date"], partial(parse_date, day_first=metric_day_first))
     note("metric_date", errs)
@@ -225,11 +352,17 @@ def _typed(
     return ParsedExport(mapping, good, rows_read=len(frame), bad_rows=bad_rows, ignored_columns=ignored)
 
 
-def platform_candidates(platform: str) -> list[ExportMapping]:
-    """The mappings to try for ``--platform`` (``auto``: all of them)."""
+def platform_candidates(platform: str, layout: str | None = None) -> list[ExportMapping]:
+    """The layouts to try for ``--platform`` (``auto``: all of them) or the one ``--layout`` names."""
     known = mappings()
+    if layout:
+        if layout not in known:
+            raise InputFileError(f"unknown layout {layout!r}; layouts are {', '.join(known)}")
+        return [known[layout]]
     if platform == "auto":
         return list(known.values())
-    if platform not in known:
-        raise InputFileError(f"unknown platform {platform!r}; use auto or one of {', '.join(known)}")
-    return [known[platform]]
+    found = [m for m in known.values() if m.platform == platform]
+    if not found:
+        platforms = sorted({str(m.platform) for m in known.values()})
+        raise InputFileError(f"unknown platform {platform!r}; use auto or one of {', '.join(platforms)}")
+    return found

@@ -106,14 +106,52 @@ def _line_head(text: str, line: int) -> str:
     return text[at : at + 200] + "…"
 
 
-def read_sheets(path: Path, *, prefer_sheet: str | None = None) -> list[Sheet]:
-    """The sheets of an XLSX workbook (``prefer_sheet`` first when present), or the one sheet of a CSV file."""
-    data_size = path.stat().st_size
-    if data_size == 0:
+def read_sheets(path: Path, *, prefer_sheet: str | None = None, sheet: str | None = None) -> list[Sheet]:
+    """The sheets of an XLSX workbook (``prefer_sheet`` first when present), or the one sheet of a CSV file.
+
+    ``sheet`` (the user's ``--sheet NAME``) keeps that sheet alone: see :func:`pick_sheet`.
+    """
+    if path.stat().st_size == 0:
         raise InputFileError(f"{path}: file is empty")
     if is_xlsx(path):
-        return _read_xlsx(path, prefer_sheet)
+        sheets = _read_xlsx(path, prefer_sheet)
+        return [pick_sheet(sheets, sheet, path)] if sheet else sheets
+    if sheet:
+        raise InputFileError(f"{path}: --sheet {sheet!r} given, but this is a CSV file, which has no sheets")
     return [read_csv_text(decode(read_whole(path), path), path.name)]
+
+
+def pick_sheet(sheets: list[Sheet], name: str, path: Path) -> Sheet:
+    """The sheet called ``name`` (case and surrounding spaces ignored); an error naming the sheets there are.
+
+    Workbooks name sheets for people ("TOP POSTS", "All posts "), so the match forgives case and spaces.
+    """
+    wanted = " ".join(name.split()).lower()
+    for candidate in sheets:
+        if " ".join(candidate.name.split()).lower() == wanted:
+            return candidate
+    names = ", ".join(repr(s.name) for s in sheets)
+    raise InputFileError(f"{path}: no sheet named {name!r}; the workbook has {names}")
+
+
+def table_spans(header: list[str]) -> list[tuple[int, int]]:
+    """Column ranges ``[start, end)`` of the tables a header row holds side by side, split at empty cells.
+
+    LinkedIn's creator export puts two tables on one sheet ("Post URL, Post publish date, Engagements", an empty
+    column, then "Post URL, Post publish date, Impressions"); each is read on its own.
+
+    >>> table_spans(["post url", "date", "engagements", "", "post url", "date", "impressions"])
+    [(0, 3), (4, 7)]
+    """
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, cell in enumerate([*header, ""]):
+        if cell and start is None:
+            start = index
+        elif not cell and start is not None:
+            spans.append((start, index))
+            start = None
+    return spans
 
 
 def _read_xlsx(path: Path, prefer_sheet: str | None) -> list[Sheet]:

@@ -14,7 +14,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from socialseo import __version__
+from socialseo._version import __version__
 from socialseo.analysis.filters import Filters
 from socialseo.errors import SocialSeoError
 from socialseo.report import charts

@@ -3,6 +3,11 @@
 Every stage reads and writes through a :class:`Warehouse`, so that schema changes happen in one place (the
 numbered migration files beside this module) and every import obeys the same rules: recorded in the ``imports``
 ledger by content hash, done in one transaction, and a no-op when the same bytes were imported before.
+
+Derived tables (``sessions``, ``page_daily``) are rebuilt after an import commits, in a transaction of their own.
+So that a process killed between the two cannot leave them stale for good, every import marks the tables it
+feeds as stale (``derived_stale``) inside its own transaction; the rebuild removes the marks inside its own, and
+whoever opens the warehouse next through :class:`socialseo.api.Project` rebuilds what is still marked.
 """
 
 from __future__ import annotations
@@ -23,9 +28,21 @@ import pandas as pd
 import pyarrow as pa
 
 from socialseo.errors import QueryError, WarehouseError
+from socialseo.store.kill_points import kill_point
 from socialseo.store.migrations import apply_migrations
 
 DEFAULT_PATH = Path("socialseo.duckdb")
+
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "logs": ("sessions", "page_daily"),
+    "posts": ("page_daily",),
+    "gsc": ("page_daily",),
+    "backlinks": ("page_daily",),
+    "pages": ("page_daily",),
+    "warc": ("page_daily",),
+    "backlinks-parquet": ("page_daily",),
+}
+"""The derived tables each kind of import feeds: marked stale by the import, cleared by their rebuild."""
 
 
 @dataclass
@@ -39,16 +56,21 @@ class ImportResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_repeated: int = 0
+    """Lines that earlier imports had already stored (a rotated, compressed or grown copy): not stored again."""
     notes: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
         if self.skipped:
-            return f"{self.path}: already imported (same content); nothing changed"
+            return "; ".join([f"{self.path}: already imported (same content)", *(self.notes or ["nothing changed"])])
         text = (
             f"{self.path}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined "
             f"of {self.rows_read:,} read"
         )
+        if self.rows_repeated:
+            text += (f"; {self.rows_repeated:,} lines were already imported (an earlier import stored them) "
+                     "and were skipped")
         return "; ".join([text, *self.notes])
 
 
@@ -257,13 +279,41 @@ class Warehouse:
                     sha = hashing.result()
                 con.execute(
                     "UPDATE imports SET sha256 = ?, rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
-                    "finished_at = ? WHERE import_id = ?",
-                    [sha, result.rows_read, result.rows_loaded, result.rows_quarantined, _now(), import_id],
+                    "rows_repeated = ?, finished_at = ? WHERE import_id = ?",
+                    [sha, result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_repeated,
+                     _now(), import_id],
                 )
+                mark_stale(con, DERIVED_FROM.get(kind, ()), import_id)
+                kill_point("import-before-commit")
         except AlreadyImportedError:
             self._skipped(ImportResult(path=str(path), kind=kind, import_id=None))
             return
+        kill_point("import-committed")
         self.last_import = result
+
+    def stale_tables(self) -> list[str]:
+        """Derived tables marked stale: an import fed them and their rebuild has not committed since.
+
+        Empty for a warehouse too old to keep marks (opened read-only, so not migrated).
+        """
+        known = scalar(
+            self.con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_name = 'derived_stale'"
+        )
+        if not known:
+            return []
+        return [str(r[0]) for r in self.con.execute("SELECT name FROM derived_stale ORDER BY name").fetchall()]
+
+    def reopen(self, *, read_only: bool) -> None:
+        """Close the connection and open the same file again, read-only or not (migrating when writable)."""
+        self.con.close()
+        self.read_only = read_only
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        if not read_only:
+            apply_migrations(self.con)
 
     def _skipped(self, result: ImportResult) -> None:
         result.skipped = True
@@ -292,6 +342,16 @@ class Warehouse:
 
     def imports(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM imports ORDER BY import_id")
+
+
+def mark_stale(con: duckdb.DuckDBPyConnection, names: Sequence[str], import_id: int | None = None) -> None:
+    """Mark derived tables stale, in the caller's transaction (see the module's docstring)."""
+    for name in names:
+        con.execute(
+            "INSERT INTO derived_stale (name, import_id) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET import_id = excluded.import_id",
+            [name, import_id],
+        )
 
 
 def _now() -> datetime:

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from socialseo.analysis.derived import refresh_derived
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.pages import page_timeline, pages_overview
@@ -90,6 +91,7 @@ def _warm(app: FastAPI) -> None:
 def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
     """The dashboard over the warehouse at ``db``; ``token`` (if given) is required on every request."""
     warehouse = Warehouse(db, read_only=True)
+    refresh_derived(warehouse)  # an interrupted import's stale sessions and page_daily are rebuilt first
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -34,9 +34,9 @@ from socialseo.analysis.audit.rules import (
 )
 from socialseo.analysis.audit.social import profile_key, same_as
 from socialseo.crawl.extract import PageExtract, extract_page
-from socialseo.crawl.fetch import FetchLimits, fetch
+from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.frontier import site_host
-from socialseo.crawl.safety import SafeResolver
+from socialseo.crawl.policy import AddressPolicy
 from socialseo.errors import InputFileError
 
 # Platform suffixes in profile titles: "Acme (@acme) / X", "Acme | LinkedIn", "Acme (@acme) • Instagram photos".
@@ -121,26 +121,26 @@ def _open_image(data: bytes | Path) -> Image.Image | None:
         return None
 
 
-async def _read_all(entries: tuple[ProfileEntry, ...], site: str, allow_private: bool, limits: FetchLimits
+async def _read_all(entries: tuple[ProfileEntry, ...], site: str, policy: AddressPolicy, limits: FetchLimits
                     ) -> tuple[list[ProfileRead], dict[str, str | None]]:
-    connector = aiohttp.TCPConnector(limit=8, resolver=SafeResolver(allow_private=allow_private))
-    async with aiohttp.ClientSession(connector=connector, headers={"User-Agent": limits.user_agent}) as session:
-        reads = [await _read_one(session, e, site, limits) for e in entries]
+    async with open_session(policy, limits) as session:
+        reads = [await _read_one(session, e, site, limits, policy) for e in entries]
         checks: dict[str, str | None] = {}
         for url in dict.fromkeys(u for r in reads for u in r.site_links[:1]):
-            result = await fetch(session, url, limits)
+            result = await fetch(session, url, limits, policy=policy)
             checks[url] = None if result.ok else (result.error or f"status {result.status}")
     return reads, checks
 
 
-async def _read_one(session: aiohttp.ClientSession, entry: ProfileEntry, site: str, limits: FetchLimits) -> ProfileRead:
+async def _read_one(session: aiohttp.ClientSession, entry: ProfileEntry, site: str, limits: FetchLimits,
+                    policy: AddressPolicy) -> ProfileRead:
     if entry.saved is not None:
         if not entry.saved.is_file():
             raise InputFileError(f"{entry.saved}: saved profile page not found ({entry.platform})")
         read = ProfileRead(entry, "saved", extract_page(entry.saved.read_bytes(), entry.url or entry.saved.as_uri()))
     else:
         assert entry.url is not None
-        result = await fetch(session, entry.url, limits)
+        result = await fetch(session, entry.url, limits, policy=policy)
         if not result.ok or not result.body:
             why = result.error or f"the platform answered {result.status}"
             return ProfileRead(entry, "unreadable", problem=f"could not read {entry.url} live: {why}")
@@ -154,11 +154,12 @@ async def _read_one(session: aiohttp.ClientSession, entry: ProfileEntry, site: s
     read.handle = handle_of(entry.url or next(iter(read.page.opengraph.get("og:url", [])), None))
     read.bio = _bio(read.page)
     read.site_links = site_links(read.page, read.bio, site) if site else []
-    read.avatar = await _avatar(session, read, limits)
+    read.avatar = await _avatar(session, read, limits, policy)
     return read
 
 
-async def _avatar(session: aiohttp.ClientSession, read: ProfileRead, limits: FetchLimits) -> Image.Image | None:
+async def _avatar(session: aiohttp.ClientSession, read: ProfileRead, limits: FetchLimits, policy: AddressPolicy
+                  ) -> Image.Image | None:
     if read.entry.avatar is not None:
         return _open_image(read.entry.avatar)
     assert read.page is not None
@@ -167,7 +168,7 @@ async def _avatar(session: aiohttp.ClientSession, read: ProfileRead, limits: Fet
         return None
     if read.source == "saved" and read.entry.saved is not None and not image.startswith(("http://", "https://")):
         return _open_image((read.entry.saved.parent / unquote(image)).resolve())
-    result = await fetch(session, urljoin(read.page.url, image), limits, max_bytes=_AVATAR_BYTES)
+    result = await fetch(session, urljoin(read.page.url, image), limits, policy=policy, max_bytes=_AVATAR_BYTES)
     return _open_image(result.body) if result.ok else None
 
 
@@ -186,12 +187,18 @@ def _site_same_as(con: duckdb.DuckDBPyConnection, site: str) -> set[str] | None:
 
 
 def audit_profiles(con: duckdb.DuckDBPyConnection, config: AuditConfig, *, allow_private: bool = False,
-                   limits: FetchLimits | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Audit the configured profiles; returns (one row per profile, findings) and stores the findings."""
+                   allow_hosts: tuple[str, ...] = (), limits: FetchLimits | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Audit the configured profiles; returns (one row per profile, findings) and stores the findings.
+
+    Live pages, avatars and site links are fetched within the address policy (``allow_private``, ``allow_hosts``).
+    """
     if not config.profiles:
         raise InputFileError("the profiles file lists no [[profiles]]")
+    policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
+    policy.validate()
     brand, lim = config.brand, thresholds()
-    reads, link_checks = asyncio.run(_read_all(config.profiles, brand.site, allow_private, limits or FetchLimits()))
+    reads, link_checks = asyncio.run(_read_all(config.profiles, brand.site, policy, limits or FetchLimits()))
     logo = _open_image(brand.logo) if brand.logo is not None else None
     hashes = {i: imagehash.phash(r.avatar) for i, r in enumerate(reads) if r.avatar is not None}
     reference = imagehash.phash(logo) if logo is not None else (next(iter(hashes.values())) if hashes else None)

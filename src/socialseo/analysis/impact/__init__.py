@@ -16,18 +16,22 @@ if TYPE_CHECKING:
     from socialseo.analysis.impact.fixed_effects import panel_model
     from socialseo.analysis.impact.lags import lag_summary, lagged_association
     from socialseo.analysis.impact.panel import PANEL_COLUMNS, load_panel, load_platform_panel
+    from socialseo.analysis.impact.verdict import Headline, headline
 
 _MODULE_OF = {
     "ImpactResult": "counterfactual", "counterfactual_impact": "counterfactual", "event_study": "events",
     "panel_model": "fixed_effects", "lag_summary": "lags", "lagged_association": "lags",
     "PANEL_COLUMNS": "panel", "load_panel": "panel", "load_platform_panel": "panel",
+    "Headline": "verdict", "headline": "verdict",
 }
 
 __all__ = [
     "PANEL_COLUMNS",
+    "Headline",
     "ImpactResult",
     "counterfactual_impact",
     "event_study",
+    "headline",
     "lag_summary",
     "lagged_association",
     "load_panel",

@@ -145,7 +145,7 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     tail = float(min(stats.norm.cdf(z), stats.norm.sf(z)))
     rel = effect_total / cf_total if cf_total > 0 else float("nan")
     summary: dict[str, object] = {
-        "conclusive": cf_total > 0 and bool(np.isfinite(se_total)),
+        "estimable": cf_total > 0 and bool(np.isfinite(se_total)),
         "effect_per_day": effect_total / n_post,
         "relative_effect": rel,
         "ci_low": (effect_total - 1.96 * se_total) / cf_total if cf_total > 0 else float("nan"),

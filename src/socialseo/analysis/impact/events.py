@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from socialseo.analysis.impact.panel import Grid, detect_spikes, segment_of, to_grid
-from socialseo.analysis.impact.results import effect_row, frame, inconclusive
+from socialseo.analysis.impact.results import CANNOT_CONCLUDE, EFFECT, effect_row, frame, inconclusive
 
 MATCH_MIN_DAYS = 14
 """Fewest days before the before period to match controls on; with fewer, the before period itself is used."""
@@ -89,13 +89,18 @@ def event_study(panel: pd.DataFrame, *, outcome: str = "search_clicks", pre_days
     half = pre_days // 2
     placebo = _did(treated, control, slice(0, half), slice(half, pre_days))
     n_ctrl = int(np.median(control_counts))
-    rows = [
-        effect_row(analysis="events", scope="all spikes", outcome=outcome, conclusive=True, n_treated=len(treated),
-                   n_control=n_ctrl, method=METHOD, assumptions=ASSUMPTIONS, reason="", **main),
-        effect_row(analysis="events", scope="placebo before the spike", outcome=outcome, conclusive=True,
-                   n_treated=len(treated), n_control=n_ctrl, method=METHOD, assumptions=ASSUMPTIONS,
-                   reason="second half of the before period against the first; should be close to zero", **placebo),
-    ]
+    check = effect_row(analysis="events", scope="placebo before the spike", outcome=outcome,
+                       n_treated=len(treated), n_control=n_ctrl, method=METHOD, assumptions=ASSUMPTIONS,
+                       reason="second half of the before period against the first; should be close to zero", **placebo)
+    overall = effect_row(analysis="events", scope="all spikes", outcome=outcome, n_treated=len(treated),
+                         n_control=n_ctrl, method=METHOD, assumptions=ASSUMPTIONS, reason="", **main)
+    if check["verdict"] == EFFECT:
+        # the pages were already drifting apart from their controls before the spike: parallel trends fail
+        overall.update(verdict=CANNOT_CONCLUDE, verdict_reason=(
+            f"the spiked pages already moved apart from their controls before the spike (placebo "
+            f"{check['relative_effect']:+.1%}, 95% interval {check['ci_low']:+.1%} to {check['ci_high']:+.1%}), "
+            "so the comparison after it is not trustworthy"))
+    rows = [overall, check]
     profile = []
     for week in range(-(pre_days // 7), (ramp_days + post_days) // 7):
         start = pre_days + 7 * week

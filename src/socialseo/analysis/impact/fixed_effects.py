@@ -139,7 +139,7 @@ def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float6
         baseline = observed_mean - float(params.sum()) if name == "all platforms" else observed_mean - beta
         relative = [v / baseline if baseline > 0 else np.nan for v in (beta, lo, hi)]
         rows.append(effect_row(
-            analysis="panel", scope=name, outcome=outcome, conclusive=True, effect_per_day=beta,
+            analysis="panel", scope=name, outcome=outcome, effect_per_day=beta,
             relative_effect=relative[0], ci_low=relative[1], ci_high=relative[2], p_value=float(pvalues[k]),
             n_treated=n_treated[name], n_control=n_control, method=METHOD, assumptions=ASSUMPTIONS,
             reason="" if name == "all platforms" else "exploratory: pages whose spike involved this platform; the "

@@ -32,8 +32,16 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def load_panel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The page x day panel: the ``page_daily`` table, which every import keeps up to date."""
-    frame = con.execute(f"SELECT {', '.join(PANEL_COLUMNS)} FROM page_daily ORDER BY page, date").df()
+    """The page x day panel: the ``page_daily`` table, which every import keeps up to date.
+
+    Pages with neither search nor social activity (only backlinks) are left out: they say nothing about search,
+    and as all-zero "controls" they would change the estimates whenever a backlink export was imported.
+    """
+    frame = con.execute(
+        f"SELECT {', '.join(PANEL_COLUMNS)} FROM page_daily WHERE page IN (SELECT page FROM page_daily GROUP BY page "
+        "HAVING sum(search_impressions) + sum(search_clicks) + sum(social_posts) + sum(social_sessions) "
+        "+ sum(social_engagement) > 0) ORDER BY page, date"
+    ).df()
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
 

@@ -47,7 +47,7 @@ def platform_effectiveness(sessions: pd.DataFrame, backlinks: pd.DataFrame,
     for column in ("sessions", "backlinks", "followed_backlinks"):
         out[column] = out[column].fillna(0).astype("int64") if column in out else 0
     if effects is not None and not effects.empty:
-        eff = effects[effects["conclusive"].astype(bool)].set_index("scope")
+        eff = effects[effects["estimable"].astype(bool)].set_index("scope")
         out["search_effect"] = out["platform"].map(eff["relative_effect"])
         out["search_effect_low"] = out["platform"].map(eff["ci_low"])
         out["search_effect_high"] = out["platform"].map(eff["ci_high"])

@@ -12,8 +12,15 @@ from socialseo.analysis import impact
 from socialseo.analysis.impact.panel import detect_spikes, load_panel, load_platform_panel, to_grid
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
+from socialseo.analysis.timeline import page_daily_window
 from socialseo.report import charts, impact_charts
 from socialseo.report.sections.base import Section, Table, num, pct
+
+_WINDOW_BASIS = {
+    "search": "the days Search Console covers (social activity and backlinks outside them are not compared)",
+    "setting": "the window set with socialseo rebuild --from/--to",
+    "other sources": "the span of the imports (no Search Console data)",
+}
 
 
 def _interval(row: pd.Series) -> str:
@@ -21,17 +28,20 @@ def _interval(row: pd.Series) -> str:
 
 
 def _verdict(row: pd.Series, what: str) -> str:
-    if not row["conclusive"]:
-        return f"{what}: cannot conclude — {row['reason']}."
-    if row["significant"]:
+    """One method's finding in a sentence: its verdict, its number, and the reason when it cannot conclude."""
+    if row["verdict"] == "cannot_conclude":
+        return f"{what}: cannot conclude — {row['verdict_reason'] or row['reason']}."
+    if row["verdict"] == "effect":
         direction = "more" if row["relative_effect"] > 0 else "fewer"
         return f"{what}: pages got {direction} search clicks after a social spike, {_interval(row)}."
-    return f"{what}: no effect distinguishable from zero, {_interval(row)}."
+    return f"{what}: no effect detected, {_interval(row)}; the interval includes zero."
 
 
 def _effect_table(frame: pd.DataFrame, caption: str) -> Table:
-    return Table(caption, ["scope", "effect", "95% interval", "p-value", "spiked pages", "control pages", "note"], [
-        [r["scope"], pct(r["relative_effect"]), f"{pct(r['ci_low'])} to {pct(r['ci_high'])}",
+    return Table(caption, ["scope", "verdict", "effect", "95% interval", "p-value", "spiked pages", "control pages",
+                           "note"], [
+        [r["scope"], str(r["verdict"]).replace("_", " "), pct(r["relative_effect"]),
+         f"{pct(r['ci_low'])} to {pct(r['ci_high'])}",
          "–" if pd.isna(r["p_value"]) else f"{r['p_value']:.3f}", num(r["n_treated"]), num(r["n_control"]),
          "" if str(r["reason"] or "").startswith("exploratory") else r["reason"] or ""]
         for r in frame.to_dict("records")
@@ -49,16 +59,18 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     section.has_data = True
     model = impact.panel_model(panel, load_platform_panel(con))
     summary, profile = impact.event_study(panel)
-    section.summary.append(_verdict(model.iloc[0], "Panel model"))
-    section.summary.append(_verdict(summary.iloc[0], "Event study"))
+    answer = impact.headline([model.iloc[0], summary.iloc[0]])
+    section.summary.extend(answer.lines())
+    window = page_daily_window(con)
+    if window.first is not None:
+        section.paragraphs.append(f"Days analysed: {window.first} to {window.last}, "
+                                  + _WINDOW_BASIS.get(window.basis, window.basis) + ".")
+    section.paragraphs.append(_verdict(model.iloc[0], "Panel model") + " " + _verdict(summary.iloc[0], "Event study"))
     section.paragraphs.append(f"Panel model — {model.iloc[0]['method']}. Assumes: {model.iloc[0]['assumptions']}")
     section.tables.append(_effect_table(model, "Effect of a social spike on search clicks, overall and by platform "
                                         "(platform rows are exploratory: few pages each)"))
     section.paragraphs.append(f"Event study — {summary.iloc[0]['method']}. Assumes: {summary.iloc[0]['assumptions']}")
     section.tables.append(_effect_table(summary, "Event study: effect and pre-trend placebo"))
-    if len(summary) > 1 and summary.iloc[1]["conclusive"] and summary.iloc[1]["significant"]:
-        section.summary.append("Warning: spiked pages already moved apart from their controls before the spike "
-                               "(pre-trend placebo significant); treat the event study with caution.")
     if not profile.empty:
         section.charts.append(Markup(charts.fragment(impact_charts.event_profile(profile), "chart-event-profile")))
     _largest_spike(panel, section)
@@ -99,7 +111,8 @@ def _largest_spike(panel: pd.DataFrame, section: Section) -> None:
     section.paragraphs.append(
         f"Counterfactual for the {len(group)} pages whose social spikes started in the week of {start.date()} (the "
         "largest such group), over the following six weeks: "
-        + (_interval(row) + f"; {row['reason']}." if row["conclusive"] else f"cannot conclude — {row['reason']}."))
+        + (f"{str(row['verdict']).replace('_', ' ')}, {_interval(row)}; {row['reason']}." if row["estimable"]
+           else f"cannot conclude — {row['reason']}."))
     if not result.series.empty:
         section.charts.append(Markup(charts.fragment(
             impact_charts.impact_panels(result.series, f"Search clicks of the {len(group)} pages spiked in the week "

@@ -6,8 +6,12 @@ totals; the section says by how much, from the data, instead of silently reporti
 
 from __future__ import annotations
 
-import duckdb
+from typing import Any
 
+import duckdb
+import pandas as pd
+
+from socialseo.analysis.search_totals import page_period_totals, search_coverage
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.report.sections.base import Section, Table, num, pct, scalar
 
@@ -53,11 +57,13 @@ def _social(con: duckdb.DuckDBPyConnection) -> Section:
 
 def _search(con: duckdb.DuckDBPyConnection) -> Section:
     rows = scalar(con, "SELECT count(*) FROM search_performance") or 0
+    totals = scalar(con, "SELECT count(*) FROM search_period_totals") or 0
     section = Section(
-        "search", "Search performance", "the imported Search Console exports (search_performance); days are "
-        "Search Console's Pacific days", bool(rows),
+        "search", "Search performance", "the imported Search Console exports (search_performance, and the web "
+        "exports' period totals); days are Search Console's Pacific days", bool(rows or totals),
         missing="No Search Console export has been imported: run `socialseo ingest gsc PATH`.",
     )
+    _page_coverage(con, section)
     if not rows:
         return section
     levels = con.execute(
@@ -103,6 +109,41 @@ def _search(con: duckdb.DuckDBPyConnection) -> Section:
             "totals (rows without the query dimension) next to them to measure the difference."
         )
     return section
+
+
+def _day(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else str(value)[:10]
+
+
+def _page_coverage(con: duckdb.DuckDBPyConnection, section: Section) -> None:
+    """Which pages have daily search data and which only a web export's totals over a period."""
+    coverage = search_coverage(con)
+    if coverage.empty:
+        return
+    totals = page_period_totals(con)
+    periods = totals.assign(
+        period=[f"{s:%Y-%m-%d} to {e:%Y-%m-%d}" if pd.notna(s) and pd.notna(e) else f"{lbl or 'unknown'} (days unknown)"
+                for s, e, lbl in zip(totals["period_start"], totals["period_end"], totals["period_label"], strict=True)]
+    ).groupby("page").agg(period_clicks=("search_clicks", "sum"), period=("period", "; ".join))
+    daily = con.execute(
+        "SELECT page, CAST(sum(search_clicks) AS BIGINT) AS clicks FROM page_daily GROUP BY page"
+    ).df().set_index("page")["clicks"]
+    kinds = coverage["search_data"].value_counts()
+    only = int(kinds.get("period totals only", 0))
+    section.summary.append(
+        f"{num(len(coverage) - only)} page(s) have daily Search Console data; {num(only)} have only period totals "
+        "from a web export, which cannot be placed on days and stay out of the daily analyses."
+        if only else f"All {num(len(coverage))} page(s) with Search Console data have it by day."
+    )
+    section.tables.append(Table(
+        "Search Console data per page: daily rows, or only a web export's totals over its period",
+        ["page", "search data", "daily clicks", "from", "to", "period clicks", "period"],
+        [[r.page, r.search_data, num(daily.get(r.page)) if r.page in daily.index else "–",
+          _day(r.first_day), _day(r.last_day),
+          num(periods.at[r.page, "period_clicks"]) if r.page in periods.index else "–",
+          periods.at[r.page, "period"] if r.page in periods.index else "–"]
+         for r in coverage.itertuples()],
+    ))
 
 
 def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:

@@ -7,14 +7,14 @@ the truth about 65% of the time).
 
 from __future__ import annotations
 
-from socialseo.analysis.impact.validation import ValidationConfig, coverage_table, run_validation
+from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation
 
 
 def test_reduced_validation_covers_planted_effects_and_keeps_placebos_quiet() -> None:
     runs = run_validation(ValidationConfig(seeds=8, n_pages=150, days=160, relative_effect=0.3))
     table = coverage_table(runs)
     assert set(table["analysis"]) == {"panel", "events", "impact"}
-    assert (table["conclusive"] == table["runs"]).all()
+    assert (table["estimable"] == table["runs"]).all()
     planted = runs[runs["scenario"].str.startswith("planted")]
     placebo = runs[runs["scenario"].str.startswith("placebo")]
     assert planted["covered"].mean() >= 0.85

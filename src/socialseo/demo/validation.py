@@ -96,12 +96,12 @@ def _one_site(config: ValidationConfig, seed: int, effect: float) -> list[dict[s
 
 def _score(name: str, scenario: str, seed: int, result: pd.DataFrame, truth: float) -> dict[str, object]:
     row = result.iloc[0]
-    conclusive = bool(row["conclusive"])
+    estimable = bool(row["estimable"])
     lo, hi = float(row["ci_low"] or np.nan), float(row["ci_high"] or np.nan)
     return {
-        "analysis": name, "scenario": scenario, "seed": seed, "conclusive": conclusive,
+        "analysis": name, "scenario": scenario, "seed": seed, "estimable": estimable,
         "estimate": row["relative_effect"], "ci_low": lo, "ci_high": hi, "truth": truth,
-        "covered": conclusive and lo <= truth <= hi, "significant": conclusive and bool(row["significant"]),
+        "covered": estimable and lo <= truth <= hi, "significant": estimable and bool(row["significant"]),
     }
 
 
@@ -120,7 +120,7 @@ def run_validation(config: ValidationConfig, on_site: Callable[[int], None] | No
 def coverage_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Per analysis and scenario: runs, coverage of the 95% interval, share significant, mean estimate and truth."""
     table = runs.groupby(["analysis", "scenario"], as_index=False, sort=False).agg(
-        runs=("seed", "count"), conclusive=("conclusive", "sum"), coverage=("covered", "mean"),
+        runs=("seed", "count"), estimable=("estimable", "sum"), coverage=("covered", "mean"),
         significant=("significant", "mean"), mean_estimate=("estimate", "mean"), mean_truth=("truth", "mean"),
         mean_width=("ci_high", "mean"))
     table["mean_width"] = (runs.assign(w=runs["ci_high"] - runs["ci_low"])

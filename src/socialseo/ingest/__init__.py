@@ -1,0 +1,1 @@
+"""Readers that turn each source into typed tables in the warehouse."""
