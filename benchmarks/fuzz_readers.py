@@ -157,7 +157,7 @@ def read_cheaply(reader: str, path: Path) -> None:
     if reader == "logs":
         check_nonempty(path)
         fmt = resolve_format(path)
-        for item, _ in split_blocks(path, fmt, lambda *_: None):
+        for item, *_ in split_blocks(path, fmt, lambda *_: None):
             if isinstance(item, Block):
                 parse_block(item, fmt)
     elif reader in ("gsc_csv", "gsc_json", "gsc_zip"):
@@ -169,7 +169,7 @@ def read_cheaply(reader: str, path: Path) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             readable = backlink_exports.utf8_copy(path, Path(tmp))
             _skip, header = backlink_exports._header(readable)
-            backlink_exports.detect_format(header, path)
+            backlink_exports.detect_layout(header, path)
     elif reader in ("posts_csv", "posts_xlsx"):
         parse_export(path, platform_candidates("auto"))
     elif reader == "ranks":

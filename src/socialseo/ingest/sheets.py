@@ -60,8 +60,8 @@ def decode(data: bytes, path: Path) -> str:
 def read_csv_text(text: str, name: str) -> Sheet:
     """Rows of a CSV text with its delimiter sniffed from the first lines (``,``, ``;`` or tab).
 
-    A row holding a field longer than the field limit goes to ``rejected``; a row the CSV reader cannot split at
-    all (a quote never closed) fails the file with its line number.
+    Blank lines are left out (``line_numbers`` keep every row's true line). A row holding a field longer than the
+    field limit goes to ``rejected``; a row the CSV reader cannot split at all fails the file with its line number.
     """
     limits = current()
     csv.field_size_limit(limits.max_field_bytes)
@@ -83,6 +83,9 @@ def read_csv_text(text: str, name: str) -> Sheet:
                 raise InputFileError(f"{name}: not a readable CSV file near line {reader.line_num} ({exc})") from exc
             sheet.rejected.append((line, _line_head(text, line), f"csv: a field longer than the limit of "
                                    f"{limits.max_field_bytes:,} bytes (set SOCIALSEO_MAX_FIELD_BYTES to raise it)"))
+            line = reader.line_num + 1
+            continue
+        if not record:  # a blank line: nothing to keep (line numbers stay true), however many there are
             line = reader.line_num + 1
             continue
         cells += len(record)
@@ -181,8 +184,10 @@ def _read_xlsx(path: Path, prefer_sheet: str | None) -> list[Sheet]:
                     raise limits.exceeded("max_sheet_columns", f"{path}: sheet {name!r} row {number:,} has more cells")
                 if cells > limits.max_sheet_cells:
                     raise limits.exceeded("max_sheet_cells", f"{path}: the workbook has more cells")
-                rows.append(["" if v is None else v for v in _trimmed(values)])
-                lines.append(number)
+                kept = _trimmed(values)
+                if kept:  # an empty row is left out, as a CSV file's blank line is (line numbers stay true)
+                    rows.append(["" if v is None else v for v in kept])
+                    lines.append(number)
             sheets.append(Sheet(name, rows, lines))
     except InputFileError:
         raise
