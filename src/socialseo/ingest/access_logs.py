@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.ingest.chunks import Block, index_lines, iter_chunks, prefetched
+from socialseo.ingest.chunks import Block, LongLineSink, decode_line, index_lines, iter_chunks, prefetched
 from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, REQUEST_LINE, EncodedBlock, HitEncoder
 from socialseo.ingest.line_privacy import mask_addresses
 from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
@@ -95,15 +95,18 @@ def _canonical_sql(fmt: LogFormat) -> str:
     """
 
 
-def split_blocks(path: Path, fmt: LogFormat) -> Iterator[tuple[QuotedSplit | Block, int, pa.Table]]:
+def split_blocks(
+    path: Path, fmt: LogFormat, on_long_line: LongLineSink | None = None
+) -> Iterator[tuple[QuotedSplit | Block, int, pa.Table]]:
     """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.quoted_split`),
     else indexed for the general reader; numbered lines run on across blocks. Each comes with the bytes of the
-    file read by then and the fingerprints of its lines."""
+    file read by then and the fingerprints of its lines. Lines over the line limit are left out (empty) and told
+    to ``on_long_line``."""
     by_quotes = splits_by_quotes(fmt)
     next_line = 1
     con = duckdb.connect()
     try:
-        for data, position in iter_chunks(path):
+        for data, position in iter_chunks(path, on_long_line=on_long_line):
             prints = fingerprint_lines(con, data, next_line)
             split = split_by_quotes(data, fmt, next_line) if by_quotes else None
             if split is not None:
@@ -128,9 +131,9 @@ class _BlockEncoder:
         self.by_line = HitEncoder(ids, import_id, hosts, salt, keep_ip, "line", self.con)
         self.by_parts = HitEncoder(ids, import_id, hosts, salt, keep_ip, "parts", self.con)
 
-    def blocks(self, path: Path) -> Iterator[tuple[EncodedBlock, pa.Table]]:
+    def blocks(self, path: Path, on_long_line: LongLineSink | None = None) -> Iterator[tuple[EncodedBlock, pa.Table]]:
         try:
-            for item, position, prints in prefetched(split_blocks(path, self.fmt)):
+            for item, position, prints in prefetched(split_blocks(path, self.fmt, on_long_line)):
                 encoded = self.encode(item)
                 encoded.source_position = position
                 yield encoded, prints
@@ -168,6 +171,16 @@ def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock, kee
     ctx.result.rows_read += block.lines_read
 
 
+def _quarantine_long_lines(ctx: ImportContext, long_lines: list[tuple[int | None, str, str]], keep_ip: bool) -> None:
+    """Quarantine (and count as read) the over-long lines the reading thread has set aside so far."""
+    taken = [long_lines.pop(0) for _ in range(len(long_lines))]
+    if not keep_ip:  # the start of a long line is as private as any other stored copy of it
+        taken = [(line_no, mask_addresses(raw), reason) for line_no, raw, reason in taken]
+    if taken:
+        ctx.quarantine_rows(taken)
+        ctx.result.rows_read += len(taken)
+
+
 def import_access_log(
     warehouse: Warehouse,
     path: Path,
@@ -199,8 +212,14 @@ def import_access_log(
         prints = LinePrints(ctx.con, ctx.import_id)
         encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
         recoded = 0
+        long_lines: list[tuple[int | None, str, str]] = []  # filled by the reading thread
+
+        def on_long_line(number: int, head: bytes, length: int) -> None:
+            long_lines.append((number, decode_line(head) + "…", f"line of {length:,} bytes, over the line limit"))
+
         # Three threads: one reads and splits, one encodes, this one writes (see docs/access-logs.md).
-        for block, block_prints in prefetched(encoder.blocks(path)):
+        for block, block_prints in prefetched(encoder.blocks(path, on_long_line)):
+            _quarantine_long_lines(ctx, long_lines, keep_ip)
             _write_block(ctx, writer, block, keep_ip)
             prints.add(block_prints)
             kill_point("block-written")
@@ -211,6 +230,7 @@ def import_access_log(
             if on_progress is not None:
                 on_progress(block.source_position)
             ctx.check_not_duplicate()
+        _quarantine_long_lines(ctx, long_lines, keep_ip)
         writer.flush()
         repeated_hits, repeated_quarantined = prints.settle()
         ctx.result.rows_quarantined -= repeated_quarantined

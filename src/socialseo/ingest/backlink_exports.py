@@ -18,20 +18,13 @@ from typing import Any
 from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_layouts import Layout, detect_layout, export_formats
 from socialseo.ingest.backlink_store import merge_links
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.limits import current
+from socialseo.ingest.sources import check_text, utf8_copy
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 _TRUE = "('true', 'yes', 'y', '1', 'x', '+', 'nofollow')"  # Majestic writes flags as + and -
 
 
-def _utf8_copy(path: Path, tmp: Path) -> Path:
-    """Ahrefs and Excel write UTF-16 with a BOM; DuckDB reads UTF-8, so such files are transcoded first."""
-    head = path.read_bytes()[:4]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        copy = tmp / (path.name + ".utf8.csv")
-        copy.write_text(path.read_text(encoding="utf-16"), encoding="utf-8")
-        return copy
-    return path
 
 
 _PREAMBLE_LINES = 20
@@ -39,17 +32,34 @@ _PREAMBLE_LINES = 20
 
 
 def _parse_header(line: str) -> list[str]:
-    dialect = csv.Sniffer().sniff(line, delimiters=",;\t") if any(c in line for c in ",;\t") else csv.excel
-    return next(csv.reader(io.StringIO(line), dialect))
+    try:
+        dialect = csv.Sniffer().sniff(line, delimiters=",;\t") if any(c in line for c in ",;\t") else csv.excel
+        return next(csv.reader(io.StringIO(line), dialect), [])
+    except csv.Error:
+        return []  # a line the sniffer cannot read is no header row
+
+
+def _first_lines(path: Path, n: int) -> list[str]:
+    """The first ``n`` lines, each read no further than the field limit (a longer line is no header row)."""
+    limit = current().max_field_bytes
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        lines = []
+        for _ in range(n):
+            line = handle.readline(limit)
+            if len(line) == limit and not line.endswith("\n"):
+                while (more := handle.readline(limit)) and not more.endswith("\n"):
+                    pass
+                line = "\n"
+            lines.append(line)
+    return lines
 
 
 def _header(path: Path, mapped: Sequence[str] = ()) -> tuple[int, list[str]]:
     """The header row and the number of lines above it: the first of the file's first lines that a known export
     format fits, or that holds every ``--map`` column (older Moz exports start with a title and a date), else the
     first line."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        lines = [handle.readline() for _ in range(_PREAMBLE_LINES)]
-    if not lines[0].strip():
+    lines = _first_lines(path, _PREAMBLE_LINES)
+    if not any(line.strip() for line in lines):
         raise InputFileError(f"{path}: empty file, no header row")
     wanted = {c.strip().lower() for c in mapped}
     for skip, line in enumerate(lines):
@@ -105,9 +115,9 @@ def import_backlink_exports(
     results = []
     mapped = [pair.rpartition("=")[0] for pair in column_map or []]
     for path in paths:
-        check_readable(path)
+        check_text(path, "a backlink export (CSV text)")
         with tempfile.TemporaryDirectory() as tmp:
-            readable = _utf8_copy(path, Path(tmp))
+            readable = utf8_copy(path, Path(tmp))
             skip, header = _header(readable, mapped)
             found = detect_layout(header, path, layout=layout, column_map=column_map)
             default_target = target or next(iter(warehouse.site_hosts()), None)
@@ -131,20 +141,20 @@ def import_backlink_exports(
 
 def _load(ctx: Any, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:
     con, mapping = ctx.con, found.mapping
-    with readable.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header_line = [handle.readline() for _ in range(skip + 1)][-1]
+    header_line = _first_lines(readable, skip + 1)[-1]
     delimiter = _delimiter(header_line)
     header = _parse_header(header_line)
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
         f"columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, quote = '\"', "
-        "escape = '\"', ignore_errors = true, "
+        f"escape = '\"', ignore_errors = true, max_line_size = {max(current().max_field_bytes, 4096)}, "
         "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
         [str(readable), delimiter],
     )
     rejects = con.execute(
-        "SELECT line, any_value(csv_line), any_value(error_message) FROM _bx_rejects GROUP BY line ORDER BY line"
+        "SELECT line, left(any_value(csv_line), 300), any_value(error_message) FROM _bx_rejects GROUP BY line "
+        "ORDER BY line"
     ).fetchall()
     ctx.quarantine_rows([(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects])
     # The n-th row read sits on the n-th line that was neither above the data nor rejected.

@@ -11,21 +11,20 @@ Windows-1252 (a superset of Latin-1 in practice), so a latin-1 referrer is kept,
 
 from __future__ import annotations
 
-import gzip
 import queue
 import threading
-import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from socialseo.errors import InputFileError
-from socialseo.ingest.sources import compression_of
+from socialseo.ingest.decompress import BoundedReader
+from socialseo.ingest.limits import current
 
 BLOCK_BYTES = 24 << 20
 """Bytes per block: large enough that per-block overhead vanishes, small enough that memory stays flat."""
@@ -62,50 +61,94 @@ def decode_line(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace").replace("\ufffd", "?")
 
 
-def _open(path: Path) -> tuple[IO[bytes], IO[bytes]]:
-    """The decompressed stream and the raw file under it (whose position tells how far the reading has got)."""
-    raw = path.open("rb")
-    kind = compression_of(path)
-    if kind == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
-    if kind == "zstd":
-        import zstandard
+LongLineSink = Callable[[int, bytes, int], None]
+"""Told of each line over the line limit: (line number, its first bytes, its length in bytes)."""
 
-        return zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True), raw  # type: ignore[return-value]
-    return raw, raw
+_SHOWN = 200
 
 
-def iter_chunks(path: Path, block_bytes: int | None = None) -> Iterator[tuple[bytes, int]]:
+def iter_chunks(
+    path: Path, block_bytes: int | None = None, on_long_line: LongLineSink | None = None
+) -> Iterator[tuple[bytes, int]]:
     """Yield the file's bytes in blocks of whole lines (about :data:`BLOCK_BYTES`), each ending in a newline, with
     how many bytes of the file (compressed, if it is) have been read by then: the measure of progress.
 
-    A corrupt compressed stream raises :class:`InputFileError`.
+    A line longer than :attr:`~socialseo.ingest.limits.Limits.max_line_bytes` is never held whole: it is read on
+    in blocks and dropped, left as an empty line so the numbers of the lines after it stay true, and reported to
+    ``on_long_line`` (or, without one, raised as a :class:`~socialseo.ingest.limits.LimitExceededError`). A
+    corrupt or cut compressed stream, or one passing the decompression limits, raises :class:`InputFileError`.
     """
     block_bytes = block_bytes or BLOCK_BYTES
-    rest = b""
+    limits = current()
+    max_line = limits.max_line_bytes
+
+    def long_line(number: int, head: bytes, length: int) -> None:
+        if on_long_line is None:
+            raise limits.exceeded("max_line_bytes", f"{path}: line {number:,} is {length:,} bytes long")
+        on_long_line(number, head[:_SHOWN], length)
+
+    lines_before = 0  # lines yielded so far
+    rest = b""  # the start of a line not yet ended
+    skipping: list[Any] | None = None  # [head, length] of an over-long line being read past
     try:
-        stream, raw = _open(path)
-        with raw, stream:
+        with BoundedReader(path, limits) as stream:
+            raw = stream.raw
             while True:
                 piece = stream.read(block_bytes)
                 if not piece:
                     break
+                if skipping is not None:
+                    end = piece.find(b"\n")
+                    if end < 0:
+                        skipping[1] += len(piece)
+                        continue
+                    long_line(lines_before + 1, skipping[0], skipping[1] + end)
+                    skipping = None
+                    piece = piece[end:]  # the long line is left empty: its newline stays
                 cut = piece.rfind(b"\n")
                 if cut < 0:
                     rest += piece
+                    if len(rest) > max_line:
+                        skipping, rest = [rest[:_SHOWN], len(rest)], b""
                     continue
-                yield (rest + piece[: cut + 1] if rest else piece[: cut + 1]), raw.tell()
+                data = rest + piece[: cut + 1] if rest else piece[: cut + 1]
                 rest = piece[cut + 1 :]
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputFileError(f"{path}: compressed data is corrupt or cut short ({exc})") from exc
-    except InputFileError:
-        raise
-    except Exception as exc:
-        if type(exc).__module__.startswith("zstandard"):
-            raise InputFileError(f"{path}: compressed data is corrupt ({exc})") from exc
-        raise
-    if rest:
-        yield rest + b"\n", path.stat().st_size
+                data = _cut_long_lines(data, max_line, lines_before, long_line)
+                lines_before += data.count(b"\n")
+                yield data, raw.tell()
+                if len(rest) > max_line:
+                    skipping, rest = [rest[:_SHOWN], len(rest)], b""
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc})") from exc
+    if skipping is not None:
+        long_line(lines_before + 1, skipping[0], skipping[1])
+        yield b"\n", path.stat().st_size
+    elif rest:
+        yield _cut_long_lines(rest + b"\n", max_line, lines_before, long_line), path.stat().st_size
+
+
+def _cut_long_lines(data: bytes, max_line: int, lines_before: int, long_line: LongLineSink) -> bytes:
+    """``data`` with the content of every line over ``max_line`` bytes removed (its newline kept)."""
+    if len(data) <= max_line + 1:
+        return data
+    # A line longer than max_line covers a whole aligned window of max_line // 2 bytes: when every window holds a
+    # newline (a few hundred memchr calls a block), no line is too long and the exact search is skipped.
+    half = max(1, max_line // 2)
+    if all(data.find(b"\n", at, at + half) >= 0 for at in range(0, len(data) - half + 1, half)):
+        return data
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _NL)
+    starts = np.concatenate(([0], newlines[:-1] + 1))
+    long = np.flatnonzero(newlines - starts > max_line)
+    if not len(long):
+        return data
+    parts, at = [], 0
+    for i in long.tolist():
+        start, end = int(starts[i]), int(newlines[i])
+        long_line(lines_before + i + 1, data[start : start + _SHOWN], end - start)
+        parts.append(data[at:start])
+        at = end
+    parts.append(data[at:])
+    return b"".join(parts)
 
 
 def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:

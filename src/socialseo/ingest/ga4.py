@@ -17,9 +17,10 @@ import polars as pl
 
 from socialseo.classify.campaigns import classify_campaign
 from socialseo.classify.referrers import classify_referrer
-from socialseo.errors import FormatNotRecognisedError
+from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.chunks import decode_line
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.limits import shown
+from socialseo.ingest.sources import check_text, read_whole
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 # GA4 column titles (English UI) and what they hold.
@@ -60,8 +61,8 @@ def classify_source_medium(source: str | None, medium: str | None) -> tuple[str,
 
 def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:
     """Import one Traffic acquisition CSV; rows whose numbers do not parse are quarantined with their line."""
-    check_readable(path)
-    lines = [decode_line(raw) for raw in path.read_bytes().splitlines()]
+    check_text(path, "a GA4 CSV export")
+    lines = [decode_line(raw) for raw in read_whole(path).splitlines()]
     dates = {m.group(1).lower(): m.group(2) for line in lines if (m := _HEADER_DATE.match(line))}
     header_at = next((i for i, line in enumerate(lines) if any(line.startswith(c) or line.startswith(f'"{c}')
                                                                for c in (*_SOURCE_MEDIUM, "Date,"))), None)
@@ -71,7 +72,10 @@ def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:
             "report with that dimension (Share → Download file → CSV)"
         )
     body = "\n".join(line for line in lines[header_at:] if line.strip() and not line.startswith("#"))
-    frame = pl.read_csv(body.encode(), infer_schema=False, truncate_ragged_lines=True)
+    try:
+        frame = pl.read_csv(body.encode(), infer_schema=False, truncate_ragged_lines=True)
+    except pl.exceptions.PolarsError as exc:
+        raise InputFileError(f"{path}: not a readable CSV file ({shown(str(exc).splitlines()[0], 160)})") from exc
     sm = next((c for c in _SOURCE_MEDIUM if c in frame.columns), None)
     if sm is None or "Sessions" not in frame.columns:
         raise FormatNotRecognisedError(f"{path}: the export needs 'Session source / medium' and 'Sessions' columns")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -26,8 +27,10 @@ from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest.gsc_layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
 from socialseo.ingest.gsc_sheets import stage_ui_sheets
+from socialseo.ingest.limits import shown
 from socialseo.ingest.sheets import decode, read_csv_text
-from socialseo.ingest.sources import check_readable, head_lines
+from socialseo.ingest.sources import binary_kind, check_nonempty, compression_of, head_lines, read_whole, utf8_copy
+from socialseo.ingest.zips import checked_members, open_zip, read_member
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse, file_sha256
 
@@ -58,9 +61,7 @@ def import_search_console(
     if period_start and period_end and period_start > period_end:
         raise InputFileError(f"--period-start {period_start} is after --period-end {period_end}")
     for path in paths:
-        check_readable(path)
-        if path.stat().st_size == 0:
-            raise InputFileError(f"{path}: file is empty")
+        _check_input(path)
     results = []
     period = (period_start, period_end)
     for path in paths:
@@ -75,6 +76,16 @@ def import_search_console(
         if on_file_done:
             on_file_done(warehouse.last_import)
     return results
+
+
+def _check_input(path: Path) -> None:
+    """Refuse, before anything is written, an empty file and binary data that is neither a zip nor compressed."""
+    check_nonempty(path)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    kind = binary_kind(head)
+    if kind is not None and compression_of(path) == "none" and not zipfile.is_zipfile(path):
+        raise InputFileError(f"{path}: {kind}, not a Search Console export (starts {shown(head)})")
 
 
 def set_period(
@@ -115,13 +126,16 @@ def _import_one(
     if first.startswith(("{", "[")):
         layout = _stage_json(ctx, path, dimensions, search_type)
     else:
-        header = [str(c) for c in read_csv_text(head[0], path.name).rows[0]]
+        header_sheet = read_csv_text(head[0], path.name)
+        if not header_sheet.rows:
+            raise InputFileError(f"{path}: the header row cannot be read ({header_sheet.rejected[0][2]})")
+        header = [str(c) for c in header_sheet.rows[0]]
         layout_or_none = detect_layout(header)
         if layout_or_none is None:
             raise FormatNotRecognisedError(f"{path}: {explain_unknown(header)}")
         layout = layout_or_none
         if layout.kind == "ui":  # a single web-export sheet: small, written for people
-            sheet = read_csv_text(decode(path.read_bytes(), path), path.name)
+            sheet = read_csv_text(decode(read_whole(path), path), path.name)
             stage_ui_sheets(ctx, {path.name: sheet}, search_type, period)
         else:
             _stage_csv(ctx, path, layout, search_type)
@@ -130,22 +144,30 @@ def _import_one(
 
 
 def _zip_sheets(path: Path) -> dict[str, Any]:
+    """The CSV sheets of a web-export zip, read within the limits (names, member count and sizes checked first)."""
     sheets = {}
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.lower().endswith(".csv"):
-                sheets[name] = read_csv_text(decode(archive.read(name), path), name)
+    with open_zip(path) as archive:
+        for info in checked_members(archive, path):
+            if info.filename.lower().endswith(".csv"):
+                data = read_member(archive, info, path, "max_whole_file_bytes")
+                sheets[info.filename] = read_csv_text(decode(data, path), info.filename)
     if not sheets:
         raise FormatNotRecognisedError(f"{path}: a zip without CSV sheets is not a Search Console web export")
     return sheets
 
 
 def _stage_csv(ctx: ImportContext, path: Path, layout: Layout, search_type: str) -> None:
-    quoted = str(path).replace("'", "''")
-    ctx.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM read_csv('{quoted}', all_varchar=true, "
-        "header=true, auto_detect=true, normalize_names=false, strict_mode=false)"
-    )
+    # DuckDB reads UTF-8 only: an export saved in another encoding (Latin-1 from a spreadsheet) is transcoded.
+    with tempfile.TemporaryDirectory() as tmp:
+        readable = utf8_copy(path, Path(tmp)) if compression_of(path) == "none" else path
+        quoted = str(readable).replace("'", "''")
+        try:
+            ctx.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM read_csv('{quoted}', all_varchar=true, "
+                "header=true, auto_detect=true, normalize_names=false, strict_mode=false)"
+            )
+        except duckdb.Error as exc:
+            raise InputFileError(f"{path}: not a readable CSV file ({shown(str(exc).splitlines()[0], 160)})") from exc
     _stage_table(ctx, layout, search_type)
 
 
@@ -159,7 +181,7 @@ def _stage_json(ctx: ImportContext, path: Path, dimensions: list[str], search_ty
         layout = _staged_layout(ctx, path)
         _stage_table(ctx, layout, search_type, first_line=1)
         return layout
-    text = decode(path.read_bytes(), path)
+    text = decode(read_whole(path), path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:

@@ -32,6 +32,9 @@ def stage_ui_sheets(
     of the Filters sheet, of the Dates sheet (for a relative range) or of ``period_option``, which wins."""
     period = read_period(sheets)
     search_type = (period.search_type or search_type).lower()
+    for name, sheet in sheets.items():  # rows the reader could not take whole (a field over the limit)
+        ctx.quarantine_rows([(n, f"{name}: {raw}", reason) for n, raw, reason in sheet.rejected])
+        ctx.result.rows_read += len(sheet.rejected)
     readable = {name: detect_layout([str(c) for c in sheet.rows[0]]) if sheet.rows else None
                 for name, sheet in sheets.items()}
     skipped = [name for name, layout in readable.items()
@@ -90,7 +93,9 @@ def _metrics(frame: pd.DataFrame, columns: dict[str, int]) -> tuple[pd.Series, p
         parse_column(frame[columns["position"]], parse_number) if "position" in columns
         else (pd.Series([None] * len(frame)), pd.Series([None] * len(frame)))
     )
-    return clicks, impressions, position[0], e1.fillna(e2).fillna(position[1])
+    errors = e1.fillna(e2).fillna(position[1])
+    missing = clicks.isna() | impressions.isna()  # a row cut short: no numbers to store
+    return clicks, impressions, position[0], errors.where(errors.notna() | ~missing, "clicks/impressions: missing")
 
 
 def _stage_dates(ctx: Any, name: str, sheet: Sheet, search_type: str) -> list[date]:

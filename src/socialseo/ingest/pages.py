@@ -29,8 +29,9 @@ from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, ro
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_store import host_of, merge_links, source_facts
+from socialseo.ingest.limits import current, shown
 from socialseo.ingest.mentions import brand_terms, find_mentions
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.sources import check_text
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
@@ -149,7 +150,7 @@ def _import_one(
     options = {"url": url, "site": site_hosts}
     with warehouse.importing("pages", path, options) as ctx:
         if ctx is not None:
-            data = path.read_bytes()
+            data = path.read_bytes()  # a saved page was checked by check_page, a fetched one is bounded
             page = extract_page(data, url or path.resolve().as_uri(), content_type=content_type)
             source = url or _declared_url(page) or path.resolve().as_uri()
             ctx.quarantine_rows([(None, source, f"html: {e}") for e in page.errors])
@@ -162,6 +163,19 @@ def _import_one(
             mentions = record_document_mentions(ctx, [(source, page.text, seen)], "page", site_hosts)
             ctx.result.notes.append(f"{mentions} brand mention(s)")
     return warehouse.last_import
+
+
+def check_page(path: Path) -> Path:
+    """Refuse, in one line, a saved page that is empty, binary, too large to read whole, or holds no markup."""
+    check_text(path, "a saved HTML page")
+    limits = current()
+    if path.stat().st_size > limits.max_whole_file_bytes:
+        raise limits.exceeded("max_whole_file_bytes", f"{path}: {path.stat().st_size:,} bytes, read whole")
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if b"<" not in head:
+        raise InputFileError(f"{path}: not an HTML page: no markup in its first 64 KiB (starts {shown(head)})")
+    return path
 
 
 def _declared_url(page: PageExtract) -> str | None:
@@ -195,6 +209,9 @@ def import_pages(
     hosts = warehouse.site_hosts()
     if not hosts:
         raise InputFileError("which site do the links point to? pass --site HOST (once is enough; it is remembered)")
+    for target in targets:
+        if not target.startswith(("http://", "https://")):
+            check_page(Path(target))
     fetcher = Fetcher(delay=delay, limits=limits or page_limits(), policy=policy or AddressPolicy())
     fetcher.policy.validate()
     results = []
@@ -207,7 +224,7 @@ def import_pages(
                 result = _import_one(warehouse, saved, target, content_type, hosts)
             result.path = target
         else:
-            result = _import_one(warehouse, check_readable(Path(target)), None, None, hosts)
+            result = _import_one(warehouse, Path(target), None, None, hosts)
         results.append(result)
         if on_done is not None:
             on_done(result)

@@ -235,7 +235,16 @@ def parse_export(
     frame, raw, line_no = _merged(parts) if len(parts) > 1 else parts[0][:3]
     used = set().union(*(p[3] for p in parts))
     ignored = [h for i, h in enumerate(header) if i not in used and h]
-    return _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
+    if frame.empty:
+        over = f" ({len(layout.sheet.rejected)} with a field over the limit)" if layout.sheet.rejected else ""
+        raise InputFileError(
+            f"{path}: a {mapping.name} header (line {layout.sheet.line_numbers[layout.header_index]}) but no readable "
+            f"rows below it{over}; nothing to import (export a period that has posts)"
+        )
+    parsed = _typed(path, mapping, frame, raw, line_no, timezone or mapping.timezone, ignored)
+    parsed.bad_rows[:0] = layout.sheet.rejected  # rows the reader could not take whole (a field over the limit)
+    parsed.rows_read += len(layout.sheet.rejected)
+    return parsed
 
 
 def _table(

@@ -26,7 +26,7 @@ from socialseo.ingest.post_exports import (
 )
 from socialseo.ingest.sheets import decode
 from socialseo.ingest.site_hosts import known_site_hosts, site_set
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.sources import check_readable, read_whole
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -39,8 +39,7 @@ _LINK_COLUMNS = ("linked_url", "linked_page", "short_url", "link_status", "unlin
 
 def read_link_map(path: Path) -> dict[str, str]:
     """A user's ``short_url,expanded_url`` CSV (a header row is optional)."""
-    check_readable(path)
-    rows = list(csv.reader(decode(path.read_bytes(), path).splitlines()))
+    rows = list(csv.reader(decode(read_whole(path), path).splitlines()))
     pairs = {r[0].strip(): r[1].strip() for r in rows if len(r) >= 2 and "://" in r[0] and "://" in r[1]}
     if not pairs:
         raise InputFileError(f"{path}: no short_url,expanded_url pairs found")

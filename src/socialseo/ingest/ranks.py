@@ -73,6 +73,7 @@ def import_ranks(
         with warehouse.importing("ranks", path) as ctx:
             if ctx is not None:
                 text = raw.map(str).agg(",".join, axis=1)
+                ctx.quarantine_rows(sheet.rejected)
                 ctx.quarantine_rows([(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index])
                 good = frame[~bad]
                 register_frame(ctx.con, "_ranks_in", good)
@@ -86,7 +87,7 @@ def import_ranks(
                     [ctx.import_id],
                 )
                 ctx.con.unregister("_ranks_in")
-                ctx.result.rows_read, ctx.result.rows_loaded = len(frame), len(good)
+                ctx.result.rows_read, ctx.result.rows_loaded = len(frame) + len(sheet.rejected), len(good)
         results.append(warehouse.last_import)
         if on_file_done:
             on_file_done(warehouse.last_import)

@@ -16,8 +16,10 @@ import pandas as pd
 
 from socialseo.errors import InputFileError
 from socialseo.ingest.backlink_store import RAW_COLUMNS, merge_links
+from socialseo.ingest.decompress import BoundedReader
+from socialseo.ingest.limits import shown
 from socialseo.ingest.pages import record_document_mentions
-from socialseo.ingest.sources import check_readable
+from socialseo.ingest.sources import check_nonempty, check_readable
 from socialseo.ingest.warc_links import ErrorSink, FoundLink, FoundText, LinkFilter, read_archive
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -32,6 +34,19 @@ def _site(warehouse: Warehouse, site_hosts: Sequence[str] | None) -> list[str]:
     if not hosts:
         raise InputFileError("which site do the links point to? pass --site HOST (once is enough; it is remembered)")
     return hosts
+
+
+def check_archive(path: Path) -> Path:
+    """Refuse, before anything is written, a file that is empty or does not start as a WARC (or WAT) record."""
+    check_nonempty(path)
+    with BoundedReader(path) as reader:
+        head = reader.read(16)
+    if not head:
+        raise InputFileError(f"{path}: file is empty once decompressed")
+    if not head.startswith(b"WARC/"):
+        raise InputFileError(f"{path}: not a WARC or WAT file: it does not start with a WARC/1.x record "
+                             f"(starts {shown(head)})")
+    return path
 
 
 def _collector(errors: list[tuple[int | None, str | None, str]]) -> ErrorSink:
@@ -54,7 +69,8 @@ def import_warc(
     keep = LinkFilter(hosts, all_referrers=all_referrers)
     results = []
     for path in paths:
-        check_readable(path)
+        check_archive(path)
+    for path in paths:
         options = {"site": hosts, "all_referrers": all_referrers}
         with warehouse.importing("warc", path, options) as ctx:
             if ctx is not None:

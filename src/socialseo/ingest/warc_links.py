@@ -173,12 +173,12 @@ def read_archive(
     """
     number = 0
     types = WarcRecordType.response | WarcRecordType.metadata
-    last_pos = -1
+    last_pos, last_length = -1, 0
     # fastwarc detects gzip members itself and reads local paths or, through fsspec, remote URIs.
     try:
         for record in ArchiveIterator(path, record_types=types, parse_http=True):
             number += 1
-            last_pos = record.stream_pos
+            last_pos, last_length = record.stream_pos, record.content_length
             try:
                 if record.record_type == WarcRecordType.response:
                     yield from _response_links(record, number, keep, on_error, want_text)
@@ -189,14 +189,29 @@ def read_archive(
     except (OSError, ValueError, EOFError) as exc:
         on_error(number, path, f"warc: archive ends early after record {number} ({str(exc)[:80]})")
         return
-    if path.endswith(".gz") and not _gzip_ends_cleanly(path, max(last_pos, 0)):
+    if "://" in path:
+        return  # remote archives are checked by their own store's length and checksum
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+    if gzipped and not _gzip_ends_cleanly(path, max(last_pos, 0)):
         on_error(number, path, f"warc: truncated gzip member after record {number}; the records before it were read")
+    elif not gzipped and last_pos >= 0 and not _plain_ends_cleanly(path, last_pos, last_length):
+        on_error(number, path, f"warc: record {number} is cut short (the file ends inside it); the records before "
+                 "it were read")
+
+
+def _plain_ends_cleanly(path: str, last_record: int, content_length: int) -> bool:
+    """fastwarc yields a last record cut short as if whole: its header block plus its declared length must fit."""
+    with open(path, "rb") as handle:
+        handle.seek(last_record)
+        head = handle.read(1 << 16)
+        size = handle.seek(0, 2)
+    end = head.find(b"\r\n\r\n")
+    return end >= 0 and last_record + end + 4 + content_length <= size
 
 
 def _gzip_ends_cleanly(path: str, last_member: int) -> bool:
     """fastwarc stops quietly at a truncated gzip member; inflating the tail from the last record tells."""
-    if "://" in path:
-        return True  # remote archives are checked by their own store's length and checksum
     with open(path, "rb") as handle:
         handle.seek(last_member)
         inflater = zlib.decompressobj(wbits=31)
