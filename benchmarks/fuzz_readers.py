@@ -146,13 +146,13 @@ def generate(i: int, seed: dict[str, Any]) -> tuple[str, bytes]:
 def read_cheaply(reader: str, path: Path) -> None:
     """The reader-level calls each import starts with, without a warehouse."""
     from socialseo.ingest import backlink_exports, gsc, pages, ranks, warc
-    from socialseo.ingest.access_logs import resolve_format, split_blocks
-    from socialseo.ingest.chunks import Block
-    from socialseo.ingest.logparse import parse_block
-    from socialseo.ingest.post_exports import parse_export, platform_candidates
-    from socialseo.ingest.sheets import read_sheets
-    from socialseo.ingest.sources import check_nonempty
-    from socialseo.ingest.warc_links import LinkFilter, read_archive
+    from socialseo.ingest._files import check_nonempty
+    from socialseo.ingest._sheets import read_sheets
+    from socialseo.ingest.archives.links import LinkFilter, read_archive
+    from socialseo.ingest.logs.blocks import Block
+    from socialseo.ingest.logs.general_reader import parse_block
+    from socialseo.ingest.logs.importer import resolve_format, split_blocks
+    from socialseo.ingest.posts.layouts import parse_export, platform_candidates
 
     if reader == "logs":
         check_nonempty(path)

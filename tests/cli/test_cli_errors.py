@@ -32,7 +32,7 @@ def test_reader_error_is_one_line_and_exit_2(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("socialseo.ingest.ranks.read_sheets", fail)
+    monkeypatch.setattr("socialseo.ingest.search_console.ranks.read_sheets", fail)
     code, _out, err = run(["ingest", "ranks", str(RANKS), "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 2
     assert err.strip().startswith("error: the input could not be read (") and type(error).__name__ in err
@@ -45,7 +45,7 @@ def test_debug_shows_the_reader_error_itself(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise csv.Error("field larger than field limit (131072)")
 
-    monkeypatch.setattr("socialseo.ingest.ranks.read_sheets", fail)
+    monkeypatch.setattr("socialseo.ingest.search_console.ranks.read_sheets", fail)
     with pytest.raises(csv.Error):
         main(["--debug", "ingest", "ranks", str(RANKS), "--db", str(tmp_path / "w.duckdb")])
 
@@ -56,7 +56,7 @@ def test_a_message_with_line_breaks_is_printed_on_one_line(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise InputFileError("ranks.csv: first\nsecond\r\nthird")
 
-    monkeypatch.setattr("socialseo.ingest.ranks.read_sheets", fail)
+    monkeypatch.setattr("socialseo.ingest.search_console.ranks.read_sheets", fail)
     code, _out, err = run(["ingest", "ranks", str(RANKS), "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 2
     assert err.strip() == "error: ranks.csv: first second third"

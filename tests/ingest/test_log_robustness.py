@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.ingest.test_access_logs import LINES, UA, write_log
 
-from socialseo.ingest.access_logs import import_access_log
-from socialseo.ingest.chunks import index_lines, quote_counts
-from socialseo.ingest.line_privacy import mask_addresses
+from socialseo.ingest.logs.blocks import index_lines, quote_counts
+from socialseo.ingest.logs.importer import import_access_log
+from socialseo.ingest.logs.line_privacy import mask_addresses
 from socialseo.store.warehouse import Warehouse
 
 SITE = ["www.example.com"]

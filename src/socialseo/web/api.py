@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from socialseo.analysis.actions import run_rules
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.errors import SocialSeoError
-from socialseo.report.actions import run_rules
 from socialseo.web.deps import Con, FiltersDep, SnapshotDep
 from socialseo.web.views import BY_NAME, sections_for
 

@@ -17,16 +17,16 @@ import pandas as pd
 from socialseo.classify.links import find_post_link, host_of, is_short_link, urls_in_text
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import InputFileError
-from socialseo.ingest.post_exports import (
+from socialseo.ingest._files import check_readable, read_whole
+from socialseo.ingest._sheets import decode
+from socialseo.ingest.posts.layouts import (
     COUNT_FIELDS,
     ExportMapping,
     generic_mapping,
     parse_export,
     platform_candidates,
 )
-from socialseo.ingest.sheets import decode
-from socialseo.ingest.site_hosts import known_site_hosts, site_set
-from socialseo.ingest.sources import check_readable, read_whole
+from socialseo.ingest.posts.site_hosts import known_site_hosts, site_set
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 

@@ -1,6 +1,6 @@
 """``socialseo ingest warc`` and ``ingest backlinks-parquet``: web archives into the backlink inventory.
 
-WARC/WAT files are read record by record (:mod:`socialseo.ingest.warc_links`); the links kept are merged like every
+WARC/WAT files are read record by record (:mod:`socialseo.ingest.archives.links`); the links kept are merged like every
 other source's. Each source page read from a WARC response is a re-check of that page. The Parquet files written by
 the Spark job (:mod:`socialseo.spark.backlinks_job`) hold the same rows and load in one DuckDB statement.
 """
@@ -15,12 +15,12 @@ import duckdb
 import pandas as pd
 
 from socialseo.errors import InputFileError
-from socialseo.ingest.backlink_store import RAW_COLUMNS, merge_links
+from socialseo.ingest._files import check_nonempty, check_readable
+from socialseo.ingest.archives.links import ErrorSink, FoundLink, FoundText, LinkFilter, read_archive
+from socialseo.ingest.backlinks.pages import record_document_mentions
+from socialseo.ingest.backlinks.store import RAW_COLUMNS, merge_links
 from socialseo.ingest.decompress import BoundedReader
 from socialseo.ingest.limits import shown
-from socialseo.ingest.pages import record_document_mentions
-from socialseo.ingest.sources import check_nonempty, check_readable
-from socialseo.ingest.warc_links import ErrorSink, FoundLink, FoundText, LinkFilter, read_archive
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 PARQUET_COLUMNS = ("record", "source_file", "record_no", "source_url", "raw_target", "anchor", "rel", "seen",

@@ -18,9 +18,9 @@ import polars as pl
 from socialseo.classify.campaigns import classify_campaign
 from socialseo.classify.referrers import classify_referrer
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.chunks import decode_line
+from socialseo.ingest._files import check_text, read_whole
 from socialseo.ingest.limits import shown
-from socialseo.ingest.sources import check_text, read_whole
+from socialseo.ingest.logs.blocks import decode_line
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 # GA4 column titles (English UI) and what they hold.

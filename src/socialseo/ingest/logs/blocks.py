@@ -2,8 +2,8 @@
 
 Logs are read in blocks of a few tens of megabytes so memory stays flat however large the file is, and
 :func:`prefetched` reads (and, given a splitting generator, splits) the next block in a thread while the
-current one is worked on. The general reader (:mod:`socialseo.ingest.logparse`) indexes each block's lines with
-NumPy (byte comparisons, no Python loop per line), which also finds in bulk the lines that need care before a
+current one is worked on. The general reader (:mod:`socialseo.ingest.logs.general_reader`) indexes each block's
+lines with NumPy (byte comparisons, no Python loop per line), which also finds in bulk the lines that need care before a
 CSV reader sees them: lines cut off inside a quoted field (an odd number of quotes, which would make any CSV
 reader run on into the next line) and blank lines. Lines that are not valid UTF-8 are re-decoded as
 Windows-1252 (a superset of Latin-1 in practice), so a latin-1 referrer is kept, not lost.

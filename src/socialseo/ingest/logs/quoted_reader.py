@@ -6,7 +6,7 @@ So each line is split at its quotes (``str.splitn``), the short unquoted stretch
 and the timestamp parsed, all as Polars column operations over the whole block. The split also shows, per
 line, what a CSV reader would have to guess at: a line with too few quotes was cut off inside a quoted field;
 one with extra quotes carries ``\\"`` escapes. Those rare lines are split one by one by the exact regular
-expression (:func:`socialseo.ingest.logparse.regex_fields`), so no line is read wrongly.
+expression (:func:`socialseo.ingest.logs.general_reader.regex_fields`), so no line is read wrongly.
 
 Each block is read as one column of lines (the separator is a byte the block does not hold), so every
 physical line is one row: row ``i`` of the block is line ``first_line + i``.
@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from socialseo.ingest.chunks import index_lines, invalid_utf8_lines
-from socialseo.ingest.logformats import TS_CLF, TS_CLF_BARE, LogFormat
-from socialseo.ingest.logparse import CUT_OFF, recode_lines, regex_fields
+from socialseo.ingest.logs.blocks import index_lines, invalid_utf8_lines
+from socialseo.ingest.logs.formats import TS_CLF, TS_CLF_BARE, LogFormat
+from socialseo.ingest.logs.general_reader import CUT_OFF, recode_lines, regex_fields
 
 _TS_FORMATS = (TS_CLF, TS_CLF_BARE)
 _SEPARATORS = (b"\x00", b"\x01", b"\x02", b"\x1e", b"\x1f")
 _ESCAPE = re.compile(r"\\.")
 
 CANONICAL = ("line_no", "ip", "ts", "request", "status", "status_text", "bytes", "referrer", "user_agent")
-"""The columns :class:`socialseo.ingest.hit_encoder.HitEncoder` reads."""
+"""The columns :class:`socialseo.ingest.logs.hit_encoder.HitEncoder` reads."""
 
 
 def splits_by_quotes(fmt: LogFormat) -> bool:

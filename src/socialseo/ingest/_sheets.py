@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socialseo.errors import InputFileError
+from socialseo.ingest._files import read_whole
 from socialseo.ingest.limits import current, shown
-from socialseo.ingest.sources import read_whole
 from socialseo.ingest.zips import checked_members, open_zip
 
 _MAX_ROWS_SNIFF = 30

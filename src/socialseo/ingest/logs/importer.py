@@ -1,10 +1,10 @@
 """Import access logs of any layout socialseo knows into the ``hits`` table, block by block.
 
-The file is read in blocks of whole lines (:mod:`socialseo.ingest.chunks`), so memory stays flat however long
+The file is read in blocks of whole lines (:mod:`socialseo.ingest.logs.blocks`), so memory stays flat however long
 the log is, by three threads: one reads and splits each block (by quotes with Polars for Apache/Nginx-style
-layouts, :mod:`socialseo.ingest.quoted_split`, else by :mod:`socialseo.ingest.logparse` and DuckDB), one checks,
-attributes and encodes it (:mod:`socialseo.ingest.hit_encoder`: Python only ever loops over values new to the
-import, and over the rare lines that need a closer look), and this one writes it
+layouts, :mod:`socialseo.ingest.logs.quoted_reader`, else by :mod:`socialseo.ingest.logs.general_reader` and DuckDB),
+one checks, attributes and encodes it (:mod:`socialseo.ingest.logs.hit_encoder`: Python only ever loops over values
+new to the import, and over the rare lines that need a closer look), and this one writes it
 (:mod:`socialseo.store.hits`). Every line is loaded or quarantined with its line number and the reason; the
 whole file commits in one transaction. Every line is also fingerprinted (:mod:`socialseo.store.line_prints`), so
 that lines an earlier import stored, from a rotated, compressed or grown copy of the log, are not stored twice;
@@ -22,13 +22,13 @@ import polars as pl
 import pyarrow as pa
 
 from socialseo.classify.behaviour import flag_bot_behaviour
-from socialseo.ingest.chunks import Block, LongLineSink, decode_line, index_lines, iter_chunks, prefetched
-from socialseo.ingest.hit_encoder import PARTS_SEPARATOR, REQUEST_LINE, EncodedBlock, HitEncoder
-from socialseo.ingest.line_privacy import mask_addresses
-from socialseo.ingest.logformats import LogFormat, detect_format, named_format, nginx_format
-from socialseo.ingest.logparse import parse_block
-from socialseo.ingest.quoted_split import QuotedSplit, split_by_quotes, splits_by_quotes
-from socialseo.ingest.sources import check_readable, head_lines
+from socialseo.ingest._files import check_readable, head_lines
+from socialseo.ingest.logs.blocks import Block, LongLineSink, decode_line, index_lines, iter_chunks, prefetched
+from socialseo.ingest.logs.formats import LogFormat, detect_format, named_format, nginx_format
+from socialseo.ingest.logs.general_reader import parse_block
+from socialseo.ingest.logs.hit_encoder import PARTS_SEPARATOR, REQUEST_LINE, EncodedBlock, HitEncoder
+from socialseo.ingest.logs.line_privacy import mask_addresses
+from socialseo.ingest.logs.quoted_reader import QuotedSplit, split_by_quotes, splits_by_quotes
 from socialseo.store.hits import HitIds, HitWriter
 from socialseo.store.kill_points import kill_point
 from socialseo.store.line_prints import LinePrints, fingerprint_lines
@@ -98,7 +98,7 @@ def _canonical_sql(fmt: LogFormat) -> str:
 def split_blocks(
     path: Path, fmt: LogFormat, on_long_line: LongLineSink | None = None
 ) -> Iterator[tuple[QuotedSplit | Block, int, pa.Table]]:
-    """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.quoted_split`),
+    """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.logs.quoted_reader`),
     else indexed for the general reader; numbered lines run on across blocks. Each comes with the bytes of the
     file read by then and the fingerprints of its lines. Lines over the line limit are left out (empty) and told
     to ``on_long_line``."""

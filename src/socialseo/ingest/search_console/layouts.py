@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from socialseo.ingest.sheets import normalise_header
+from socialseo.ingest._sheets import normalise_header
 
 API_DIMENSIONS = ("date", "page", "query", "country", "device", "searchappearance")
 METRICS = ("clicks", "impressions")

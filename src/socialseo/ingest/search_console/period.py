@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from socialseo.ingest.gsc_layouts import web_export_names
-from socialseo.ingest.sheets import Sheet, normalise_header
+from socialseo.ingest._sheets import Sheet, normalise_header
+from socialseo.ingest.search_console.layouts import web_export_names
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_NAME = re.compile(r"\b([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4})\b")  # Aug 28, 2026

@@ -17,9 +17,9 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.ingest.sheets import normalise_header, read_sheets
-from socialseo.ingest.sources import check_readable
-from socialseo.ingest.values import day_first_hint, parse_column, parse_date, parse_number
+from socialseo.ingest._files import check_readable
+from socialseo.ingest._sheets import normalise_header, read_sheets
+from socialseo.ingest._values import day_first_hint, parse_column, parse_date, parse_number
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportResult, Warehouse
 

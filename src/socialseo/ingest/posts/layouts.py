@@ -2,7 +2,7 @@
 
 The column mappings are data (``data/post_exports.yaml``); this module finds the header row (exports put report
 titles and date ranges above it), picks the mapping whose columns it has, and parses every field with
-:mod:`socialseo.ingest.values`. Rows that cannot be read come back as ``(line, raw, reason)`` for the quarantine.
+:mod:`socialseo.ingest._values`. Rows that cannot be read come back as ``(line, raw, reason)`` for the quarantine.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import pandas as pd
 import yaml
 
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.sheets import Sheet, normalise_header, read_sheets, table_spans
-from socialseo.ingest.values import (
+from socialseo.ingest._sheets import Sheet, normalise_header, read_sheets, table_spans
+from socialseo.ingest._values import (
     day_first_hint,
     parse_column,
     parse_count,

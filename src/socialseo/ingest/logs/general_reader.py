@@ -1,7 +1,7 @@
 """Split one block of log lines into the fields of its layout, as an Arrow table with each line's number.
 
 Delimited layouts go through Polars' CSV reader (the fastest split measured here, see PERF.md). The few lines
-a CSV reader would misread are found first, in bulk, by :mod:`socialseo.ingest.chunks`: lines cut inside a
+a CSV reader would misread are found first, in bulk, by :mod:`socialseo.ingest.logs.blocks`: lines cut inside a
 quote are quarantined; lines with a ``\\\\"`` escape, and any block the CSV reader refuses, are split by a regular
 expression instead. JSON layouts are read by DuckDB's JSON functions, one parse per line for all the roles.
 """
@@ -17,8 +17,8 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from socialseo.ingest.chunks import Block, decode_line, invalid_utf8_lines, quote_counts
-from socialseo.ingest.logformats import LogFormat
+from socialseo.ingest.logs.blocks import Block, decode_line, invalid_utf8_lines, quote_counts
+from socialseo.ingest.logs.formats import LogFormat
 
 CUT_OFF = "line ends inside a quoted field (cut off)"
 
@@ -81,7 +81,7 @@ def recode_lines(block: Block, lines: list[int]) -> bytes:
 
 
 def _reindex(block: Block, data: bytes) -> Block:
-    from socialseo.ingest.chunks import index_lines
+    from socialseo.ingest.logs.blocks import index_lines
 
     return index_lines(data, block.first_line)
 

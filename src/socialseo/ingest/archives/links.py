@@ -21,7 +21,7 @@ from fastwarc import ArchiveIterator, WarcRecordType
 
 from socialseo.classify.hosts import parse_host, site_host_set
 from socialseo.crawl.extract import extract_page, parse_rel
-from socialseo.ingest.backlink_store import host_of
+from socialseo.ingest.backlinks.store import host_of
 
 LINK_PATHS = ("A@/href", "AREA@/href")  # WAT paths of <a href> and <area href>; IMG@/src and the like are not links
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -28,10 +28,10 @@ from socialseo.crawl.policy import AddressPolicy
 from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, robots_from_fetch
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.errors import InputFileError
-from socialseo.ingest.backlink_store import host_of, merge_links, source_facts
+from socialseo.ingest._files import check_text
+from socialseo.ingest.backlinks.store import host_of, merge_links, source_facts
 from socialseo.ingest.limits import current, shown
-from socialseo.ingest.mentions import brand_terms, find_mentions
-from socialseo.ingest.sources import check_text
+from socialseo.ingest.posts.mentions import brand_terms, find_mentions
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"

@@ -1,7 +1,7 @@
 """Backlink exports (Ahrefs, Semrush, Moz, Majestic, Search Console, generic CSV) into the ``backlinks`` inventory.
 
 The layout is recognised from the header (or forced, or completed with ``--map``) by
-:mod:`socialseo.ingest.backlink_layouts`, which refuses a reading that would drop a column. DuckDB reads the
+:mod:`socialseo.ingest.backlinks.layouts`, which refuses a reading that would drop a column. DuckDB reads the
 file (``all_varchar``, its own dialect sniffing) and keeps rows it cannot split in its reject table, from where they
 go to the quarantine with their line numbers; rows without a usable source or target URL are quarantined too.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from socialseo.errors import InputFileError
-from socialseo.ingest.backlink_layouts import Layout, detect_layout, export_formats
-from socialseo.ingest.backlink_store import merge_links
+from socialseo.ingest._files import check_text, utf8_copy
+from socialseo.ingest.backlinks.layouts import Layout, detect_layout, export_formats
+from socialseo.ingest.backlinks.store import merge_links
 from socialseo.ingest.limits import current
-from socialseo.ingest.sources import check_text, utf8_copy
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 _TRUE = "('true', 'yes', 'y', '1', 'x', '+', 'nofollow')"  # Majestic writes flags as + and -

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import duckdb
 
+from socialseo.analysis.actions.base import Action, rule
 from socialseo.analysis.filters import Filters
 from socialseo.classify.hosts import registered_domain
 from socialseo.classify.urls import page_key_sql
-from socialseo.report.actions.base import Action, rule
 
 RISING_WINDOW_DAYS = 28  # compare the last 28 days of search data with the 28 before
 RISING_MIN_IMPRESSIONS = 100  # below this, a rise is noise

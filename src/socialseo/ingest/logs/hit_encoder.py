@@ -170,7 +170,7 @@ class HitEncoder:
 
     # -- one block ----------------------------------------------------------------------------------------------
     def encode(self, frame: pl.DataFrame, line_text: Callable[[int], str]) -> EncodedBlock:
-        """Rows of ``frame`` (the columns of :data:`socialseo.ingest.quoted_split.CANONICAL`) for ``hit_rows``."""
+        """Rows of ``frame`` (the columns of :data:`socialseo.ingest.logs.quoted_reader.CANONICAL`) for ``hit_rows``."""
         out = self._out = EncodedBlock(ROW_SCHEMA.empty_table())
         if not frame.height:
             return out

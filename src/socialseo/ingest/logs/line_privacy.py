@@ -1,7 +1,7 @@
 """Mask every address in a log line kept whole (the quarantine), the way the hits' addresses are masked.
 
 A quarantined line could not be read, so which of its fields is the client's address is not known: every token
-that is an IPv4 or IPv6 address is masked with :func:`socialseo.ingest.hit_encoder.mask_ip` (IPv4 keeps two
+that is an IPv4 or IPv6 address is masked with :func:`socialseo.ingest.logs.hit_encoder.mask_ip` (IPv4 keeps two
 bytes, IPv6 its /48), wherever it stands. Tokens shaped like addresses that are not (``2000:13:55:36`` of a
 timestamp) are left as they are.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from socialseo.ingest.hit_encoder import mask_ip
+from socialseo.ingest.logs.hit_encoder import mask_ip
 
 _IPV4 = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}(?![\d]|\.\d)")
 _IPV6 = re.compile(r"(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:]|\.\d)")

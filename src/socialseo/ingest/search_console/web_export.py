@@ -3,8 +3,8 @@
 ``Dates`` (``Chart`` in some versions) holds the property's daily totals and is staged as property-level daily
 rows. ``Queries``, ``Pages``, ``Countries``, ``Devices`` and ``Search appearance`` total the whole period chosen
 in the interface, so they go to ``search_period_totals`` with the period read from the ``Filters`` sheet (see
-:mod:`socialseo.ingest.gsc_period`); they can never be spread over days. Numbers are written for people
-(``3.4%``, ``12,400``, localised decimal marks) and are read with :mod:`socialseo.ingest.values`. A sheet that is
+:mod:`socialseo.ingest.search_console.period`); they can never be spread over days. Numbers are written for people
+(``3.4%``, ``12,400``, localised decimal marks) and are read with :mod:`socialseo.ingest._values`. A sheet that is
 none of these is named in the import summary, never dropped in silence.
 """
 
@@ -18,10 +18,10 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.ingest.gsc_layouts import UI_METRICS, Layout, detect_layout
-from socialseo.ingest.gsc_period import Period, is_filter_sheet, read_period
-from socialseo.ingest.sheets import Sheet, normalise_header
-from socialseo.ingest.values import parse_column, parse_count, parse_date, parse_number
+from socialseo.ingest._sheets import Sheet, normalise_header
+from socialseo.ingest._values import parse_column, parse_count, parse_date, parse_number
+from socialseo.ingest.search_console.layouts import UI_METRICS, Layout, detect_layout
+from socialseo.ingest.search_console.period import Period, is_filter_sheet, read_period
 from socialseo.store.frames import register_frame
 
 

@@ -1,6 +1,7 @@
 """Import Search Console performance data into ``search_performance`` (and period totals).
 
-Every shape (see :mod:`socialseo.ingest.gsc_layouts`) is first staged as text in one temporary table, then checked
+Every shape (see :mod:`socialseo.ingest.search_console.layouts`) is first staged as text in one temporary table, then
+checked
 and typed by one SQL statement, so big API and bulk exports never pass through a Python loop; only the small
 web-export sheets, whose numbers are written for people (``3.4%``, ``1,234``), go through the Python parsers.
 Search Console's meanings are kept: dates stay Search Console's own (Pacific) days, ``position`` is 1-based and
@@ -25,11 +26,11 @@ import pandas as pd
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.gsc_layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
-from socialseo.ingest.gsc_sheets import stage_ui_sheets
+from socialseo.ingest._files import binary_kind, check_nonempty, compression_of, head_lines, read_whole, utf8_copy
+from socialseo.ingest._sheets import decode, read_csv_text
 from socialseo.ingest.limits import shown
-from socialseo.ingest.sheets import decode, read_csv_text
-from socialseo.ingest.sources import binary_kind, check_nonempty, compression_of, head_lines, read_whole, utf8_copy
+from socialseo.ingest.search_console.layouts import API_DIMENSIONS, Layout, detect_layout, explain_unknown
+from socialseo.ingest.search_console.web_export import stage_ui_sheets
 from socialseo.ingest.zips import checked_members, open_zip, read_member
 from socialseo.store.frames import register_frame
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse, file_sha256
