@@ -22,6 +22,7 @@ interval width and the mean absolute error.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,9 +70,14 @@ class PageCase:
     truth: float
 
 
-def world_config(config: ValidationConfig, seed: int, effect: float, **extra: int) -> WorldConfig:
-    return WorldConfig(seed=seed, n_pages=config.n_pages, days=config.days, relative_effect=effect,
-                       lag_days=config.lag_days, mean_daily_clicks=config.mean_daily_clicks, **extra)
+def world_config(config: ValidationConfig, seed: int, effect: float, *, campaign_day: int | None = None) -> WorldConfig:
+    """The simulated site of ``seed``; with ``campaign_day`` every campaign starts on that day."""
+    base = WorldConfig(seed=seed, n_pages=config.n_pages, days=config.days, relative_effect=effect,
+                       lag_days=config.lag_days, mean_daily_clicks=config.mean_daily_clicks)
+    if campaign_day is None:
+        return base
+    return dataclasses.replace(base, campaign_earliest_day=campaign_day,
+                               campaign_latest_margin=config.days - campaign_day)
 
 
 def _truth(expected: pd.DataFrame, mask: pd.Series) -> float:
@@ -169,8 +175,7 @@ def _site_methods(project: Project, world: World, role: str, seed: int) -> list[
 
 def _group_run(config: ValidationConfig, seed: int, effect: float, directory: Path) -> dict[str, object]:
     day0 = config.days // 3
-    world = simulate_world(world_config(config, seed, effect, campaign_earliest_day=day0,
-                                        campaign_latest_margin=config.days - day0))
+    world = simulate_world(world_config(config, seed, effect, campaign_day=day0))
     panel, expected = world_panel(world), world_expected(world)
     grid = to_grid(panel)
     spikes = detect_spikes(grid)

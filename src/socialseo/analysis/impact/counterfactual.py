@@ -2,18 +2,25 @@
 
 The method, pinned: a structural time-series model (statsmodels ``UnobservedComponents``: a local level plus a
 regression on control series) is fitted by maximum likelihood on the days before ``after`` only, then run forward
-over the later days with the controls' real values. What it predicts is the search traffic the pages would have
-had without whatever happened on ``after``; the gap to what was observed is the effect.
+over the later days with the controls' real values. The level's daily step is pinned at R CausalImpact's prior
+scale, 0.01 x the pre-period's standard deviation: fitted freely it came out at 0.2-0.3 x the daily noise and
+carried the page's deviation on the cut-off day flat through the after-period (intervals three times too wide), or
+collapsed to zero (intervals too narrow to be true). A fit whose daily noise collapses is refused, not printed.
+What it predicts is the search traffic the pages would have had without whatever happened on ``after``; the gap
+to what was observed is the effect.
 
 Controls are pages with no post and no social session at all in the analysed window, so the event cannot have
-moved them; they are summed into one series per content segment (at most ``max_controls``, largest first) so
-each regressor carries enough clicks to be more signal than counting noise.
+moved them; they are summed into one series per content segment so each regressor carries enough clicks to be
+more signal than counting noise, and the ``max_controls`` series that tracked the pages best before the date
+(correlation on the pre-period only) are the regressors.
 
 The 95% intervals come from the model's forecast variance: the uncertainty of the level at the cut-off, its
-random walk over the post period, the daily noise, and the uncertainty of the control coefficients. Unlike
+random walk over the post period, the daily noise (inflated by the pre-period residuals' lag-one autocorrelation,
+for pages with good and bad weeks), and the uncertainty of the control coefficients. Unlike
 CausalImpact (R, Bayesian with MCMC over a spike-and-slab prior), parameters are point estimates plus their
 asymptotic variance; the Python ports of CausalImpact are known to disagree with the R original, so this method is
-validated against planted effects on simulated sites (``socialseo validate``), not against a port.
+validated against planted effects on simulated sites (``socialseo validate``) and compared with the
+bsts-causalimpact port on the same series (``benchmarks/bench_impact.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from socialseo.analysis.impact.panel import segment_of, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
-METHOD = "structural time series (local level + control regression, statsmodels UnobservedComponents)"
+METHOD = ("structural time series (local level with R CausalImpact's step scale + regression on the best-matched "
+          "control series, statsmodels UnobservedComponents)")
 ASSUMPTIONS = (
     "The control pages had no social activity and were not affected by the change; the relation between the "
     "pages and the controls before the date would have continued after it; the pre-period is long enough to "
