@@ -10,9 +10,11 @@ What it predicts is the search traffic the pages would have had without whatever
 to what was observed is the effect.
 
 Controls are pages with no post and no social session at all in the analysed window, so the event cannot have
-moved them; they are summed into one series per content segment so each regressor carries enough clicks to be
-more signal than counting noise, and the ``max_controls`` series that tracked the pages best before the date
-(correlation on the pre-period only) are the regressors.
+moved them. For one page they are summed into one series per content segment so each regressor carries enough
+clicks to be more signal than counting noise, and the ``max_controls`` series that tracked the page best before
+the date (correlation on the pre-period only) are the regressors. A group of pages is regressed on the sum of all
+of them, with its level starting at zero (proportional to the controls): its own series is so precise that the
+segment series' noise, and an intercept absorbing the trend that noise hides, would bias it.
 
 The 95% intervals come from the model's forecast variance: the uncertainty of the level at the cut-off, its
 random walk over the post period, the daily noise (inflated by the pre-period residuals' lag-one autocorrelation,
@@ -33,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import stats
+from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from socialseo.analysis.impact.panel import segment_of, to_grid
@@ -51,6 +54,8 @@ MIN_PER_DAY = 2.0
 LEVEL_SD = 0.01
 """The level's daily step, as a share of the pre-period's standard deviation: R CausalImpact's prior scale."""
 DEGENERATE_SHARE = 0.01
+LEVEL_START_SD = 0.1
+"""For a page group, the starting level's spread around zero, as a share of the pre-period's standard deviation."""
 
 
 @dataclass
@@ -101,8 +106,16 @@ def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | s
             f"the pages averaged {per_day:.2f} per day before the date; a daily time-series model needs at least "
             f"{MIN_PER_DAY:g} — analyse a group of pages (repeat --page) or a longer-lived outcome such as "
             "impressions"), METHOD, ASSUMPTIONS))
-    exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), y[:n_pre], max_controls)
-    summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end])
+    group = int(member.sum()) > 1
+    if group:
+        # A group's sum carries so many clicks that the choice among noisy segment series, and a free intercept
+        # that soaks up the share of the site's trend their noise hides, dominate its error (on simulated sites
+        # they moved the estimate by +1.6% on average, a whole standard error). The sum of every quiet page, with
+        # the pages proportional to it, is measured far more exactly.
+        exog = y_all[quiet].sum(axis=0)[:, None]
+    else:
+        exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), y[:n_pre], max_controls)
+    summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end], level_from_zero=group)
     summary.update(analysis="impact", scope=scope, outcome=outcome, n_treated=int(member.sum()),
                    n_control=int(quiet.sum()), method=METHOD, assumptions=ASSUMPTIONS)
     return ImpactResult(frame([effect_row(**summary)]), series)
@@ -128,10 +141,13 @@ def _control_series(values: npt.NDArray[np.float64], segments: npt.NDArray[np.ob
 
 
 def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], n_pre: int,
-                     dates: pd.DatetimeIndex) -> tuple[dict[str, object], pd.DataFrame]:
+                     dates: pd.DatetimeIndex, *,
+                     level_from_zero: bool = False) -> tuple[dict[str, object], pd.DataFrame]:
     n_post = len(y) - n_pre
     scale = max(float(y[:n_pre].std()), 1e-9)  # the optimiser behaves on unit scale
     model = UnobservedComponents(y[:n_pre] / scale, level="llevel", exog=exog[:n_pre] / scale, mle_regression=False)
+    if level_from_zero:
+        _start_level_at_zero(model)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on flat series; the variance check below decides
         # The level's variance is pinned at R CausalImpact's prior scale (0.01 x sd of the series, squared): fitted
@@ -202,6 +218,19 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
         "post_period": np.arange(len(y)) >= n_pre,
     })
     return summary, series
+
+
+def _start_level_at_zero(model: UnobservedComponents) -> None:
+    """Start the level near zero, so the series is proportional to the controls rather than offset from them.
+
+    With a free (diffuse) starting level, a regression on a control series whose day-to-day noise hides part of
+    its movement gives the control too small a coefficient and the intercept the rest: the site's growth after the
+    date is then only partly carried forward, and the effect comes out too large.
+    """
+    init = Initialization(model.k_states, approximate_diffuse_variance=model.ssm.initial_variance)
+    init.set(0, "known", constant=[0.0], stationary_cov=[[LEVEL_START_SD**2]])
+    init.set((1, model.k_states), "approximate_diffuse")
+    model.ssm.initialization = init
 
 
 def _degenerate(noise_var: float, series_var: float) -> bool:
