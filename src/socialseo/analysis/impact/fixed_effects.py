@@ -18,7 +18,10 @@ early nor mistaken for the "before". Standard errors are clustered by page: a pa
 The fixed effects are solved exactly for given betas (each set's multiplicative factor is its observed over its
 fitted total), alternating with Newton steps for the betas on the partialled-out regressors, so the model has one
 column per platform instead of one per page and day. Standard errors are the page-clustered sandwich on the
-regressors partialled out of the fixed effects with Poisson weights.
+regressors partialled out of the fixed effects with Poisson weights, with each page's residuals scaled up by its
+leverage (CR2), and intervals use a t distribution whose degrees of freedom count the pages that carry the
+estimate (Bell-McCaffrey, under the working Poisson variance): a few large spiked pages carry most of it, and the
+plain sandwich with 1.96 flagged 3 of 40 simulated sites with no effect.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from socialseo.analysis.impact.panel import Grid, detect_spikes, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
 METHOD = ("page x day fixed-effects Poisson regression (PPML: multiplicative page, day and page-weekday effects), "
-          "page-clustered errors")
+          "page-clustered errors (CR2, Bell-McCaffrey t)")
 ASSUMPTIONS = (
     "Pages without a social spike show how pages with one would have moved; nothing else that changes a page's "
     "search traffic happens at the same time as its social spike; the effect is a lasting step, not a blip."
@@ -137,14 +140,15 @@ def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float6
          n_control: int) -> list[dict[str, object]]:
     names = list(regressors)
     x = np.column_stack([regressors[n] for n in names])
-    beta, cov = ppml(y, x, groupings, clusters)
+    beta, cov, dof = ppml(y, x, groupings, clusters)
     se = np.sqrt(np.diag(cov))
     observed_mean = float(y[treated_post].mean())
     rows = []
     for k, name in enumerate(names):
-        lo, hi = beta[k] - 1.96 * se[k], beta[k] + 1.96 * se[k]
+        critical = float(stats.t.ppf(0.975, dof[k]))
+        lo, hi = beta[k] - critical * se[k], beta[k] + critical * se[k]
         relative = [float(np.expm1(v)) for v in (beta[k], lo, hi)]
-        p_value = float(2 * stats.norm.sf(abs(beta[k] / se[k]))) if se[k] > 0 else float("nan")
+        p_value = float(2 * stats.t.sf(abs(beta[k] / se[k]), dof[k])) if se[k] > 0 else float("nan")
         # clicks per page and day gained: the treated pages' observed mean minus what it would have been
         per_day = observed_mean - observed_mean / float(np.exp(beta[k]))
         rows.append(effect_row(
@@ -159,8 +163,9 @@ def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float6
 
 def ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groupings: list[npt.NDArray[np.int64]],
          clusters: npt.NDArray[np.int64], *, tol: float = 1e-8,
-         max_iter: int = 200) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Poisson pseudo-maximum-likelihood betas with absorbed fixed effects, and their cluster-robust covariance.
+         max_iter: int = 200) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Poisson pseudo-maximum-likelihood betas with absorbed fixed effects, their cluster-robust covariance (CR2)
+    and the degrees of freedom of each beta's t statistic.
 
     Observations in a fixed-effect group without a single count carry no information (their effect would be minus
     infinity) and are dropped first.
@@ -195,10 +200,40 @@ def ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groupings: list
             break
     mu = np.exp(offset + x @ beta)
     x_within = demean(x, groups, weights=mu, tol=1e-9)
-    bread = np.linalg.inv((x_within * mu[:, None]).T @ x_within)
-    scores = x_within * (y - mu)[:, None]
+    bread = np.asarray(np.linalg.inv((x_within * mu[:, None]).T @ x_within), dtype=np.float64)
     codes = _codes(clusters)
-    per_cluster = np.vstack([np.bincount(codes, weights=scores[:, k]) for k in range(scores.shape[1])]).T
-    n_clusters = per_cluster.shape[0]
-    meat = per_cluster.T @ per_cluster * n_clusters / max(n_clusters - 1, 1)
-    return beta, bread @ meat @ bread
+    per_cluster = _cr2_scores(x_within, mu, y, codes, bread)
+    # Bell-McCaffrey degrees of freedom under the working model (Poisson variance, independent days): the number
+    # of clusters, discounted by how unequally they carry the estimate. With about 80 spiked pages of very
+    # different sizes the estimate rests on fewer pages than it has, and the normal's 1.96 is too short.
+    root_mu = np.sqrt(mu)[:, None]
+    influence = (x_within * root_mu) @ bread
+    carried = np.vstack([np.bincount(codes, weights=influence[:, k] ** 2) for k in range(x.shape[1])]).T
+    spread = carried.var(axis=0) / np.maximum(carried.mean(axis=0) ** 2, 1e-300)
+    dof = np.maximum(len(carried) / (1 + spread) - 1, 1.0)
+    return beta, bread @ (per_cluster.T @ per_cluster) @ bread, dof
+
+
+def _cr2_scores(x_within: npt.NDArray[np.float64], mu: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
+                codes: npt.NDArray[np.int64], bread: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each cluster's score with its residuals scaled up by its leverage (CR2, Bell and McCaffrey).
+
+    A page that carries much of the estimate pulls the fit towards itself, so its raw residuals understate its
+    noise; ``(I - H_gg)^(-1/2)`` undoes that. The fixed effects are nested in the pages or orthogonal to the
+    partialled-out regressors, so only the regressors' own hat matrix enters, and it has rank k per cluster.
+    """
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    out = []
+    root = np.sqrt(mu)
+    for rows in np.split(order, bounds):
+        a = x_within[rows] * root[rows, None]
+        e = (y[rows] - mu[rows]) / root[rows]
+        u, sv, vt = np.linalg.svd(a, full_matrices=False)
+        m = (sv[:, None] * vt) @ bread @ (vt.T * sv[None, :])
+        lam, q = np.linalg.eigh(m)
+        f = 1 / np.sqrt(np.clip(1 - lam, 1e-6, None)) - 1
+        uq = u @ q
+        adj = e + uq @ (f * (uq.T @ e))
+        out.append(a.T @ adj)
+    return np.vstack(out)
