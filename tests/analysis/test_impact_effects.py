@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from tests.analysis.conftest import panel_of, world
 
 from socialseo.analysis.impact import counterfactual_impact, event_study, panel_model
+from socialseo.analysis.impact.fixed_effects import ppml
 from socialseo.analysis.impact.panel import detect_spikes, to_grid
-from socialseo.demo.panel import world_expected
+from socialseo.demo import WorldConfig, simulate_world
+from socialseo.demo.panel import world_expected, world_panel
 
 
 def test_spikes_are_found_on_every_campaign_page_and_dated_to_the_campaign_start() -> None:
@@ -141,3 +144,42 @@ def test_counterfactual_refuses_a_fit_whose_noise_collapsed_rather_than_print_a_
     row = counterfactual_impact(panel, ["/blog/copy"], "2026-03-01").summary.iloc[0]
     assert not row["estimable"] and row["verdict"] == "cannot_conclude"
     assert "collapsed" in row["reason"]
+
+
+def test_a_page_group_on_a_fast_growing_site_is_not_credited_with_the_sites_growth() -> None:
+    # no effect anywhere, search demand growing 60% a year: the group's 120 days after its campaigns grew exactly
+    # like every other page, and the controls' day-to-day noise must not hide part of that growth
+    w = simulate_world(WorldConfig(seed=3, relative_effect=0.0, mean_daily_clicks=4.0, trend_per_year=0.6,
+                                   campaign_earliest_day=60, campaign_latest_margin=120))
+    panel = world_panel(w)
+    grid = to_grid(panel)
+    spikes = detect_spikes(grid)
+    group = list(grid.pages[(spikes >= 60) & (spikes <= 63)])
+    assert len(group) > 30
+    row = counterfactual_impact(panel, group, grid.dates[60]).summary.iloc[0]
+    assert row["estimable"] and row["ci_low"] < 0 < row["ci_high"], row
+    assert abs(row["relative_effect"]) < 0.02, "a free intercept credited this group with +5%"
+
+
+def _cluster_panel(sizes: npt.NDArray[np.float64], seed: int = 1) -> tuple[npt.NDArray[np.float64], ...]:
+    """Pages (clusters) x 60 days; the first half of the pages are "after" from day 30, with no effect."""
+    rng = np.random.default_rng(seed)
+    n_pages, n_days = len(sizes), 60
+    page = np.repeat(np.arange(n_pages), n_days)
+    day = np.tile(np.arange(n_days), n_pages)
+    y = rng.poisson(sizes[page] * (1 + 0.3 * np.sin(day / 5.0))).astype(np.float64)
+    after = ((page < n_pages // 2) & (day >= 30)).astype(np.float64)[:, None]
+    return y, after, page, day
+
+
+def test_panel_t_intervals_count_the_pages_that_carry_the_estimate() -> None:
+    even = np.full(40, 5.0)
+    y, x, page, day = _cluster_panel(even)
+    _, _, dof_even = ppml(y, x, [page, day], page)
+    one_large = even.copy()
+    one_large[0] = 100.0  # one spiked page with 20 times the others' clicks carries much of the estimate
+    y, x, page, day = _cluster_panel(one_large)
+    _, cov, dof_large = ppml(y, x, [page, day], page)
+    assert dof_even[0] > 35, "40 equal pages are about 39 degrees of freedom"
+    assert dof_large[0] < 25, "one dominant page leaves fewer: a longer t interval than the normal's 1.96"
+    assert cov[0, 0] > 0
