@@ -43,6 +43,8 @@ from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
 METHOD = ("structural time series (local level with R CausalImpact's step scale + regression on the best-matched "
           "control series, statsmodels UnobservedComponents)")
+GROUP_METHOD = ("structural time series (local level starting at zero with R CausalImpact's step scale + regression "
+                "on all control pages summed, statsmodels UnobservedComponents)")
 ASSUMPTIONS = (
     "The control pages had no social activity and were not affected by the change; the relation between the "
     "pages and the controls before the date would have continued after it; the pre-period is long enough to "
@@ -117,7 +119,7 @@ def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | s
         exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), y[:n_pre], max_controls)
     summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end], level_from_zero=group)
     summary.update(analysis="impact", scope=scope, outcome=outcome, n_treated=int(member.sum()),
-                   n_control=int(quiet.sum()), method=METHOD, assumptions=ASSUMPTIONS)
+                   n_control=int(quiet.sum()), method=GROUP_METHOD if group else METHOD, assumptions=ASSUMPTIONS)
     return ImpactResult(frame([effect_row(**summary)]), series)
 
 
