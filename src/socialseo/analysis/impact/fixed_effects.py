@@ -20,8 +20,8 @@ fitted total), alternating with Newton steps for the betas on the partialled-out
 column per platform instead of one per page and day. Standard errors are the page-clustered sandwich on the
 regressors partialled out of the fixed effects with Poisson weights, with each page's residuals scaled up by its
 leverage (CR2), and intervals use a t distribution whose degrees of freedom count the pages that carry the
-estimate (Bell-McCaffrey, under the working Poisson variance): a few large spiked pages carry most of it, and the
-plain sandwich with 1.96 flagged 3 of 40 simulated sites with no effect.
+estimate (Bell-McCaffrey, under the working Poisson variance): when a few large spiked pages carry most of the
+estimate, it rests on fewer pages than the panel has, and the normal's 1.96 would be too short.
 """
 
 from __future__ import annotations
