@@ -38,7 +38,7 @@ from socialseo.crawl.fetch import FetchLimits
 from socialseo.crawl.policy import AddressPolicy
 from socialseo.crawl.store import run_crawl
 from socialseo.errors import SocialSeoError
-from socialseo.ingest.analytics.ga4 import import_ga4_traffic
+from socialseo.ingest.analytics.ga4 import import_ga4
 from socialseo.ingest.archives.warc import import_backlinks_parquet, import_warc
 from socialseo.ingest.backlinks.exports import import_backlink_exports
 from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, import_pages, page_limits
@@ -119,7 +119,7 @@ class Project:
 
     def ingest_pages(
         self, targets: Sequence[str | Path], *, site: str | Sequence[str] | None = None, delay: float = 1.0,
-        on_done: Callable[[ImportResult], None] | None = None, allow_private: bool = False,
+        on_file_done: Callable[[ImportResult], None] | None = None, allow_private: bool = False,
         allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
     ) -> list[ImportResult]:
         """Import saved HTML pages or fetch URLs (politely, public addresses only unless allowed); links to the
@@ -127,28 +127,30 @@ class Project:
         hosts = [site] if isinstance(site, str) else list(site or [])
         policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         return self._refreshed(
-            import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay, on_done=on_done,
-                         policy=policy, limits=page_limits(timeout, max_bytes))
+            import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay,
+                         on_file_done=on_file_done, policy=policy, limits=page_limits(timeout, max_bytes))
         )
 
     def ingest_warc(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,
-        on_done: Callable[[ImportResult], None] | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Import WARC/WAT files: links from social platforms (or any site) to the site."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         return self._refreshed(import_warc(
-            self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers, on_done=on_done
+            self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers,
+            on_file_done=on_file_done,
         ))
 
     def ingest_backlinks_parquet(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None,
-        on_done: Callable[[ImportResult], None] | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Load the Parquet written by the Spark backlink job."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         return self._refreshed(
-            import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts, on_done=on_done)
+            import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts,
+                                     on_file_done=on_file_done)
         )
 
     # -- brand -------------------------------------------------------------------------------------------------
@@ -264,11 +266,13 @@ class Project:
         self, paths: Sequence[str | Path], *, on_file_done: Callable[[ImportResult], None] | None = None
     ) -> list[ImportResult]:
         """Import rank-tracker exports (date, keyword, URL, position)."""
-        return import_ranks(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
+        return self._refreshed(import_ranks(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done))
 
-    def ingest_ga4(self, paths: Sequence[str | Path]) -> list[ImportResult]:
+    def ingest_ga4(
+        self, paths: Sequence[str | Path], *, on_file_done: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
         """Import GA4 Traffic acquisition CSV exports; each source/medium gets socialseo's channel and platform."""
-        return [import_ga4_traffic(self.warehouse, Path(p)) for p in paths]
+        return import_ga4(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
 
     def ga4_channels(self) -> pd.DataFrame:
         """GA4 sessions and engagement per channel × platform, as socialseo classifies the sources."""

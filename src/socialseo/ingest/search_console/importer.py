@@ -63,20 +63,20 @@ def import_search_console(
         raise InputFileError(f"--period-start {period_start} is after --period-end {period_end}")
     for path in paths:
         _check_input(path)
-    results = []
     period = (period_start, period_end)
-    for path in paths:
-        options = {"dimensions": list(dimensions or []), "search_type": search_type,
-                   "period": [str(d) if d else None for d in period]}
-        with warehouse.importing("gsc", path, options) as ctx:
-            if ctx is not None:
-                _import_one(ctx, path, list(dimensions or []), search_type, period)
-        if warehouse.last_import.skipped and (period_start or period_end):
-            set_period(warehouse, path, period, warehouse.last_import)
-        results.append(warehouse.last_import)
+    options = {"dimensions": list(dimensions or []), "search_type": search_type,
+               "period": [str(d) if d else None for d in period]}
+
+    def load(ctx: ImportContext) -> None:
+        _import_one(ctx, ctx.path, list(dimensions or []), search_type, period)
+
+    def done(result: ImportResult) -> None:
+        if result.skipped and (period_start or period_end):
+            set_period(warehouse, Path(result.path), period, result)
         if on_file_done:
-            on_file_done(warehouse.last_import)
-    return results
+            on_file_done(result)
+
+    return warehouse.import_files("gsc", paths, load, options=options, on_file_done=done)
 
 
 def _check_input(path: Path) -> None:
