@@ -92,6 +92,8 @@ class ImportContext:
     options: dict[str, Any] = field(default_factory=dict)
     """What the ledger records of how the file was read; a loader may add what it learns (the layout it found)."""
     on_position: Callable[[int], None] | None = None
+    prepared: Any = None
+    """What the source's ``prepare`` made of the file before its import began (a parsed export), else None."""
 
     def progress(self, position: int) -> None:
         """Tell whoever watches the import that the loader has read ``position`` bytes of the file (as stored)."""
@@ -201,6 +203,14 @@ class Warehouse:
         if not read_only:
             apply_migrations(self.con)
 
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection, path: str | Path = ":memory:") -> Warehouse:
+        """A read-only Warehouse over a connection opened elsewhere (a cursor on a copy of the file), unmigrated:
+        what reads it must not write, and closing it closes ``con``."""
+        warehouse = cls.__new__(cls)
+        warehouse.path, warehouse.read_only, warehouse.con = str(path), True, con
+        return warehouse
+
     # -- life cycle ---------------------------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
@@ -255,6 +265,7 @@ class Warehouse:
         paths: Iterable[Path],
         load: Callable[[ImportContext], None],
         *,
+        prepare: Callable[[Path], Any] | None = None,
         options: Mapping[str, Any] | Callable[[Path], Mapping[str, Any]] | None = None,
         hash_alongside: bool = False,
         names: Callable[[Path], str] | None = None,
@@ -269,6 +280,9 @@ class Warehouse:
         the kind feeds (:data:`DERIVED_FROM`), so a failure leaves nothing of that file behind; then
         ``on_file_done(result)`` is called. Files before a failing one stay imported.
 
+        ``prepare(path)``, when given, reads and checks a file before its import begins, so a file the source cannot
+        read fails in one line before anything is written (and so does a file imported before: a wrong option is
+        named, not skipped in silence); what it returns is ``ctx.prepared``.
         ``options`` (a mapping, or a function of the path) goes to the ledger; ``hash_alongside`` hashes large files
         in a thread while ``load`` runs; ``names`` gives the name a result shows for a path (a page fetched into a
         temporary file shows its URL). ``on_progress(done, total)`` counts bytes of all the files as stored on disk,
@@ -279,6 +293,7 @@ class Warehouse:
         before = 0
         results: list[ImportResult] = []
         for path in paths:
+            prepared = prepare(path) if prepare is not None else None
             opts = dict((options(path) if callable(options) else options) or {})
             result = ImportResult(path=names(path) if names else str(path), kind=kind, import_id=None)
 
@@ -286,7 +301,7 @@ class Warehouse:
                 if on_progress is not None:
                     on_progress(_before + done, total)
 
-            with self._importing(kind, path, opts, result, hash_alongside, position) as ctx:
+            with self._importing(kind, path, opts, result, hash_alongside, position, prepared) as ctx:
                 if ctx is not None:
                     load(ctx)
             if on_progress is not None:  # a skipped file, or a loader that stops short of the end, still counts
@@ -300,7 +315,7 @@ class Warehouse:
     @contextmanager
     def _importing(
         self, kind: str, path: Path, options: dict[str, Any], result: ImportResult, hash_alongside: bool,
-        on_position: Callable[[int], None],
+        on_position: Callable[[int], None], prepared: Any = None,
     ) -> Iterator[ImportContext | None]:
         """One file's import transaction: yields ``None`` (and marks ``result`` skipped) for bytes imported before.
 
@@ -330,7 +345,8 @@ class Warehouse:
                      json.dumps(options, default=str)],
                 )
                 ctx = ImportContext(con=con, import_id=import_id, path=path, result=result, kind=kind,
-                                    hashing=hashing, options=options, on_position=on_position)
+                                    hashing=hashing, options=options, on_position=on_position,
+                                    prepared=prepared)
                 yield ctx
                 if hashing is not None:
                     ctx.check_not_duplicate(wait=True)

@@ -72,12 +72,11 @@ def import_ga4(
     """Import Traffic acquisition CSVs, one result per file; files imported before (same bytes) are skipped."""
     for path in paths:
         check_text(path, "a GA4 CSV export")
-    return warehouse.import_files("ga4", paths, _load, on_file_done=on_file_done)
+    return warehouse.import_files("ga4", paths, _load, prepare=_read, on_file_done=on_file_done)
 
 
-def _load(ctx: ImportContext) -> None:
-    """Read one export and store its rows, inside its import transaction."""
-    path = ctx.path
+def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+    """One export's rows, each with its source/medium classified, and the report's dates (before the import)."""
     lines = [decode_line(raw) for raw in read_whole(path).splitlines()]
     dates = {m.group(1).lower(): m.group(2) for line in lines if (m := _HEADER_DATE.match(line))}
     header_at = next((i for i, line in enumerate(lines) if any(line.startswith(c) or line.startswith(f'"{c}')
@@ -112,6 +111,12 @@ def _load(ctx: ImportContext) -> None:
             *[c for c in _COLUMNS if c in frame.columns]]
     frame = frame.select(keep).rename({c: _COLUMNS[c] for c in _COLUMNS if c in frame.columns})
     frame = frame.rename({sm: "raw"})
+    return frame, dates
+
+
+def _load(ctx: ImportContext) -> None:
+    """Store one export's rows, inside its import transaction; numbers that do not parse are quarantined."""
+    frame, dates = ctx.prepared
     ctx.options.update({"start": dates.get("start"), "end": dates.get("end")})
     con = ctx.con
     con.execute("SELECT 1").fetchall()

@@ -115,24 +115,30 @@ def import_backlink_exports(
     for path in paths:
         check_text(path, "a backlink export (CSV text)")
 
-    def load(ctx: ImportContext) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            readable = utf8_copy(ctx.path, Path(tmp))
-            skip, header = _header(readable, mapped)
-            found = detect_layout(header, ctx.path, layout=layout, column_map=column_map)
-            default_target = target or next(iter(warehouse.site_hosts()), None)
-            if "target" not in found.mapping and not default_target:
-                raise InputFileError(
-                    f"{ctx.path}: the export names no target page; pass --target URL (or add the site first with "
-                    "--site)"
-                )
-            ctx.options.update({"format": found.name, "target": default_target, "mapping": found.mapping})
-            _load(ctx, readable, skip, found, default_target)
-            ctx.result.notes.append(f"format {found.name}")
-            if skip:
-                ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
+    def prepare(path: Path) -> tuple[Path, int, Layout, str | None]:
+        """The export as UTF-8, the lines above its header, its layout and target, before its import begins."""
+        copies = Path(tmp) / str(len(list(Path(tmp).iterdir())))  # one folder per file: names may repeat
+        copies.mkdir()
+        readable = utf8_copy(path, copies)
+        skip, header = _header(readable, mapped)
+        found = detect_layout(header, path, layout=layout, column_map=column_map)
+        default_target = target or next(iter(warehouse.site_hosts()), None)
+        if "target" not in found.mapping and not default_target:
+            raise InputFileError(
+                f"{path}: the export names no target page; pass --target URL (or add the site first with --site)"
+            )
+        return readable, skip, found, default_target
 
-    return warehouse.import_files("backlinks", paths, load, on_file_done=on_file_done)
+    def load(ctx: ImportContext) -> None:
+        readable, skip, found, default_target = ctx.prepared
+        ctx.options.update({"format": found.name, "target": default_target, "mapping": found.mapping})
+        _load(ctx, readable, skip, found, default_target)
+        ctx.result.notes.append(f"format {found.name}")
+        if skip:
+            ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return warehouse.import_files("backlinks", paths, load, prepare=prepare, on_file_done=on_file_done)
 
 
 def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:

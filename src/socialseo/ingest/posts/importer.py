@@ -22,6 +22,7 @@ from socialseo.ingest._sheets import decode
 from socialseo.ingest.posts.layouts import (
     COUNT_FIELDS,
     ExportMapping,
+    ParsedExport,
     generic_mapping,
     parse_export,
     platform_candidates,
@@ -78,8 +79,11 @@ def import_posts(
     for path in paths:
         check_readable(path)
 
+    def prepare(path: Path) -> ParsedExport:
+        return parse_export(path, candidates, timezone=timezone, sheet=sheet, forced=forced)
+
     def load(ctx: ImportContext) -> None:
-        parsed = parse_export(ctx.path, candidates, timezone=timezone, sheet=sheet, forced=forced)
+        parsed: ParsedExport = ctx.prepared
         ctx.options.update({"platform": parsed.mapping.platform, "mapping": parsed.mapping.key})
         ctx.result.notes.append(f"read as {parsed.mapping.name}")
         _load(ctx, parsed.frame)
@@ -97,8 +101,8 @@ def import_posts(
             more = len(parsed.ignored_columns) - 8
             ctx.result.notes.append(f"columns not used: {shown}" + (f" and {more} more" if more > 0 else ""))
 
-    results = warehouse.import_files("posts", paths, load, options={"timezone": timezone, "sheet": sheet},
-                                     on_file_done=on_file_done)
+    results = warehouse.import_files("posts", paths, load, prepare=prepare,
+                                     options={"timezone": timezone, "sheet": sheet}, on_file_done=on_file_done)
     resolve_short_links(warehouse)
     return results
 

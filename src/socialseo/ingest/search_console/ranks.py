@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -51,12 +52,20 @@ def import_ranks(
     """Import rank-tracker CSV/XLSX files; re-importing a day's positions for a keyword replaces them."""
     for path in paths:
         check_readable(path)
-    return warehouse.import_files("ranks", paths, _load, on_file_done=on_file_done)
+    return warehouse.import_files("ranks", paths, _load, prepare=_read, on_file_done=on_file_done)
 
 
-def _load(ctx: ImportContext) -> None:
-    """Read one rank export and replace the positions it gives, inside its import transaction."""
-    path = ctx.path
+@dataclass
+class _Ranks:
+    """One rank export read and checked: the rows to store and the ones to quarantine."""
+
+    rows_read: int
+    good: pd.DataFrame
+    quarantined: list[tuple[int | None, str | None, str]]
+
+
+def _read(path: Path) -> _Ranks:
+    """Read one rank export before its import begins; a file without the needed columns fails here."""
     sheet = read_sheets(path)[0]
     index, header = _header(sheet.rows, path)
     body = sheet.rows[index + 1 :]
@@ -76,10 +85,15 @@ def _load(ctx: ImportContext) -> None:
     frame["page_url"] = frame["url"].map(_page)
     bad = errors.notna()
     text = raw.map(str).agg(",".join, axis=1)
-    ctx.quarantine_rows(sheet.rejected)
-    ctx.quarantine_rows([(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index])
-    good = frame[~bad]
-    register_frame(ctx.con, "_ranks_in", good)
+    quarantined = [*sheet.rejected, *[(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index]]
+    return _Ranks(len(frame) + len(sheet.rejected), frame[~bad], quarantined)
+
+
+def _load(ctx: ImportContext) -> None:
+    """Replace the positions one rank export gives, inside its import transaction."""
+    ranks: _Ranks = ctx.prepared
+    ctx.quarantine_rows(ranks.quarantined)
+    register_frame(ctx.con, "_ranks_in", ranks.good)
     ctx.con.execute(
         "DELETE FROM rank_positions r USING (SELECT DISTINCT CAST(date AS DATE) AS date, keyword "
         "FROM _ranks_in) n WHERE r.date = n.date AND r.keyword = n.keyword"
@@ -90,7 +104,7 @@ def _load(ctx: ImportContext) -> None:
         [ctx.import_id],
     )
     ctx.con.unregister("_ranks_in")
-    ctx.result.rows_read, ctx.result.rows_loaded = len(frame) + len(sheet.rejected), len(good)
+    ctx.result.rows_read, ctx.result.rows_loaded = ranks.rows_read, len(ranks.good)
 
 
 def _header(rows: list[list[object]], path: Path) -> tuple[int, list[str]]:
