@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from socialseo.classify.explain import explain_hit
+from socialseo.api import explain
 from socialseo.cli.common import JsonOption, console
 
 
@@ -23,7 +23,7 @@ def classify(
     as_json: JsonOption = False,
 ) -> None:
     """Show the channel, platform and evidence socialseo gives one hit (no warehouse needed)."""
-    found = explain_hit(referrer, user_agent, url, site or ())
+    found = explain(referrer, user_agent, url, site or ())
     if as_json:
         sys.stdout.write(json.dumps(found, indent=2, ensure_ascii=False) + "\n")
         return
