@@ -22,6 +22,7 @@ import aiohttp
 import pandas as pd
 
 from socialseo._version import __version__
+from socialseo.classify.links import host_of
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.policy import AddressPolicy
@@ -29,7 +30,7 @@ from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, ro
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text
-from socialseo.ingest.backlinks.store import host_of, merge_links, source_facts
+from socialseo.ingest.backlinks.store import merge_links, source_facts
 from socialseo.ingest.limits import current, shown
 from socialseo.ingest.posts.mentions import brand_terms, find_mentions
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
