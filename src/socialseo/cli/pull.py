@@ -28,7 +28,9 @@ def _day(value: str | None, option: str) -> date | None:
 @app.command("gsc")
 def gsc(
     site: Annotated[str, typer.Option("--site", help="The property: sc-domain:example.com or https://www.example.com/.")],
-    start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default: 16 months back).")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day, YYYY-MM-DD (default: 16 months back).")
+    ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD (default: today, Pacific).")] = None,
     credentials: Annotated[
         Path | None,

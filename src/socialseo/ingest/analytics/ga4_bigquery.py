@@ -211,7 +211,9 @@ def _rebuild_traffic(ctx: ImportContext) -> None:
     """``ga4_traffic`` rows for the BigQuery imports, rebuilt from all session fragments: a session is counted
     once, on its first day, with the source of its first fragment, as GA4's reports count it."""
     con = ctx.con
-    con.execute("DELETE FROM ga4_traffic WHERE import_id IN (SELECT import_id FROM imports WHERE kind = 'ga4-bigquery')")
+    con.execute(
+        "DELETE FROM ga4_traffic WHERE import_id IN (SELECT import_id FROM imports WHERE kind = 'ga4-bigquery')"
+    )
     con.execute("""
         INSERT INTO ga4_traffic
         SELECT ?, row_number() OVER (ORDER BY date, source, medium), NULL, NULL, date, source, medium, count(*),

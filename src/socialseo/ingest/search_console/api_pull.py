@@ -252,7 +252,8 @@ def pull_search_console(
     plan = PullPlan(check_site(site), search_type, check_dimensions(dimensions), data_state)
     limit = row_limit()
     plan.days = plan_days(warehouse, plan, start, end, incremental)
-    label = f"searchconsole-api {plan.site} {plan.days[0] if plan.days else start} to {plan.days[-1] if plan.days else end}"
+    span = f"{plan.days[0]} to {plan.days[-1]}" if plan.days else f"{start or ''} to {end or ''}"
+    label = f"searchconsole-api {plan.site} {span}"
     if not plan.days:
         return _nothing(label, "every day asked for was pulled before and is final; nothing to pull")
     client = SearchAnalyticsClient(load_credentials(credentials_path(credentials)), plan.site, sleep=sleep)

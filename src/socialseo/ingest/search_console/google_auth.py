@@ -106,7 +106,9 @@ def load_credentials(path: Path) -> Credentials:
         if kind == "service_account":
             return service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
         if kind == "authorized_user":
-            return user_credentials.Credentials.from_authorized_user_info(info, scopes=[SCOPE])
+            # from_authorized_user_info always sets Google's token URL: set the configured one after it.
+            user = user_credentials.Credentials.from_authorized_user_info(info, scopes=[SCOPE])
+            return user.with_token_uri(token_url())
     except (ValueError, KeyError, auth_exceptions.GoogleAuthError) as exc:
         # The message names missing fields, never their values.
         raise SocialSeoError(f"{path}: an incomplete {kind} key file ({_first_line(str(exc))})") from None
