@@ -90,7 +90,7 @@ def _columns(ctx: ImportContext, path: Path, reader: str) -> set[str]:
 
 
 def _param(key: str, kind: str) -> str:
-    return (f"json_extract_string(to_json(list_filter(event_params, p -> p.key = '{key}')[1]), "
+    return (f"json_extract_string(to_json(list_filter(event_params, lambda p: p.key = '{key}')[1]), "
             f"'$.value.{kind}')")
 
 
@@ -114,8 +114,8 @@ def _load(ctx: ImportContext, path: Path, reader: str) -> None:
                 make_timestamp(TRY_CAST(event_timestamp AS BIGINT)) AS ts,
                 CAST(event_name AS VARCHAR) AS event_name,
                 {_param('page_location', 'string_value')} AS page_location,
-                coalesce({_param('session_engaged', 'string_value')},
-                         {_param('session_engaged', 'int_value')}) IN ('1', 'true') AS engaged,
+                coalesce(coalesce({_param('session_engaged', 'string_value')},
+                         {_param('session_engaged', 'int_value')}) IN ('1', 'true'), false) AS engaged,
                 coalesce(TRY_CAST({_param('engagement_time_msec', 'int_value')} AS BIGINT), 0) AS engagement_ms,
                 {group} AS ga4_channel{', ' + source_cols if source_cols else ''}
             FROM _ga4_events
