@@ -171,3 +171,12 @@ def test_avro_and_other_files_are_refused_in_one_line(tmp_path: Path, capsys: py
     code, _, err = run(["ingest", "ga4-bigquery", str(other), "--db", str(db)], capsys)
     assert code == 2 and "not a GA4 events_* export (no event_date" in err
     assert sql(db, "SELECT count(*) AS n FROM imports", capsys) == [{"n": 0}]
+
+
+def test_a_json_line_beyond_the_line_limit_is_refused_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALSEO_MAX_LINE_BYTES", "200")
+    path = write_ndjson(tmp_path / "events.json", EVENTS)
+    code, _, err = run(["ingest", "ga4-bigquery", str(path), "--db", str(tmp_path / "w.duckdb")], capsys)
+    assert code == 2 and "set SOCIALSEO_MAX_LINE_BYTES to raise it" in err

@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from socialseo.classify.urls import normalize_url
@@ -66,7 +67,8 @@ def _reader(path: Path) -> str:
             "bq extract --destination_format PARQUET (or NEWLINE_DELIMITED_JSON) dataset.events_YYYYMMDD gs://..."
         )
     if head[:1] in (b"{", b"\xef"):
-        limit = current().max_field_bytes * 8
+        limit = current().max_line_bytes
+        _check_line_lengths(path, limit)
         return (f"read_json({quoted}, format = 'newline_delimited', sample_size = -1, "
                 f"maximum_object_size = {limit})")
     raise FormatNotRecognisedError(
@@ -74,11 +76,31 @@ def _reader(path: Path) -> str:
     )
 
 
+def _check_line_lengths(path: Path, limit: int) -> None:
+    """Refuse a JSON line longer than the line limit before DuckDB reads the file (its reader does not bound a
+    line); newlines are found block by block with numpy, never line by line in Python."""
+    carry = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            if ends.size == 0:
+                carry += len(block)
+            else:
+                longest = max(carry + int(ends[0]), int(np.diff(ends).max(initial=0)) - 1)
+                carry = len(block) - int(ends[-1]) - 1
+                if longest > limit:
+                    raise current().exceeded("max_line_bytes", f"{path}: a JSON line of {longest:,} bytes")
+            if carry > limit:
+                raise current().exceeded("max_line_bytes", f"{path}: a JSON line of more than {carry:,} bytes")
+
+
 def _columns(ctx: ImportContext, path: Path, reader: str) -> set[str]:
     try:
         ctx.con.execute(f"CREATE OR REPLACE TEMP VIEW _ga4_events AS SELECT * FROM {reader}")
         names = {str(r[0]) for r in ctx.con.execute("DESCRIBE _ga4_events").fetchall()}
     except duckdb.Error as exc:
+        if "maximum_object_size" in str(exc):
+            raise current().exceeded("max_line_bytes", f"{path}: an event's JSON line") from exc
         raise InputFileError(f"{path}: not readable as {reader.split('(')[0][5:]} "
                              f"({shown(str(exc).splitlines()[0], 200)})") from exc
     missing = [c for c in REQUIRED if c not in names]
@@ -121,6 +143,8 @@ def _load(ctx: ImportContext, path: Path, reader: str) -> None:
             FROM _ga4_events
         """)
     except duckdb.Error as exc:
+        if "maximum_object_size" in str(exc):
+            raise current().exceeded("max_line_bytes", f"{path}: an event's JSON line") from exc
         raise InputFileError(f"{path}: the events could not be read ({shown(str(exc).splitlines()[0], 200)})") from exc
     bad = ("CASE WHEN user_pseudo_id IS NULL THEN 'no user_pseudo_id' WHEN session_id IS NULL THEN "
            "'no ga_session_id event parameter' WHEN day IS NULL THEN 'event_date is not YYYYMMDD' "
