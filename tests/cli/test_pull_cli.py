@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,22 @@ def test_bad_site_and_missing_credentials_are_one_line(
     code, _, err = run(["pull", "gsc", "--site", "sc-domain:example.com", "--start", DAYS[0], "--end", DAYS[0],
                         "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 2 and "no Google credentials" in err
+
+
+def test_project_pull_gsc_reports_progress_day_by_day(tmp_path: Path, google: FakeGoogle) -> None:
+    import socialseo
+
+    google.rows_per_day = {DAYS[1]: day_rows(DAYS[1], 5)}
+    seen: list[tuple[int, int]] = []
+    with socialseo.open(tmp_path / "api.duckdb") as project:
+        result = project.pull_gsc(
+            "sc-domain:example.com", date.fromisoformat(DAYS[0]), date.fromisoformat(DAYS[2]),
+            credentials=google.service_account_file(tmp_path), incremental=True,
+            on_progress=lambda done, total: seen.append((done, total)),
+        )
+        assert (result.rows_loaded, result.rows_quarantined) == (5, 0)
+        assert seen == [(1, 3), (2, 3), (3, 3)]
+        again = project.pull_gsc("sc-domain:example.com", date.fromisoformat(DAYS[0]),
+                                 date.fromisoformat(DAYS[2]), credentials=google.service_account_file(tmp_path))
+        assert again.skipped  # the last three days asked again, the same rows: nothing changed
+        assert project.sql("SELECT count(*) AS n FROM search_performance")["n"].tolist() == [5]
