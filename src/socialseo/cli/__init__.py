@@ -26,6 +26,7 @@ from socialseo.cli import (
     demo,
     export,
     ingest,
+    pull,
     query,
     report,
     serve,
@@ -74,6 +75,7 @@ social.register(app)
 app.add_typer(spark.app, name="spark")
 analyze.register(app)
 classify.register(app)
+pull.register(app, ingest.app)
 
 
 def main(argv: list[str] | None = None) -> int:
