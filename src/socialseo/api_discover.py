@@ -7,12 +7,15 @@ methods (imports, report) are reached through ``self`` as any user of the API wo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from socialseo.ingest.networks import NETWORKS, SourceOutcome
 from socialseo.ingest.networks import discover as _discover
+from socialseo.refresh.config import ProjectFile, load_project_file
+from socialseo.refresh.runner import Outcome, RefreshSummary, run_refresh
 
 if TYPE_CHECKING:
     from socialseo.store.warehouse import Warehouse
@@ -55,3 +58,18 @@ class DiscoverySources:
             "SELECT platform, post_url, target_page, author, published_at, likes, reposts, replies, score, "
             "first_seen, last_seen FROM discovered_posts ORDER BY published_at DESC NULLS LAST, platform, post_url"
         )
+
+    def refresh(
+        self, project_file: str | Path | ProjectFile, *, on_line: Callable[[Outcome], None] | None = None
+    ) -> RefreshSummary:
+        """Run what the project file says (pulls, new logs, discovery, alerts, the report), each step on its own.
+
+        The caller holds the refresh lock (see :func:`socialseo.refresh.lock.refresh_lock`); the summary's
+        ``exit_code`` is 0 when every step worked and 1 when any failed.
+        """
+        config = project_file if isinstance(project_file, ProjectFile) else load_project_file(Path(project_file))
+        return run_refresh(self, config, on_line)
+
+    def alerts_sent(self) -> pd.DataFrame:
+        """Every alert delivered, newest first: rule, subject, period, message, channels, time."""
+        return self.warehouse.sql("SELECT * FROM alerts_sent ORDER BY sent_at DESC, rule, subject")

@@ -28,6 +28,7 @@ from socialseo.cli import (
     export,
     ingest,
     query,
+    refresh,
     report,
     serve,
     social,
@@ -76,6 +77,7 @@ app.add_typer(spark.app, name="spark")
 analyze.register(app)
 classify.register(app)
 discover.register(app)
+refresh.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
