@@ -47,6 +47,11 @@ from socialseo.errors import SocialSeoError
 from socialseo.refresh.schedule import cron_fields
 
 SOURCES = ("gsc", "logs", "discover")
+_SOURCE_SETTINGS = {
+    "gsc": {"credentials", "site", "incremental"},
+    "logs": {"directory", "pattern", "format"},
+    "discover": {"networks", "max_pages", "mastodon_tags", "reddit_urls"},
+}
 
 
 class ProjectFileError(SocialSeoError):
@@ -128,6 +133,7 @@ def load_project_file(path: Path) -> ProjectFile:
             raise ProjectFileError(f"{where}: unknown source [sources.{name}]; choose from {', '.join(SOURCES)}")
         if not isinstance(table, dict):
             raise ProjectFileError(f"{where}: sources.{name} must be a table")
+        _only(table, _SOURCE_SETTINGS[name], f"{where}: sources.{name}")
     if "logs" in sources and not isinstance(sources["logs"].get("directory"), str):
         raise ProjectFileError(f"{where}: [sources.logs] needs directory = \"/var/log/nginx\"")
     alerts = data.get("alerts", {})
@@ -164,10 +170,10 @@ def _email(table: Any, here: Path, where: str) -> EmailSettings | None:
         return None
     if not isinstance(table, dict):
         raise ProjectFileError(f"{where}: alerts.email must be a table")
-    _only(table, {"host", "port", "starttls", "username", "password_file", "password_env", "from", "to", "timeout"},
-          f"{where}: alerts.email")
     if "password" in table:
         raise ProjectFileError(f"{where}: alerts.email takes password_file or password_env, never a password")
+    _only(table, {"host", "port", "starttls", "username", "password_file", "password_env", "from", "to", "timeout"},
+          f"{where}: alerts.email")
     to = table.get("to")
     to = [to] if isinstance(to, str) else to
     if not isinstance(table.get("host"), str) or not to or not all(isinstance(t, str) for t in to):
