@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 class Inbox:
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # the name aiosmtpd calls
         self.messages.append(message_from_bytes(envelope.original_content))
         return "250 OK"
 
