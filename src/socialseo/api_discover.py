@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from socialseo.analysis.alerts import evaluate, unsent
 from socialseo.ingest.networks import NETWORKS, SourceOutcome
 from socialseo.ingest.networks import discover as _discover
 from socialseo.refresh.config import ProjectFile, load_project_file
@@ -73,3 +74,15 @@ class DiscoverySources:
     def alerts_sent(self) -> pd.DataFrame:
         """Every alert delivered, newest first: rule, subject, period, message, channels, time."""
         return self.warehouse.sql("SELECT * FROM alerts_sent ORDER BY sent_at DESC, rule, subject")
+
+    def alerts(self, project_file: str | Path | ProjectFile) -> pd.DataFrame:
+        """The alerts the project file's rules find now, without sending anything; ``sent`` says which went before."""
+        config = project_file if isinstance(project_file, ProjectFile) else load_project_file(Path(project_file))
+        con = self.warehouse.con
+        found = evaluate(con, list(config.rules), config.dashboard_url)
+        fresh = {(a.rule, a.subject, a.period) for a in unsent(con, found)}
+        return pd.DataFrame(
+            [{"rule": a.rule, "subject": a.subject, "period": a.period, "alert": a.text, "link": a.link,
+              "sent": (a.rule, a.subject, a.period) not in fresh} for a in found],
+            columns=["rule", "subject", "period", "alert", "link", "sent"],
+        )

@@ -28,6 +28,8 @@ def refresh(
                                           envvar="SOCIALSEO_PROJECT")] = Path("socialseo.toml"),
     print_cron: Annotated[bool, typer.Option("--print-cron", help="Print the crontab line for the project file's "
                                              "schedule and exit.")] = False,
+    check_alerts: Annotated[bool, typer.Option("--check-alerts", help="Show what the alert rules find now, sent "
+                                               "before or not, and send nothing.")] = False,
 ) -> None:
     """Pull, import new logs, discover, alert and write the report, as the project file says.
 
@@ -39,6 +41,18 @@ def refresh(
         if not config.schedule:
             raise SocialSeoError(f"{project}: no schedule; add e.g. schedule = \"daily 06:30\"")
         typer.echo(crontab_line(config.schedule, project))
+        return
+    if check_alerts:
+        if not config.rules:
+            raise SocialSeoError(f"{project}: no [[alerts.rules]] to check")
+        with open_project(config.db, read_only=True) as opened:
+            found = opened.alerts(config)
+        if found.empty:
+            console.print(f"{len(config.rules)} rule(s) checked: nothing to tell now", highlight=False)
+        for row in found.to_dict("records"):
+            mark = "sent before" if row["sent"] else "new"
+            link = f" {row['link']}" if row["link"] else ""
+            console.print(escape(f"{row['rule']} [{mark}]: {row['alert']}{link}"), highlight=False, soft_wrap=True)
         return
 
     def line(outcome: Outcome) -> None:
