@@ -68,8 +68,8 @@ def store_posts(
             linking = rows["post_id"].nunique() if not rows.empty else 0
             ctx.result.rows_loaded = len(rows)
             ctx.result.notes.append(
-                f"{linking:,} of {len(posts):,} posts link to the site ({len(rows):,} links); "
-                f"{len(posts) - linking:,} link elsewhere and were not kept"
+                f"{linking:,} of {len(posts):,} posts link to the site ({len(rows):,} link(s)); "
+                f"{len(posts) - linking:,} linked elsewhere (not kept)"
             )
     result = warehouse.last_import
     result.path = source
