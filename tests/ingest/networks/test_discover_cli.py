@@ -52,6 +52,10 @@ def test_discover_stores_linking_posts_with_engagement_and_ignores_posts_linking
     social = links[links["found_by"] == "discover"]
     assert len(social) == 7 and set(social["source_platform"]) == {"bluesky", "mastodon", "reddit", "hacker_news"}
     assert "https://news.ycombinator.com/item?id=4100" in set(social["source_url"])
+    code, _, _ = run(["report", "--out", str(tmp_path / "out"), "--db", db], capsys)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert code == 0 and "Posts linking to the site on open networks" in page
+    assert "7 public posts on 4 open network(s) link to the site." in page
 
 
 def test_discover_waits_out_a_429_and_then_succeeds(

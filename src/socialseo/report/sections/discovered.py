@@ -10,7 +10,7 @@ from socialseo.report.sections.base import Section, Table, num, scalar
 def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     total = scalar(con, "SELECT count(DISTINCT (platform, post_id)) FROM discovered_posts") or 0
     section = Section(
-        "discovered", "Posts linking to the site on open networks",
+        "discovered_links", "Posts linking to the site on open networks",
         "public posts found by socialseo discover (Bluesky, Mastodon, Reddit, Hacker News)", bool(total),
         missing="No posts discovered: run socialseo discover --site HOST.",
     )
