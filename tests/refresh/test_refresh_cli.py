@@ -158,6 +158,7 @@ def test_a_second_refresh_while_one_runs_exits_with_one_line(
      "never a password"),
     ('[sources.logs]\ndirectory = "logs"\n[[alerts.rules]]\nkind = "vibes"\n', "kind must be one of"),
     ("[sources.logs\n", "not valid TOML"),
+    ('[sources.discover]\nnetworks = ["myspace"]\n', "sources.discover.networks must list some of bluesky"),
 ])
 def test_a_bad_project_file_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], body: str, expected: str

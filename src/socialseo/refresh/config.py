@@ -44,6 +44,7 @@ from typing import Any
 
 from socialseo.analysis.alerts import Rule
 from socialseo.errors import SocialSeoError
+from socialseo.ingest.networks import NETWORKS
 from socialseo.refresh.schedule import cron_fields
 
 SOURCES = ("gsc", "logs", "discover")
@@ -134,6 +135,9 @@ def load_project_file(path: Path) -> ProjectFile:
         if not isinstance(table, dict):
             raise ProjectFileError(f"{where}: sources.{name} must be a table")
         _only(table, _SOURCE_SETTINGS[name], f"{where}: sources.{name}")
+    networks = sources.get("discover", {}).get("networks", list(NETWORKS))
+    if not isinstance(networks, list) or any(n not in NETWORKS for n in networks):
+        raise ProjectFileError(f"{where}: sources.discover.networks must list some of {', '.join(NETWORKS)}")
     if "logs" in sources and not isinstance(sources["logs"].get("directory"), str):
         raise ProjectFileError(f"{where}: [sources.logs] needs directory = \"/var/log/nginx\"")
     alerts = data.get("alerts", {})

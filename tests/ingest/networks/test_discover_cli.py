@@ -121,3 +121,29 @@ def test_discover_without_a_site_says_how_to_name_it(tmp_path: Path, capsys: pyt
 def test_an_unknown_network_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["discover", "myspace", "--site", "example.com", "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 2 and "unknown network 'myspace'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_retries_are_bounded_when_the_network_stays_rate_limited(tmp_path: Path) -> None:
+    async def always_limited(request: web.Request) -> web.Response:
+        return web.json_response({"error": "slow down"}, status=429, headers={"Retry-After": "0"})
+
+    with serve({"/api/v1/search": always_limited}) as base, socialseo.open(tmp_path / "w.duckdb") as project:
+        outcomes = project.discover(["hackernews"], site="www.example.com", env={"SOCIALSEO_HN_API_BASE": base})
+    asked = hits(base)
+    assert not outcomes[0].ok and "still rate-limited after 3 retries" in outcomes[0].message
+    assert sum(asked.values()) == 4
+
+
+def test_a_mastodon_instance_that_searches_only_for_signed_in_users_still_gives_its_timelines(
+    tmp_path: Path
+) -> None:
+    from tests.ingest.networks.standins import mastodon_public
+
+    async def unauthorised(request: web.Request) -> web.Response:
+        return web.json_response({"error": "The access token is invalid"}, status=401)
+
+    routes = {"/api/v2/search": unauthorised, "/api/v1/timelines/public": mastodon_public}
+    with serve(routes) as base, socialseo.open(tmp_path / "w.duckdb") as project:
+        outcomes = project.discover(["mastodon"], site="www.example.com", env={"SOCIALSEO_MASTODON_INSTANCE": base})
+        pages = set(project.discovered_posts()["target_page"])
+    assert outcomes[0].ok and pages == {"/docs"}

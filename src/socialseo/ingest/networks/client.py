@@ -37,6 +37,10 @@ _REMAINING_HEADERS = ("x-ratelimit-remaining", "ratelimit-remaining")
 class NetworkError(SocialSeoError):
     """An open network's API could not be read: refused, failing, rate-limited for too long, or not JSON."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 @dataclass
 class JsonClient:
@@ -92,9 +96,9 @@ class JsonClient:
                     await asyncio.sleep(wait)
                     continue
                 if status == 429:
-                    raise NetworkError(f"{self.name}: {url} still rate-limited after {self.retries} retries")
+                    raise NetworkError(f"{self.name}: {url} still rate-limited after {self.retries} retries", status)
                 if not 200 <= status < 300:
-                    raise NetworkError(f"{self.name}: {url} answered HTTP {status}")
+                    raise NetworkError(f"{self.name}: {url} answered HTTP {status}", status)
                 try:
                     return json.loads(body), headers
                 except (ValueError, UnicodeDecodeError) as exc:

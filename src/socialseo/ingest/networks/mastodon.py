@@ -22,7 +22,12 @@ async def discover(
 ) -> tuple[list[DiscoveredPost], list[Malformed]]:
     posts: list[DiscoveredPost] = []
     bad: list[Malformed] = []
-    answer, _ = await client.get("/api/v2/search", {"q": domain, "type": "statuses", "limit": 40})
+    try:
+        answer, _ = await client.get("/api/v2/search", {"q": domain, "type": "statuses", "limit": 40})
+    except NetworkError as exc:
+        if exc.status not in (401, 403):  # instances that search statuses for signed-in users only: timelines remain
+            raise
+        answer = {"statuses": []}
     if not isinstance(answer, dict) or not isinstance(answer.get("statuses"), list):
         raise NetworkError(f"{NAME}: {client.url('/api/v2/search')} answered without a 'statuses' list")
     _read(answer["statuses"], client.url("/api/v2/search", {"q": domain}), posts, bad)
