@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -26,13 +27,19 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[int, Inbox]]:
-    """An SMTP server on 127.0.0.1 (no TLS); yields its port and the inbox."""
+def smtp_server(password: str | None = None) -> Iterator[tuple[int, Inbox]]:
+    """An SMTP server on 127.0.0.1 (no TLS); with ``password``, it wants a login with it. Yields port and inbox."""
     inbox = Inbox()
     with socket.socket() as probe:  # aiosmtpd's controller connects to its own port to start: it needs a real one
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    auth: dict[str, Any] = {}
+    if password is not None:
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            ok = isinstance(data, LoginPassword) and data.password == password.encode()
+            return AuthResult(success=ok, handled=False)
+        auth = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **auth)
     controller.start()
     try:
         yield port, inbox

@@ -174,3 +174,34 @@ def test_print_cron_shows_the_crontab_line_for_the_schedule(tmp_path: Path, caps
     assert code == 0
     assert out.startswith("30 6 * * * cd ") and f"-m socialseo refresh --project {path}" in out
     assert out.rstrip().endswith("socialseo-refresh.log 2>&1")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the test server has no TLS
+@pytest.mark.parametrize("given", ["right-horse-battery", "wrong-horse"])
+def test_the_smtp_password_comes_from_its_file_and_is_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    (tmp_path / "smtp-password").write_text(given + "\n", encoding="utf-8")
+    with networks() as env, smtp_server(password="right-horse-battery") as (port, inbox):
+        monkeypatch.setenv("SOCIALSEO_HN_API_BASE", env["SOCIALSEO_HN_API_BASE"])
+        path = project_file(tmp_path, f"""
+[sources.discover]
+networks = ["hackernews"]
+[alerts.email]
+host = "127.0.0.1"
+port = {port}
+starttls = false
+username = "alerts"
+password_file = "smtp-password"
+to = "seo@example.com"
+[[alerts.rules]]
+kind = "new_backlinks"
+""")
+        code, out, err = run(["refresh", "--project", str(path)], capsys)
+    alert_line = next(line for line in out.splitlines() if line.startswith("alerts:"))
+    assert given not in out + err
+    if given == "wrong-horse":
+        assert code == 1 and "FAILED: email via 127.0.0.1" in alert_line and "login refused (SMTP 535)" in alert_line
+        assert inbox.messages == []
+    else:
+        assert code == 0 and "1 new alert(s) sent to email" in alert_line and len(inbox.messages) == 1
