@@ -31,6 +31,7 @@ from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.search_totals import GRANULARITIES, page_period_totals, pages_listing, search_coverage
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.analysis.timeline import Window, page_daily_window, rebuild_page_daily, with_platforms
+from socialseo.api_discover import DiscoverySources
 from socialseo.api_live import LiveSources
 from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
@@ -53,7 +54,7 @@ from socialseo.store.export import ExportResult, export
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
 
-class Project(LiveSources):
+class Project(LiveSources, DiscoverySources):
     """One site's data: a warehouse plus the operations over it.
 
     Opening a project first rebuilds any derived table an interrupted import left stale, so no answer is ever
