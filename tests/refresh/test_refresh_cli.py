@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from tests.crawl.sites import serve
+from tests.ingest.google_api import FakeGoogle, day_rows, serve_google
 from tests.ingest.networks.standins import networks
 from tests.refresh.receivers import smtp_server, webhook_receiver
 
@@ -63,18 +65,27 @@ def test_a_failing_source_does_not_stop_the_others_and_the_run_exits_1(
     assert "0 imported" in out.splitlines()[0] and "nothing new since the last refresh" in out.splitlines()[0]
 
 
-def test_gsc_without_the_pull_says_so_and_the_logs_still_import(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_gsc_is_pulled_beside_a_failing_source_and_its_rows_are_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = project_file(tmp_path, '[sources.gsc]\ncredentials = "key.json"\n[sources.logs]\ndirectory = "logs"\n')
-    code, out, _ = run(["refresh", "--project", str(path)], capsys)
-    from socialseo.api import Project
-
-    if hasattr(Project, "pull_gsc"):
-        pytest.skip("this socialseo pulls Search Console itself")
+    fake = FakeGoogle()
+    day = (date.today() - timedelta(days=5)).isoformat()
+    fake.rows_per_day = {day: day_rows(day, 3)}
+    key = fake.service_account_file(tmp_path)
+    path = project_file(tmp_path, f'[sources.gsc]\ncredentials = "{key}"\nsite = "sc-domain:example.com"\n'
+                                  '[sources.discover]\nnetworks = ["bluesky"]\n')
+    with serve_google(fake) as google, serve({"/xrpc/app.bsky.feed.searchPosts": _broken}) as bluesky:
+        monkeypatch.setenv("SOCIALSEO_GOOGLE_API_BASE", google)
+        monkeypatch.setenv("SOCIALSEO_GOOGLE_TOKEN_URL", f"{google}/token")
+        monkeypatch.setenv("SOCIALSEO_BLUESKY_API_BASE", bluesky)
+        code, out, _ = run(["refresh", "--project", str(path)], capsys)
+    lines = out.strip().splitlines()
     assert code == 1
-    assert out.splitlines()[0].startswith("gsc: FAILED: gsc pull not available")
-    assert out.splitlines()[1].startswith("logs: ok")
+    assert lines[0].startswith("gsc: ok") and "3 rows loaded" in lines[0]
+    assert lines[1].startswith("discover bluesky: FAILED:")
+    assert fake.bad_auth == 0 and {q["startDate"] for q in fake.queries} >= {day}
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        assert project.warehouse.count("search_performance") == 3
 
 
 def test_an_alert_fires_once_by_email_and_webhook_and_a_second_refresh_does_not_resend_it(
