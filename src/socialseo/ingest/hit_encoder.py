@@ -35,7 +35,7 @@ from socialseo.classify.hosts import site_host_set
 from socialseo.classify.pageviews import pageview_rules, pageview_sql
 from socialseo.classify.referrers import classify_origin, referrer_origin_sql
 from socialseo.classify.urls import campaign_key_sql, page_key_sql
-from socialseo.classify.useragents import classify_user_agent
+from socialseo.classify.useragents import classify_user_agents
 from socialseo.store.hits import ROW_SCHEMA, HitIds, lookup_rows
 
 EARLIEST = datetime(1995, 1, 1)
@@ -296,7 +296,7 @@ class HitEncoder:
             blank = np.array([t is None for t in texts], dtype=bool)
             ids = self._reserve("hit_agents", ~blank)
             self._lookup("hit_agents", ids[~blank], {"user_agent": [t for t in texts if t is not None]})
-            add(id=ids, cls=[self.ua_classes.id_of(classify_user_agent(t)) for t in texts],
+            add(id=ids, cls=[self.ua_classes.id_of(c) for c in classify_user_agents(texts)],
                 hash=[self._hash(t or "") for t in texts])
         return codes
 
