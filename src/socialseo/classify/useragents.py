@@ -77,6 +77,7 @@ class _Matcher:
     patterns: tuple[tuple[str, Bot], ...]  # entries that are real regular expressions, in file order
     generic: str
     not_bots: tuple[str, ...]
+    browser_prefixes: tuple[str, ...]
 
 
 def _bot(raw: dict[str, object], where: str) -> Bot:
@@ -124,6 +125,7 @@ def _matcher() -> _Matcher:
         patterns=tuple(patterns),
         generic=f"(?i){generic}",
         not_bots=tuple(str(s).lower() for s in data.get("not_bots") or ()),
+        browser_prefixes=tuple(str(s) for s in data.get("browser_prefixes") or ()),
     )
 
 
@@ -186,6 +188,17 @@ def _bots_of(head: pl.Series, undecided: pl.Series) -> list[Bot | None]:
         for i, matches in zip(candidates.to_list(), words.to_list(), strict=True):
             if any(not any(nb in w.lower() for nb in m.not_bots) for w in matches or ()):
                 found[i] = _OTHER
+                left[i] = False
+    if any(left) and m.browser_prefixes:
+        browser = pl.Series([False] * len(head))
+        for prefix in m.browser_prefixes:
+            browser = browser | head.str.starts_with(prefix).fill_null(False)
+        # a platform's own app (Instagram 300.0 ...) is a person's in-app browser, not a program
+        app = "|".join(f"(?:{p})" for p, _ in _inapp_patterns())
+        if app:
+            browser = browser | head.str.contains(app).fill_null(False)
+        for i in (pl.Series(left) & ~browser).arg_true().to_list():
+            found[i] = _OTHER
     return found
 
 
@@ -198,7 +211,8 @@ def classify_user_agents(user_agents: Sequence[str | None]) -> list[UserAgentCla
     if not user_agents:
         return []
     column = pl.Series("ua", list(user_agents), dtype=pl.String)
-    present = (column.str.strip_chars().str.len_bytes() > 0).fill_null(False)
+    # "-" is a log's "none"; str.strip, not Polars', so that one value and a column agree on what is blank
+    present = pl.Series([v is not None and v.strip() not in ("", "-") for v in user_agents], dtype=pl.Boolean)
     over_long = (column.str.len_chars() > MAX_MATCHED_CHARS).fill_null(False)
     head = column.str.slice(0, MAX_MATCHED_CHARS)
     bots = _bots_of(head, present)
@@ -241,6 +255,6 @@ def classify_user_agent(user_agent: str | None) -> UserAgentClass:
     >>> classify_user_agent("Mozilla/5.0 (iPhone) Mobile/15E148 [FBAN/FBIOS;FBAV/450.0]").inapp_platform
     'facebook'
     """
-    if not user_agent or not user_agent.strip():
+    if not user_agent or user_agent.strip() in ("", "-"):
         return NOT_CLASSIFIED
     return classify_user_agents([user_agent])[0]
