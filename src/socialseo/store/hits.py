@@ -40,7 +40,7 @@ ROW_SCHEMA = pa.schema([
 ])
 """The columns of ``hit_rows``, in order."""
 
-ATTRIBUTION_FIELDS = ("channel", "platform", "evidence", "is_bot", "bot_name")
+ATTRIBUTION_FIELDS = ("channel", "platform", "evidence", "is_bot", "bot_name", "bot_purpose", "bot_verified")
 
 
 class HitIds:
@@ -68,9 +68,10 @@ class HitIds:
         return first
 
     def attribution(self, channel: str, platform: str | None, evidence: str, is_bot: bool,
-                    bot_name: str | None) -> tuple[int, bool]:
+                    bot_name: str | None, bot_purpose: str | None = None,
+                    bot_verified: bool | None = None) -> tuple[int, bool]:
         """The id of this attribution, and whether it is new (then it must be written)."""
-        key = (channel, platform, evidence, is_bot, bot_name)
+        key = (channel, platform, evidence, is_bot, bot_name, bot_purpose, bot_verified)
         found = self.attributions.get(key)
         if found is not None:
             return found, False
@@ -106,7 +107,10 @@ class HitWriter:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
 
     def add_attribution(self, attribution_id: int, key: tuple[Any, ...]) -> None:
-        self.con.execute("INSERT INTO hit_attributions VALUES (?, ?, ?, ?, ?, ?)", [attribution_id, *key])
+        self.con.execute(
+            f"INSERT INTO hit_attributions (attribution_id, {', '.join(ATTRIBUTION_FIELDS)}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [attribution_id, *key],
+        )
 
     def add_rows(self, rows: pa.Table) -> None:
         """Queue rows (in :data:`ROW_SCHEMA`) and write every whole batch queued so far."""
@@ -135,7 +139,7 @@ class HitWriter:
 
 _VIEW_COLUMNS = ("import_id", "seq", "ts", "visitor_id", "ip", "method", "url", "page", "protocol", "status",
                  "bytes", "referrer", "referrer_host", "user_agent", "is_bot", "bot_name", "is_pageview",
-                 "channel", "platform", "evidence")
+                 "channel", "platform", "evidence", "bot_purpose", "bot_verified")
 
 
 def insert_hits(con: duckdb.DuckDBPyConnection, hits: Sequence[Mapping[str, Any]]) -> None:
@@ -160,7 +164,7 @@ def insert_hits(con: duckdb.DuckDBPyConnection, hits: Sequence[Mapping[str, Any]
             return new
 
         key = (hit.get("channel", "direct"), hit.get("platform"), hit.get("evidence", "none"),
-               bool(hit.get("is_bot", False)), hit.get("bot_name"))
+               bool(hit.get("is_bot", False)), hit.get("bot_name"), hit.get("bot_purpose"), hit.get("bot_verified"))
         attribution, new_attribution = ids.attribution(*key)
         if new_attribution:
             writer.add_attribution(attribution, key)
