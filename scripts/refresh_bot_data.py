@@ -11,6 +11,7 @@ Run by a maintainer with network access; socialseo itself never downloads anythi
     python scripts/refresh_bot_data.py                       # downloads the PyPI package with pip
     python scripts/refresh_bot_data.py --crawler-json PATH   # from a copy of crawler-user-agents.json
     python scripts/refresh_bot_data.py --ranges              # also fetch the published address ranges
+    python scripts/refresh_bot_data.py --browsers-json PATH  # also rewrite benchmarks/data/user_agents.tsv.gz
 """
 
 from __future__ import annotations
@@ -175,16 +176,50 @@ def write_ranges() -> None:
     print(f"bot_ranges.yaml: {sum(1 for b in body if b.startswith('    -'))} ranges")
 
 
+BENCH_CORPUS = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "user_agents.tsv.gz"
+
+
+def write_bench_corpus(browsers_json: Path, browsers_version: str, crawler_entries: list[dict[str, Any]],
+                       crawler_version: str) -> None:
+    """The benchmark's user agents: real browsers with their observed weights, and real crawlers' examples.
+
+    ``browsers_json`` is ``dist/user-agents.json`` of the npm package user-agents (BSD-2-Clause).
+    """
+    import gzip
+
+    weights: dict[str, float] = {}
+    for row in json.loads(browsers_json.read_text(encoding="utf-8")):
+        ua = str(row["userAgent"]).replace("\t", " ")
+        weights[ua] = weights.get(ua, 0.0) + float(row.get("weight") or 0.0)
+    crawlers = sorted({str(i).replace("\t", " ") for e in crawler_entries for i in e.get("instances", [])})
+    header = (
+        "# User agents for benchmarks/bench_ingest_logs.py (kind, weight, user agent; tab-separated).\n"
+        f"# browser: npm package user-agents {browsers_version} (github.com/intoli/user-agents), "
+        "BSD-2-Clause, weights as published.\n"
+        f"# crawler: the instances of crawler-user-agents {crawler_version} (MIT), weight 1.\n"
+    )
+    body = [f"browser\t{w:.10g}\t{ua}" for ua, w in sorted(weights.items())] + [f"crawler\t1\t{ua}" for ua in crawlers]
+    BENCH_CORPUS.parent.mkdir(parents=True, exist_ok=True)
+    BENCH_CORPUS.write_bytes(gzip.compress((header + "\n".join(body) + "\n").encode("utf-8"), mtime=0))
+    print(f"{BENCH_CORPUS.name}: {len(weights)} browsers, {len(crawlers)} crawlers")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--crawler-json", type=Path, help="a local crawler-user-agents.json instead of PyPI")
     parser.add_argument("--version", help="the crawler-user-agents version (PyPI) or the local file's version")
     parser.add_argument("--ranges", action="store_true", help="also fetch the operators' address ranges")
+    parser.add_argument("--browsers-json", type=Path,
+                        help="dist/user-agents.json of the npm package user-agents: rewrite the benchmark's corpus")
+    parser.add_argument("--browsers-version", default="unknown", help="the user-agents package's version")
     args = parser.parse_args(argv)
     if args.crawler_json:
-        write_crawlers(json.loads(args.crawler_json.read_text(encoding="utf-8")), args.version or "unknown")
+        entries, version = json.loads(args.crawler_json.read_text(encoding="utf-8")), args.version or "unknown"
     else:
-        write_crawlers(*_package_json(args.version))
+        entries, version = _package_json(args.version)
+    write_crawlers(entries, version)
+    if args.browsers_json:
+        write_bench_corpus(args.browsers_json, args.browsers_version, entries, version)
     if args.ranges:
         write_ranges()
     return 0
