@@ -156,8 +156,7 @@ class _BlockEncoder:
 
 
 def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock, keep_ip: bool) -> None:
-    for attribution_id, key in block.attributions:
-        writer.add_attribution(attribution_id, key)
+    writer.add_attributions(block.attributions)
     for table, rows in block.lookups:
         writer.add_lookup(table, rows)
     quarantined = block.quarantined

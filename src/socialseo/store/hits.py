@@ -107,10 +107,21 @@ class HitWriter:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
 
     def add_attribution(self, attribution_id: int, key: tuple[Any, ...]) -> None:
-        self.con.execute(
-            f"INSERT INTO hit_attributions (attribution_id, {', '.join(ATTRIBUTION_FIELDS)}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [attribution_id, *key],
-        )
+        self.add_attributions([(attribution_id, key)])
+
+    def add_attributions(self, items: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
+        """Append new attributions in one statement: a log of many bots makes thousands in a block."""
+        if not items:
+            return
+        columns: dict[str, list[Any]] = {"attribution_id": [i for i, _ in items]}
+        for k, name in enumerate(ATTRIBUTION_FIELDS):
+            columns[name] = [key[k] for _, key in items]
+        _attrs = pa.table({
+            name: pa.array(values, pa.int32() if name == "attribution_id"
+                           else pa.bool_() if name in ("is_bot", "bot_verified") else pa.string())
+            for name, values in columns.items()
+        })
+        self.con.execute("INSERT INTO hit_attributions BY NAME SELECT * FROM _attrs")
 
     def add_rows(self, rows: pa.Table) -> None:
         """Queue rows (in :data:`ROW_SCHEMA`) and write every whole batch queued so far."""
