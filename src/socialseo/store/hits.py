@@ -60,6 +60,8 @@ class HitIds:
             .fetchall()
         }
         self.is_bot: dict[int, bool] = {i: bool(key[3]) for key, i in self.attributions.items()}
+        # counted, not max()ed per new one: a log with thousands of bots makes thousands of attributions
+        self._next_attribution = max(self.is_bot, default=-1) + 1
 
     def reserve(self, table: str, n: int) -> int:
         """First of ``n`` new ids for ``table``."""
@@ -75,7 +77,8 @@ class HitIds:
         found = self.attributions.get(key)
         if found is not None:
             return found, False
-        found = self.attributions[key] = max(self.is_bot, default=-1) + 1
+        found = self.attributions[key] = self._next_attribution
+        self._next_attribution += 1
         self.is_bot[found] = is_bot
         return found, True
 
