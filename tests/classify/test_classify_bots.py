@@ -154,8 +154,9 @@ def test_imported_hits_keep_purpose_and_verification(tmp_path: Path, capsys: pyt
     ]
     log, db = tmp_path / "access.log", tmp_path / "w.duckdb"
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, _, _ = run(["ingest", "logs", str(log), "--site", "www.example.com", "--db", str(db)], capsys)
+    code, out, _ = run(["ingest", "logs", str(log), "--site", "www.example.com", "--db", str(db)], capsys)
     assert code == 0
+    assert "1 hit claimed a search engine's or AI operator's crawler from outside" in out
     code, out, _ = run(["sql", "SELECT url, bot_name, bot_purpose, bot_verified, ip FROM hits ORDER BY seq",
                         "--db", str(db), "--json"], capsys)
     rows = json.loads(out)

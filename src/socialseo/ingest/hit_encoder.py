@@ -6,6 +6,9 @@ already seen (:class:`_Interned`); only new values are classified (requests spli
 referrers, user agents and campaign keys by :mod:`socialseo.classify`) and hashed, and the answers reach the
 rows through NumPy ``take`` on the codes. No step runs Python once per line.
 
+A hit whose user agent claims a crawler of an operator with published addresses is checked against them here
+(:mod:`socialseo.classify.verify`), while the full address is at hand; only the masked one is stored.
+
 The visitor id is a keyed hash of address and user agent. Each distinct address and user agent is hashed once
 with BLAKE2b keyed by the warehouse's secret, and the two 64-bit halves are mixed per row with SplitMix64's
 finaliser, so no raw address is ever written when addresses are masked.
@@ -91,6 +94,7 @@ class EncodedBlock:
     attributions: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
     lines_read: int = 0
     recoded_lines: int = 0
+    impostors: int = 0
     inferred_host: str | None = None
     source_position: int = 0
 
@@ -201,6 +205,7 @@ class HitEncoder:
         r, f, a, i = (x.attributes for x in (self.requests, self.referrers, self.agents, self.ips))
         n_ref, n_ua = len(self.ref_classes.items), len(self.ua_classes.items)
         verified = self._verified(a["op"][ua], i["text"][ip])
+        out.impostors = int((verified == 0).sum())
         attribution = self._attributions(
             ((r["camp"][req] * n_ref + f["cls"][ref]) * n_ua + a["cls"][ua]) * 3 + verified, n_ref, n_ua)
         bot_of = np.zeros(max(self.ids.is_bot, default=0) + 1, dtype=bool)
