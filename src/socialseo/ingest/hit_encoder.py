@@ -204,7 +204,7 @@ class HitEncoder:
             req, ref, ua, ip, ts, status = (a[good] for a in (req, ref, ua, ip, ts, status))
         r, f, a, i = (x.attributes for x in (self.requests, self.referrers, self.agents, self.ips))
         n_ref, n_ua = len(self.ref_classes.items), len(self.ua_classes.items)
-        verified = self._verified(a["op"][ua], i["text"][ip])
+        verified = self._verified(a["op"][ua], ip)
         out.impostors = int((verified == 0).sum())
         attribution = self._attributions(
             ((r["camp"][req] * n_ref + f["cls"][ref]) * n_ua + a["cls"][ua]) * 3 + verified, n_ref, n_ua)
@@ -343,11 +343,11 @@ class HitEncoder:
             self._operators.append(name)
         return self._operators.index(name)
 
-    def _verified(self, op: npt.NDArray[np.int64], ip: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    def _verified(self, op: npt.NDArray[np.int64], ip: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per row: 1 when its crawler's claim is verified from the address, 0 for an impostor, 2 when not checked.
 
         Only rows whose user agent names a bot of an operator with published ranges are looked at, once per
-        distinct (operator, address).
+        distinct (operator, address) of the block, and remembered for the import.
         """
         out = np.full(len(op), 2, dtype=np.int64)
         claim = np.flatnonzero(op >= 0)
@@ -355,15 +355,17 @@ class HitEncoder:
             return out
         if len(self._verdicts) > _CACHE_LIMIT:
             self._verdicts.clear()
-        verdicts = []
-        for o, text in zip(op[claim].tolist(), ip[claim].tolist(), strict=True):
-            key = (o, text)
+        texts = self.ips.attributes["text"]
+        pairs, inverse = np.unique(np.stack([op[claim], ip[claim]]), axis=1, return_inverse=True)
+        verdicts = np.empty(pairs.shape[1], dtype=np.int64)
+        for k, (o, code) in enumerate(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)):
+            key = (o, texts[code])
             found = self._verdicts.get(key)
             if found is None:
-                answer = verify_bot(self._operators[o], text)
+                answer = verify_bot(self._operators[o], texts[code])
                 found = self._verdicts[key] = 2 if answer is None else int(answer)
-            verdicts.append(found)
-        out[claim] = verdicts
+            verdicts[k] = found
+        out[claim] = verdicts[inverse.reshape(-1)]
         return out
 
     def _attributions(self, combo: npt.NDArray[np.int64], n_ref: int, n_ua: int) -> npt.NDArray[np.int64]:
