@@ -130,7 +130,7 @@ def run_scrapy(base: str, pages: int, concurrency: int) -> dict[str, float]:
 def run_ours(base: str, pages: int, concurrency: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "src"))
     from socialseo.crawl.crawler import CrawlOptions
-    from socialseo.ingest.crawl_store import run_crawl
+    from socialseo.crawl.store import run_crawl
     from socialseo.store.warehouse import Warehouse
 
     with tempfile.TemporaryDirectory() as tmp, Warehouse(Path(tmp) / "bench.duckdb") as wh:

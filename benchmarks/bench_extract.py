@@ -21,7 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from socialseo.crawl.extract import extract_page
-from socialseo.ingest.warc_links import LinkFilter, read_archive
+from socialseo.ingest.archives.links import LinkFilter, read_archive
 
 
 def make_page(i: int) -> str:

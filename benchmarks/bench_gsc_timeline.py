@@ -20,7 +20,7 @@ import pandas as pd
 
 from socialseo.analysis.timeline import rebuild_page_daily
 from socialseo.classify.urls import normalize_url
-from socialseo.ingest.gsc import import_search_console
+from socialseo.ingest.search_console.importer import import_search_console
 from socialseo.store.warehouse import Warehouse
 
 

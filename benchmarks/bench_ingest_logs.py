@@ -203,7 +203,7 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _SOCIALSEO = """
 import json, resource, sys, time
 from pathlib import Path
-from socialseo.ingest.access_logs import import_access_log
+from socialseo.ingest.logs.importer import import_access_log
 from socialseo.analysis.sessions import rebuild_sessions
 from socialseo.store.warehouse import Warehouse
 wh = Warehouse(Path(sys.argv[2]))

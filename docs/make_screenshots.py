@@ -29,7 +29,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         run = run_demo(Path(tmp), target_log_lines=60_000)
         app = create_app(run.db)
-        row = app.state.warehouse.con.execute(
+        row = app.state.snapshots.current.con.execute(
             "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()
         top_page = row[0] if row else "/"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from socialseo.analysis import backlinks as _backlinks
 from socialseo.analysis import impact
+from socialseo.analysis.actions import run_rules
 from socialseo.analysis.audit.profiles import audit_profiles
 from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
@@ -30,29 +31,29 @@ from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.search_totals import GRANULARITIES, page_period_totals, pages_listing, search_coverage
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.analysis.timeline import Window, page_daily_window, rebuild_page_daily, with_platforms
+from socialseo.api_live import LiveSources
 from socialseo.classify.explain import explain_hit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.crawl.policy import AddressPolicy
+from socialseo.crawl.store import run_crawl
 from socialseo.errors import SocialSeoError
-from socialseo.ingest.access_logs import import_access_logs
-from socialseo.ingest.backlink_exports import import_backlink_exports
-from socialseo.ingest.crawl_store import run_crawl
-from socialseo.ingest.ga4 import import_ga4_traffic
-from socialseo.ingest.gsc import import_search_console
-from socialseo.ingest.mentions import record_post_mentions
-from socialseo.ingest.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, import_pages, page_limits
-from socialseo.ingest.posts import import_posts, resolve_short_links
-from socialseo.ingest.ranks import import_ranks
-from socialseo.ingest.warc import import_backlinks_parquet, import_warc
-from socialseo.report.actions import run_rules
+from socialseo.ingest.analytics.ga4 import import_ga4_traffic
+from socialseo.ingest.archives.warc import import_backlinks_parquet, import_warc
+from socialseo.ingest.backlinks.exports import import_backlink_exports
+from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, import_pages, page_limits
+from socialseo.ingest.logs.importer import import_access_logs
+from socialseo.ingest.posts.importer import import_posts, resolve_short_links
+from socialseo.ingest.posts.mentions import record_post_mentions
+from socialseo.ingest.search_console.importer import import_search_console
+from socialseo.ingest.search_console.ranks import import_ranks
 from socialseo.report.html import write_report
 from socialseo.store.export import ExportResult, export
 from socialseo.store.warehouse import DEFAULT_PATH, ImportResult, Warehouse
 
 
-class Project:
+class Project(LiveSources):
     """One site's data: a warehouse plus the operations over it.
 
     Opening a project first rebuilds any derived table an interrupted import left stale, so no answer is ever
@@ -480,7 +481,7 @@ def inspect(
         body, content_type = Fetcher(delay=delay, limits=page_limits(timeout, max_bytes), policy=policy).fetch(text)
         return extract_page(body, text, content_type=content_type)
     path = Path(text)
-    from socialseo.ingest.sources import check_readable
+    from socialseo.ingest._files import check_readable
 
     return extract_page(check_readable(path).read_bytes(), url or path.resolve().as_uri())
 

@@ -12,7 +12,7 @@ from socialseo.analysis.audit import load_config
 from socialseo.analysis.audit.profiles import audit_profiles, display_name, handle_of
 from socialseo.crawl.crawler import CrawlOptions
 from socialseo.crawl.extract import extract_page
-from socialseo.ingest.crawl_store import run_crawl
+from socialseo.crawl.store import run_crawl
 from socialseo.store.warehouse import Warehouse
 
 

@@ -11,7 +11,7 @@ from tests.crawl.sites import html, png, raw, serve
 
 from socialseo.analysis.audit import load_config, rules_frame, run_site_audit
 from socialseo.crawl.crawler import CrawlOptions
-from socialseo.ingest.crawl_store import run_crawl
+from socialseo.crawl.store import run_crawl
 from socialseo.store.warehouse import Warehouse
 
 GOOD_DESCRIPTION = "Hand tools for woodworkers, tested in our own shop and shipped across Europe within two days."

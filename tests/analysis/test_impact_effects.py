@@ -91,3 +91,53 @@ def test_counterfactual_refuses_a_page_with_too_few_clicks_a_day_for_a_daily_mod
     small = str(daily[daily < 1].index[0])
     row = counterfactual_impact(panel, [small], panel["date"].min() + pd.Timedelta(days=60)).summary.iloc[0]
     assert not row["estimable"] and "per day before the date" in row["reason"] and "group of pages" in row["reason"]
+
+
+def _synthetic_panel(effect: float, seed: int = 3) -> pd.DataFrame:
+    """60 pages, 120 days; the 20 largest get a social spike on day 60 and, from day 60, ``effect``.
+
+    Site-wide movement is multiplicative (a day's factor scales every page), the case additive effects misread.
+    """
+    rng = np.random.default_rng(seed)
+    n_pages, n_days = 60, 120
+    size = np.sort(rng.lognormal(1.0, 0.8, n_pages))[::-1]
+    day = np.exp(0.3 * np.sin(np.arange(n_days) / 9.0)) * np.linspace(1.0, 1.6, n_days)
+    treated = np.arange(n_pages) < 20
+    lift = np.where(treated[:, None] & (np.arange(n_days)[None, :] >= 60), 1 + effect, 1.0)
+    clicks = rng.poisson(size[:, None] * day[None, :] * lift)
+    posts = np.zeros((n_pages, n_days), dtype=int)
+    posts[treated, 60] = 3
+    dates = pd.date_range("2026-01-01", periods=n_days)
+    frame = pd.DataFrame({
+        "page": np.repeat([f"/blog/p{i}" for i in range(n_pages)], n_days), "date": np.tile(dates, n_pages),
+        "search_clicks": clicks.ravel(), "social_posts": posts.ravel(),
+    })
+    for column in ("social_engagement", "social_link_clicks", "social_impressions", "social_sessions",
+                   "backlinks_new", "search_impressions"):
+        frame[column] = 0
+    frame["social_bounce_rate"] = frame["search_ctr"] = frame["search_position"] = np.nan
+    return frame
+
+
+def test_panel_model_reads_a_multiplicative_site_wide_rise_as_no_effect_on_large_spiked_pages() -> None:
+    row = panel_model(_synthetic_panel(0.0)).iloc[0]
+    assert row["estimable"] and row["ci_low"] < 0 < row["ci_high"], row
+    assert abs(row["relative_effect"]) < 0.03
+    assert "Poisson" in row["method"]
+
+
+def test_panel_model_states_a_planted_lift_as_a_relative_effect() -> None:
+    row = panel_model(_synthetic_panel(0.2)).iloc[0]
+    assert row["verdict"] == "effect" and row["ci_low"] < 0.2 < row["ci_high"], row
+
+
+def test_counterfactual_refuses_a_fit_whose_noise_collapsed_rather_than_print_a_narrow_interval() -> None:
+    panel = _synthetic_panel(0.0)
+    # a page that is an exact multiple of a control page has no noise of its own: any interval would be a lie
+    copy = panel[panel["page"] == "/blog/p40"].assign(page="/blog/copy", search_clicks=lambda f: 3 * f["search_clicks"])
+    panel = pd.concat([panel[panel["page"] != "/blog/p40"].assign(
+        search_clicks=lambda f: np.where(f["page"].str.match(r"/blog/p([23]\d|4[1-9]|5\d)$"), 0, f["search_clicks"])),
+        panel[panel["page"] == "/blog/p40"], copy], ignore_index=True)
+    row = counterfactual_impact(panel, ["/blog/copy"], "2026-03-01").summary.iloc[0]
+    assert not row["estimable"] and row["verdict"] == "cannot_conclude"
+    assert "collapsed" in row["reason"]

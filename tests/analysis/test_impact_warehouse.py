@@ -122,9 +122,9 @@ def test_report_hides_impact_sections_without_data(warehouse: Warehouse, tmp_pat
 
 
 def test_validate_command_prints_the_coverage_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--seeds", "1", "--pages", "80", "--json"]) == 0
+    assert main(["validate", "--seeds", "1", "--pages", "80", "--pages-per-site", "1", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert {(r["analysis"], r["runs"]) for r in rows} == {("panel", 1), ("events", 1), ("impact", 1)}
-    assert len(rows) == 6
+    assert {(r["analysis"], r["placebo"]) for r in rows} == {
+        ("impact: single page", 1), ("panel", 1), ("events", 1), ("impact: page group", 1)}
     assert main(["validate", "--seeds", "0"]) == 2
     assert "--seeds must be >= 1" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.ingest.test_access_logs import UA, write_log
 
 from socialseo.classify._data import load
-from socialseo.ingest.access_logs import import_access_log
+from socialseo.ingest.logs.importer import import_access_log
 from socialseo.store.warehouse import Warehouse
 
 

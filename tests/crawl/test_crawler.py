@@ -13,7 +13,7 @@ from tests.crawl.sites import gzip_bomb, html, png, raw, redirect, serve
 from socialseo.analysis.audit import load_config, run_site_audit
 from socialseo.crawl.crawler import CrawlOptions
 from socialseo.crawl.fetch import FetchLimits
-from socialseo.ingest.crawl_store import run_crawl
+from socialseo.crawl.store import run_crawl
 from socialseo.store.warehouse import Warehouse
 
 

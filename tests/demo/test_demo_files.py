@@ -14,7 +14,7 @@ import pytest
 from socialseo.classify.links import resolve_link
 from socialseo.demo import GeneratedFiles, WorldConfig, generate, simulate_world
 from socialseo.demo.platforms import PLATFORM_NAMES
-from socialseo.ingest.post_exports import parse_export, platform_candidates
+from socialseo.ingest.posts.layouts import parse_export, platform_candidates
 
 from .conftest import SMALL, SMALL_SEED
 

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import shared_sample
 
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.access_logs import import_access_log
+from socialseo.ingest.logs.importer import import_access_log
 from socialseo.store.warehouse import Warehouse
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"

@@ -242,7 +242,7 @@ def test_no_site_is_a_clear_error(tmp_path: Path, project: Project) -> None:
 
 
 def test_gzip_helper_is_not_fooled_by_a_whole_file(tmp_path: Path) -> None:
-    from socialseo.ingest.warc_links import _gzip_ends_cleanly
+    from socialseo.ingest.archives.links import _gzip_ends_cleanly
 
     path = tmp_path / "a.gz"
     path.write_bytes(gzip.compress(b"x" * 100) + gzip.compress(b"y"))

@@ -9,7 +9,7 @@ from tests.conftest import TEST_DATA
 
 import socialseo
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.ingest.ga4 import classify_source_medium
+from socialseo.ingest.analytics.ga4 import classify_source_medium
 
 EXPORT = TEST_DATA / "ga4" / "traffic_acquisition.csv"
 

@@ -11,7 +11,7 @@ from tests.conftest import TEST_DATA
 from socialseo.analysis.timeline import rebuild_page_daily
 from socialseo.classify.urls import page_key
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.gsc import import_search_console
+from socialseo.ingest.search_console.importer import import_search_console
 from socialseo.store.warehouse import Warehouse
 
 EXPORTS = TEST_DATA / "exports"

@@ -9,7 +9,7 @@ import pytest
 from tests.store.logs import make_lines, write
 
 from socialseo.cli import main
-from socialseo.ingest.line_privacy import mask_addresses
+from socialseo.ingest.logs.line_privacy import mask_addresses
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
 BAD = [

@@ -11,8 +11,8 @@ import zstandard
 from tests.ingest.test_access_logs import LINES, UA, write_log
 
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.ingest.access_logs import import_access_log, import_access_logs
-from socialseo.ingest.logformats import nginx_format
+from socialseo.ingest.logs.formats import nginx_format
+from socialseo.ingest.logs.importer import import_access_log, import_access_logs
 from socialseo.store.warehouse import Warehouse
 
 SITE = ["www.example.com"]

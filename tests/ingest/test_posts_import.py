@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import TEST_DATA
 
 from socialseo.errors import FormatNotRecognisedError, InputFileError
-from socialseo.ingest.posts import import_posts
+from socialseo.ingest.posts.importer import import_posts
 from socialseo.store.warehouse import Warehouse
 
 EXPORTS = TEST_DATA / "exports"
@@ -180,7 +180,7 @@ def test_short_links_stay_unresolved_until_a_map_names_them(warehouse: Warehouse
 def test_a_crash_mid_import_leaves_the_warehouse_as_it_was(
     warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socialseo.ingest.posts as posts_module
+    import socialseo.ingest.posts.importer as posts_module
 
     def boom(*args: object) -> int:
         raise RuntimeError("disk full")

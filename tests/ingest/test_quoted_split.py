@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import socialseo.ingest.access_logs as access_logs
-import socialseo.ingest.chunks as chunks
-import socialseo.ingest.hit_encoder as hit_encoder
+import socialseo.ingest.logs.blocks as chunks
+import socialseo.ingest.logs.hit_encoder as hit_encoder
+import socialseo.ingest.logs.importer as access_logs
 from socialseo.classify.attribution import attribute
 from socialseo.classify.urls import page_key
-from socialseo.ingest.access_logs import import_access_log
-from socialseo.ingest.logformats import COMBINED
-from socialseo.ingest.quoted_split import split_by_quotes, splits_by_quotes
+from socialseo.ingest.logs.formats import COMBINED
+from socialseo.ingest.logs.importer import import_access_log
+from socialseo.ingest.logs.quoted_reader import split_by_quotes, splits_by_quotes
 from socialseo.store.warehouse import Warehouse
 
 SITE = ["www.example.com"]

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import TEST_DATA
 
 from socialseo.errors import FormatNotRecognisedError
-from socialseo.ingest.ranks import import_ranks
+from socialseo.ingest.search_console.ranks import import_ranks
 from socialseo.store.warehouse import Warehouse
 
 RANKS = TEST_DATA / "exports" / "ranks.csv"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from socialseo.ingest.values import (
+from socialseo.ingest._values import (
     day_first_hint,
     parse_count,
     parse_date,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from socialseo.analysis.actions import RULES, run_rules
+from socialseo.analysis.actions.rules import MIN_PLATFORM_SESSIONS
 from socialseo.analysis.filters import Filters
-from socialseo.report.actions import RULES, run_rules
-from socialseo.report.actions.rules import MIN_PLATFORM_SESSIONS
 from socialseo.store.warehouse import Warehouse
 
 LAST = date(2026, 6, 30)

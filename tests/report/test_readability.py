@@ -12,7 +12,7 @@ from tests.ingest.test_access_logs import LINES, write_log
 
 from socialseo.analysis.backlinks import backlinks_over_time
 from socialseo.analysis.sessions import rebuild_sessions
-from socialseo.ingest.access_logs import import_access_log
+from socialseo.ingest.logs.importer import import_access_log
 from socialseo.report import charts
 from socialseo.report.html import environment, render_report
 from socialseo.report.sections import Section, Table, backlinks, traffic

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.ingest.test_access_logs import LINES, UA, write_log
 
 from socialseo.analysis.sessions import rebuild_sessions
-from socialseo.ingest.access_logs import import_access_log
+from socialseo.ingest.logs.importer import import_access_log
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import Warehouse
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from socialseo.cli import main
 from socialseo.errors import QueryError, SocialSeoError
 from socialseo.store.export import export
 from socialseo.store.warehouse import Warehouse
@@ -61,3 +62,27 @@ def test_unknown_table_bad_query_and_unknown_format_are_clear_errors(warehouse: 
     with pytest.raises(SocialSeoError, match="unknown export format"):
         export(warehouse.con, "sessions", tmp_path / "x.xlsx")
     assert not list(tmp_path.glob("x.*"))  # nothing half-written is left behind
+
+
+def test_csv_export_neutralises_enum_union_blob_struct_and_list_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        wh.con.execute("CREATE TYPE mood AS ENUM ('=HYPERLINK(\"http://evil\")', 'calm')")
+        wh.con.execute(
+            "CREATE TABLE odd AS SELECT '=HYPERLINK(\"http://evil\")'::mood AS label, "
+            "union_value(s := '+cmd|calc')::UNION(s VARCHAR, n INTEGER) AS member, '@SUM(A1)'::BLOB AS payload, "
+            "{'a': 1} AS struct_cell, ['-2+3', 'fine'] AS tags, [['\t=1']] AS nested, [-5, 3] AS numbers, "
+            "-7 AS n, 'calm'::mood AS quiet"
+        )
+    out = tmp_path / "odd.csv"
+    assert main(["export", "odd", "--out", str(out), "--db", str(db)]) == 0
+    assert "7 text column(s) formula-safe" in " ".join(capsys.readouterr().out.split())
+    header, row = list(csv.reader(out.open()))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["label"] == "'=HYPERLINK(\"http://evil\")"
+    assert cells["member"] == "'+cmd|calc" and cells["payload"] == "'@SUM(A1)"
+    assert cells["tags"].startswith("[") and "'-2+3" in cells["tags"] and "fine" in cells["tags"]
+    assert "'\t=1" in cells["nested"] and cells["nested"].startswith("[[")
+    assert cells["numbers"] == "[-5, 3]" and cells["n"] == "-7" and cells["quiet"] == "calm"

@@ -11,7 +11,7 @@ import pytest
 from tests.store.logs import make_lines, write
 
 from socialseo.cli import main
-from socialseo.ingest import chunks
+from socialseo.ingest.logs import blocks as chunks
 from socialseo.store.line_prints import fingerprint_lines, print_check
 
 

@@ -53,8 +53,10 @@ def dashboard(demo_db: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module: Playwright's sync API keeps an event loop running while it is open, which
+    would stop later tests in the same process from running their own (asyncio.run)."""
     executable = chromium_path()
     if executable is None:
         pytest.skip("!!! Chromium is not installed (/usr/bin/chromium): browser tests SKIPPED; run `make browsers` !!!")

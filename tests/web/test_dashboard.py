@@ -13,6 +13,8 @@ from socialseo.web.views import VIEWS, parse_filters
 
 # generous: the first page view computes every section, on a CI machine that may be busy
 HTTP = httpx.Client(timeout=120)
+LOCAL = "http://127.0.0.1"
+TOKEN = "k2Vq8wR4pT7yZ1nB"
 
 
 def test_every_page_answers_and_escapes_crawled_titles(dashboard: str, evil_page: str) -> None:
@@ -56,18 +58,18 @@ def test_page_search_and_timeline(dashboard: str, evil_page: str) -> None:
     assert sum(r["social_sessions"] for r in timeline) == found[0]["social_sessions"] > 0
 
 
-def test_tables_are_paged_and_unknown_tables_are_404(dashboard: str) -> None:
+def test_tables_are_paged_and_unknown_tables_are_400(dashboard: str) -> None:
     assert len(HTTP.get(dashboard + "/api/tables/sessions", params={"limit": 3}).json()) == 3
-    assert HTTP.get(dashboard + "/api/tables/nope").status_code == 404
-    assert HTTP.get(dashboard + "/api/tables/sessions", params={"limit": 10**9}).status_code == 422
+    assert HTTP.get(dashboard + "/api/tables/nope").status_code == 400
+    assert HTTP.get(dashboard + "/api/tables/sessions", params={"limit": 10**9}).status_code == 400
 
 
 def test_token_is_required_when_set(demo_db: Path) -> None:
-    with TestClient(create_app(demo_db, token="s3cret")) as client:
+    with TestClient(create_app(demo_db, token=TOKEN), base_url=LOCAL) as client:
         assert client.get("/api/channels").status_code == 401
         assert client.get("/api/channels", headers={"Authorization": "Bearer wrong"}).status_code == 401
-        assert client.get("/api/channels", headers={"Authorization": "Bearer s3cret"}).status_code == 200
-        assert client.get("/", params={"token": "s3cret"}).status_code == 200
+        assert client.get("/api/channels", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+        assert client.get("/", params={"token": TOKEN}).status_code == 200
         assert client.get("/channels").status_code == 200  # the cookie set by ?token= carries on
 
 
@@ -77,21 +79,24 @@ def test_dashboard_cannot_write(dashboard: str) -> None:
 
 def test_sections_are_built_once_per_filter_set(demo_db: Path) -> None:
     app = create_app(demo_db)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
+        app.state.warming.join(timeout=120)
+        cache = app.state.snapshots.current.sections
         assert client.get("/backlinks").status_code == 200
-        first = app.state.sections.sections(app.state.warehouse.con, parse_filters(None, None, None))
+        first = cache.cached(parse_filters(None, None, None))
+        assert first is not None
         assert client.get("/impact").status_code == 200
-        assert app.state.sections.sections(app.state.warehouse.con, parse_filters(None, None, None)) is first
+        assert cache.cached(parse_filters(None, None, None)) is first
         assert client.get("/", params={"platform": "x"}).status_code == 200
-        assert len(app.state.sections._entries) == 2
+        assert len(cache) == 2
 
 
 def test_the_unfiltered_view_is_built_at_start_up(demo_db: Path) -> None:
     app = create_app(demo_db)
-    with TestClient(app):
+    with TestClient(app, base_url=LOCAL):
         app.state.warming.join(timeout=120)
         assert not app.state.warming.is_alive()
-        assert list(app.state.sections._entries) == [parse_filters(None, None, None)]
+        assert app.state.snapshots.current.sections.keys() == [parse_filters(None, None, None)]
 
 
 def test_pages_view_and_api_show_web_export_period_totals(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """The ``socialseo`` command line: thin commands over the library, one clear line on errors.
 
 Each command parses its arguments, calls one library function and prints the result. Any
-:class:`~socialseo.errors.SocialSeoError` becomes ``error: <message>`` on stderr and exit status 2; ``--debug`` shows
-the traceback instead.
+:class:`~socialseo.errors.SocialSeoError`, and any reader error bad input can cause (a CSV, encoding, zip or
+decompression error), becomes one ``error: <message>`` line on stderr and exit status 2; ``--debug`` shows the
+traceback instead.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from socialseo.cli import (
     demo,
     export,
     ingest,
+    pull,
     query,
     report,
     serve,
     social,
     spark,
 )
-from socialseo.cli.common import err_console
+from socialseo.cli.common import err_console, one_line, reader_errors
 from socialseo.errors import SocialSeoError
 
 app = typer.Typer(
@@ -73,6 +75,7 @@ social.register(app)
 app.add_typer(spark.app, name="spark")
 analyze.register(app)
 classify.register(app)
+pull.register(app, ingest.app)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     except SocialSeoError as exc:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/bold red] {escape(one_line(str(exc)))}", highlight=False,
+                          soft_wrap=True)
+        return 2
+    except reader_errors() as exc:
+        # Bad input a reader let through unnamed: still one line, never a traceback (--debug shows it).
+        if _state["debug"]:
+            raise
+        detail = one_line(f"{type(exc).__name__}: {exc}", 300)
+        err_console.print(f"[bold red]error:[/bold red] the input could not be read ({escape(detail)})",
+                          highlight=False, soft_wrap=True)
         return 2
     except (click.exceptions.Exit, typer.Exit) as exc:
         return int(exc.exit_code)
@@ -96,7 +108,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             err_console.print(f"error: {escape(str(exc))}", highlight=False)
         return int(getattr(exc, "exit_code", 2))
-    except (click.exceptions.Abort, typer.Abort):
+    except (click.exceptions.Abort, typer.Abort) as exc:
+        cause = exc.__cause__
+        if isinstance(cause, EOFError) and str(cause) and "when reading a line" not in str(cause):
+            # click turns every EOFError into Abort; one from a decompressor is bad input, not the user's ^D.
+            if _state["debug"]:
+                raise cause from None
+            detail = one_line(f"EOFError: {cause}", 300)
+            err_console.print(f"[bold red]error:[/bold red] the input could not be read ({escape(detail)})",
+                              highlight=False, soft_wrap=True)
+            return 2
         err_console.print("aborted")
         return 130
     except KeyboardInterrupt:

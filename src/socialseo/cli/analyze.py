@@ -199,20 +199,22 @@ def platforms(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
 
 
 def validate(
-    seeds: Annotated[int, typer.Option("--seeds", help="Simulated sites per scenario.")] = 40,
+    seeds: Annotated[int, typer.Option("--seeds", help="Simulated sites (each gives treated and placebo cases).")] = 40,
     effect: Annotated[float, typer.Option("--effect", help="Planted relative effect, e.g. 0.25.")] = 0.25,
     pages: Annotated[int, typer.Option("--pages", help="Pages per simulated site.")] = 200,
+    per_site: Annotated[int, typer.Option("--pages-per-site",
+                                          help="Treated and placebo single pages analysed per site.")] = 8,
     as_json: JsonOption = False,
 ) -> None:
-    """Score the effect analyses on simulated sites with planted effects and planted nulls."""
-    if seeds < 1 or pages < 10 or effect <= -1:
-        raise BadArgumentError("--seeds must be >= 1, --pages >= 10 and --effect > -1")
+    """Score the effect analyses on simulated sites with planted effects and planted nulls, through the project."""
+    if seeds < 1 or pages < 10 or effect <= -1 or per_site < 1:
+        raise BadArgumentError("--seeds must be >= 1, --pages >= 10, --pages-per-site >= 1 and --effect > -1")
     from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation  # slow to load
 
-    config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages)
+    config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages, pages_per_site=per_site)
     with progress("simulating and estimating", total=seeds) as (bar, task):
         runs = run_validation(config, on_site=lambda done: bar.update(task, completed=done))
-    print_frame(coverage_table(runs), as_json=as_json, title="Coverage of 95% intervals on planted truth")
+    print_frame(coverage_table(runs), as_json=as_json, title="Effect analyses on planted truth (95% intervals)")
 
 
 def register(root: typer.Typer) -> None:

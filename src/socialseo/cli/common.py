@@ -40,6 +40,38 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 DEFAULT_DB = Path("socialseo.duckdb")
 
 
+def reader_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions the readers under socialseo raise for bad input they failed to name: the command line turns
+    them into one line and exit status 2, like a :class:`~socialseo.errors.SocialSeoError`."""
+    import csv
+    import zipfile
+    import zlib
+
+    import duckdb
+    import polars as pl
+
+    found: list[type[BaseException]] = [
+        csv.Error, UnicodeError, zlib.error, EOFError, zipfile.BadZipFile, zipfile.LargeZipFile,
+        duckdb.InvalidInputException, duckdb.ConversionException, pl.exceptions.ComputeError,
+    ]
+    try:
+        import zstandard
+
+        found.append(zstandard.ZstdError)
+    except ImportError:  # pragma: no cover - a declared dependency
+        pass
+    return tuple(found)
+
+
+def one_line(message: str, limit: int = 2000) -> str:
+    """A message as one line, safe for a terminal: line breaks become spaces, other control characters (from
+    binary input quoted in a message) are shown escaped, and a huge message is cut."""
+    text = " ".join(message.split())
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def open_project(db: Path, *, read_only: bool = False) -> Project:
     return socialseo.open(db, read_only=read_only)
 

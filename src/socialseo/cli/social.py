@@ -16,7 +16,7 @@ from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
 from socialseo.errors import InputFileError, SocialSeoError
-from socialseo.ingest.posts import link_summary, read_link_map
+from socialseo.ingest.posts.importer import link_summary, read_link_map
 from socialseo.store.warehouse import ImportResult
 
 # A terminal is too narrow for every column; --json prints them all.

@@ -70,7 +70,7 @@ class CrawledPage:
 
 
 class CrawlSink(Protocol):
-    """Where pages go; the warehouse implementation is :class:`socialseo.ingest.crawl_store.CrawlStore`."""
+    """Where pages go; the warehouse implementation is :class:`socialseo.crawl.store.CrawlStore`."""
 
     def pending(self) -> list[QueueEntry]: ...  # queued earlier, not yet fetched (resume)
 

@@ -3,7 +3,7 @@
     spark-submit --py-files socialseo.zip -m socialseo.spark.backlinks_job listing.txt out/ --site www.example.com
     python -m socialseo.spark.backlinks_job listing.txt out/ --site www.example.com --master 'local[2]'
 
-Each executor runs the same reader as the single-machine import (:func:`socialseo.ingest.warc_links.read_archive`),
+Each executor runs the same reader as the single-machine import (:func:`socialseo.ingest.archives.links.read_archive`),
 so the two paths cannot drift apart. One Parquet table holds three kinds of row (column ``record``):
 
 - ``link``: a kept link (source, raw target, anchor, rel, seen, tag), merged into the inventory on load;
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from socialseo.ingest.warc_links import FoundLink, LinkFilter, read_archive
+from socialseo.ingest.archives.links import FoundLink, LinkFilter, read_archive
 from socialseo.spark.ccjob import CCSparkJob, parse_args
 
 COLUMNS = ("record", "source_file", "record_no", "source_url", "raw_target", "anchor", "rel", "seen", "link_tag",

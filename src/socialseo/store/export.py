@@ -2,8 +2,11 @@
 
 CSV files get opened in spreadsheets, and a cell such as ``=HYPERLINK(...)`` from a crawled title or a referrer
 would run there as a formula. So text cells starting with ``= + - @`` (or tab / carriage return, which some
-spreadsheets skip before looking) are prefixed with ``'``, as OWASP recommends; numbers stay numbers. Parquet and
-JSON keep values as they are: they are read by programs, not spreadsheets.
+spreadsheets skip before looking) are prefixed with ``'``, as OWASP recommends; numbers stay numbers. "Text" is
+every column whose CSV cell can hold text someone else wrote: VARCHAR and JSON, but also ENUM labels, UNION
+members, BLOBs (written as their bytes), structs and maps; in lists of text each element is neutralised too, for
+whoever splits the list into cells. Parquet and JSON keep values as they are: they are read by programs, not
+spreadsheets.
 """
 
 from __future__ import annotations
@@ -13,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from duckdb.sqltypes import DuckDBPyType
 
 from socialseo.errors import QueryError, SocialSeoError
 
 FORMATS = ("csv", "parquet", "json")
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
-_TEXT_TYPES = ("VARCHAR", "JSON")
+# Types whose CSV cell is a number, a date or a fixed-form value nobody can steer into a formula.
+_PLAIN_TYPES = frozenset({
+    "boolean", "tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger",
+    "ubigint", "uhugeint", "float", "double", "decimal", "varint", "bignum", "date", "time", "time with time zone",
+    "time_ns", "timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns", "timestamp with time zone", "interval",
+    "uuid", "bit", "null",
+})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -48,6 +58,31 @@ def source_query(con: duckdb.DuckDBPyConnection, table_or_query: str) -> str:
     return text
 
 
+def _prefixed(text: str) -> str:
+    """``text`` (a VARCHAR expression) with ``'`` put before a leading formula character."""
+    return f"CASE WHEN regexp_matches({text}, '{FORMULA_PATTERN}') THEN '''' || {text} ELSE {text} END"
+
+
+def _formula_safe(expr: str, column_type: DuckDBPyType) -> str | None:
+    """A VARCHAR expression for ``expr`` that no spreadsheet runs as a formula; None when the type cannot hold one."""
+    inner = _neutralised(expr, column_type)
+    return None if inner is None else _prefixed(f"CAST({inner} AS VARCHAR)")
+
+
+def _neutralised(expr: str, column_type: DuckDBPyType, depth: int = 0) -> str | None:
+    """``expr`` with every text inside it neutralised, lists kept lists (so nested lists print as lists)."""
+    kind = column_type.id
+    if kind in _PLAIN_TYPES:
+        return None
+    if kind not in ("list", "array"):
+        return _prefixed(f"CAST({expr} AS VARCHAR)")
+    element, child = f"x{depth}", dict(column_type.children)["child"]
+    assert isinstance(child, DuckDBPyType)  # a list's or an array's "child" is always its element type
+    inner = _neutralised(element, child, depth + 1)
+    # a list of numbers prints as '[...]' and holds nothing anyone wrote
+    return None if inner is None else f"list_transform({expr}, lambda {element}: {inner})"
+
+
 def format_for(out: Path, fmt: str | None) -> str:
     """The format asked for, else the one the file name ends with."""
     chosen = (fmt or out.suffix.lstrip(".")).lower()
@@ -63,17 +98,18 @@ def export(
     chosen = format_for(out, fmt)
     query = source_query(con, table_or_query)
     try:
-        columns = con.execute(f"DESCRIBE ({query})").fetchall()
+        relation = con.sql(f"SELECT * FROM ({query})")
+        columns = list(zip(relation.columns, relation.types, strict=True))
     except duckdb.Error as exc:
         raise QueryError(str(exc).splitlines()[0]) from exc
     neutralised: list[str] = []
     select = []
-    for name, column_type, *_ in columns:
+    for name, column_type in columns:
         column = _quote(name)
-        if chosen == "csv" and str(column_type) in _TEXT_TYPES:
+        safe = _formula_safe(column, column_type) if chosen == "csv" else None
+        if safe is not None:
             neutralised.append(name)
-            column = (f"CASE WHEN regexp_matches(CAST({column} AS VARCHAR), '{FORMULA_PATTERN}') "
-                      f"THEN '''' || CAST({column} AS VARCHAR) ELSE CAST({column} AS VARCHAR) END AS {column}")
+            column = f"{safe} AS {column}"
         select.append(column)
     options = {
         "csv": "FORMAT csv, HEADER true",

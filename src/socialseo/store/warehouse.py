@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from socialseo.errors import QueryError, WarehouseError
+from socialseo.store.connect import connect
 from socialseo.store.kill_points import kill_point
 from socialseo.store.migrations import apply_migrations
 
@@ -184,10 +185,7 @@ class Warehouse:
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise WarehouseError(f"no warehouse at {self.path}: import some data first (socialseo ingest ...)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        self.con = connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con)
 
@@ -308,10 +306,7 @@ class Warehouse:
         """Close the connection and open the same file again, read-only or not (migrating when writable)."""
         self.con.close()
         self.read_only = read_only
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        self.con = connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con)
 

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from socialseo.analysis.actions import run_rules
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.pages import page_timeline, pages_overview
-from socialseo.report.actions import run_rules
-from socialseo.web.deps import Con, FiltersDep
+from socialseo.errors import SocialSeoError
+from socialseo.web.deps import Con, FiltersDep, SnapshotDep
 from socialseo.web.views import BY_NAME, sections_for
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -26,8 +27,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 @router.get("/channels", summary="Sessions and engagement per channel and platform")
-def channels(con: Con, filters: FiltersDep, by: str | None = None) -> list[dict[str, Any]]:
-    return records(channel_engagement(con, by=by, filters=filters))
+def channels(con: Con, filters: FiltersDep,
+             by: Annotated[str | None, Query(description="platform, landing, day or landing-day")] = None,
+             ) -> list[dict[str, Any]]:
+    try:
+        return records(channel_engagement(con, by=by, filters=filters))
+    except SocialSeoError as exc:  # an unknown grouping
+        raise HTTPException(400, str(exc)) from exc
 
 
 @router.get("/pages", summary="Pages with their social and search numbers")
@@ -51,15 +57,15 @@ def actions(con: Con, filters: FiltersDep) -> dict[str, Any]:
 
 
 @router.get("/sections/{view}", summary="The report sections one dashboard page shows")
-def sections(view: str, request: Request, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
+def sections(view: str, current: SnapshotDep, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
     if view not in BY_NAME:
-        raise HTTPException(404, f"no view {view!r}; views: {', '.join(BY_NAME)}")
+        raise HTTPException(400, f"no view {view!r}; views: {', '.join(BY_NAME)}")
     return [
         {"key": s.key, "title": s.title, "based_on": s.based_on, "has_data": s.has_data, "missing": s.missing,
          "summary": s.summary, "paragraphs": s.paragraphs,
          "tables": [{"caption": t.caption, "header": t.header, "rows": [[str(c) for c in r] for r in t.rows]}
                     for t in s.tables]}
-        for s in sections_for(view, request.app.state.sections.sections(con, filters))
+        for s in sections_for(view, current.sections.sections(con, filters))
     ]
 
 
@@ -76,5 +82,17 @@ def table_rows(name: str, con: Con, limit: Annotated[int, Query(ge=1, le=MAX_LIM
                offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
     known = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
     if name not in known:
-        raise HTTPException(404, f"no table {name!r}")
+        raise HTTPException(400, f"no table {name!r}; tables: {', '.join(sorted(known))}")
     return records(con.execute(f'SELECT * FROM "{name}" LIMIT ? OFFSET ?', [limit, offset]).df())
+
+
+@router.get("/status", summary="Which copy of the warehouse the dashboard answers from, and how fresh it is")
+def status(request: Request, current: SnapshotDep) -> dict[str, Any]:
+    snapshots = request.app.state.snapshots
+    return {
+        "warehouse": str(snapshots.source),
+        "copy": current.generation,
+        "copied_at": current.taken_at.isoformat(timespec="seconds"),
+        "up_to_date": snapshots.behind is None,
+        "note": snapshots.behind,
+    }

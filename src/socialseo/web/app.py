@@ -1,19 +1,21 @@
 """The dashboard application: HTML pages that render the report's sections, plus the JSON API.
 
-It opens the warehouse read-only, so nothing a visitor does can change the data. On loopback it needs no login;
-bound to any other address it needs a token (``?token=`` once, which sets a cookie, or ``Authorization: Bearer``).
+It answers from a read-only copy of the warehouse (see :mod:`socialseo.web.snapshot`), so nothing a visitor does can
+change the data and imports run while it serves. It answers only to the names it is reachable under (see
+:mod:`socialseo.web.guard`); on loopback it needs no login, bound to any other address it needs a token (``?token=``
+once, which sets a cookie, or ``Authorization: Bearer``). A malformed parameter is a 400 whose JSON says which.
 """
 
 from __future__ import annotations
 
-import hmac
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -26,11 +28,11 @@ from socialseo.report import charts
 from socialseo.report.html import frame_context
 from socialseo.store.warehouse import Warehouse
 from socialseo.web import api
-from socialseo.web.cache import SectionCache
-from socialseo.web.deps import Con, FiltersDep
+from socialseo.web.cache import Builder
+from socialseo.web.deps import Con, FiltersDep, SnapshotDep
+from socialseo.web.guard import allowed_hosts, check_token, host_guard, token_guard
+from socialseo.web.snapshot import Snapshot, Snapshots
 from socialseo.web.views import BY_NAME, VIEWS, sections_for
-
-COOKIE = "socialseo_token"
 
 
 def _environment() -> Environment:
@@ -43,19 +45,19 @@ def _environment() -> Environment:
     )
 
 
-def _token_guard(app: FastAPI, token: str) -> None:
-    @app.middleware("http")
-    async def check(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            given = header[7:]
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            return JSONResponse({"detail": "a token is required: add ?token=... or an Authorization header"}, 401)
-        response = await call_next(request)
-        if request.query_params.get("token"):
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
-        return response
+def _bad_parameter(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 for a malformed parameter, as a 400 whose message names the parameter and what it must be."""
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error.get("loc", ())[1:]) or "request"
+        problems.append(f"{name}: {error.get('msg', 'invalid')} (got {error.get('input')!r})")
+    return JSONResponse({"detail": "; ".join(problems), "errors": jsonable(exc.errors())}, 400)
+
+
+def jsonable(errors: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in errors]
 
 
 def _platforms(con: Any) -> list[str]:
@@ -79,45 +81,64 @@ def _kpis(con: Any, filters: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def _warm(app: FastAPI) -> None:
-    cur = app.state.warehouse.con.cursor()
-    try:
-        with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
-            app.state.sections.sections(cur, Filters())
-    finally:
-        cur.close()
+def _warm(snapshots: Snapshots) -> None:
+    with snapshots.using() as snapshot:  # held like a request, so a newer copy cannot close it under the build
+        cur = snapshot.con.cursor()
+        try:
+            with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
+                snapshot.sections.sections(cur, Filters())
+        finally:
+            cur.close()
 
 
-def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
-    """The dashboard over the warehouse at ``db``; ``token`` (if given) is required on every request."""
-    warehouse = Warehouse(db, read_only=True)
-    refresh_derived(warehouse)  # an interrupted import's stale sessions and page_daily are rebuilt first
+def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0.1",
+               allow_hosts: Iterable[str] = (), builder: Builder | None = None) -> FastAPI:
+    """The dashboard over the warehouse at ``db``.
+
+    ``token`` (if given, at least 16 characters) is required on every request; ``host`` is the address the server
+    is bound to, which with the loopback names and ``allow_hosts`` are the Host names it answers to. ``builder``
+    replaces the function that computes the report's sections (tests use it to make a build slow).
+    """
+    if token is not None:
+        check_token(token)
+    with Warehouse(db, read_only=True) as warehouse:
+        refresh_derived(warehouse)  # an interrupted import's stale sessions and page_daily are rebuilt first
+
+    def warm_in_background(_fresh: Snapshot | None = None) -> None:
+        # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
+        app.state.warming = threading.Thread(target=_warm, args=(snapshots,), name="socialseo-warm", daemon=True)
+        app.state.warming.start()
+
+    snapshots = Snapshots(db, builder=builder, on_refresh=warm_in_background)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
-        _app.state.warming = threading.Thread(target=_warm, args=(_app,), name="socialseo-warm", daemon=True)
-        _app.state.warming.start()
+        warm_in_background()
         yield
         _app.state.warming.join()
-        warehouse.close()
+        snapshots.close()
 
     app = FastAPI(title="socialseo dashboard", version="1", openapi_url="/api/openapi.json", lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # the interactive docs load scripts from a CDN: not offline
-    app.state.warehouse = warehouse
-    app.state.sections = SectionCache()
+    app.state.snapshots = snapshots
+    app.add_exception_handler(RequestValidationError, _bad_parameter)
     env = _environment()
     if token:
-        _token_guard(app, token)
+        token_guard(app, token)
+    names = allowed_hosts(host, allow_hosts)
+    if names is not None:
+        host_guard(app, names)  # added last, so it runs first: a forged Host is refused before anything else
     app.include_router(api.router)
 
-    def render(request: Request, con: Con, filters: FiltersDep, view: str, **extra: Any) -> HTMLResponse:
-        sections = app.state.sections.sections(con, filters)
+    def render(request: Request, current: Snapshot, con: Con, filters: Filters, view: str,
+               **extra: Any) -> HTMLResponse:
+        sections = current.sections.sections(con, filters)
         context = frame_context(con, sections)
         html = env.get_template("dashboard.html.j2").render(
             **context, **extra, views=VIEWS, view=BY_NAME[view], filters=filters,
             sections=sections_for(view, sections), platforms=_platforms(con),
             kpis=_kpis(con, filters) if view == "overview" else [], query=request.query_params,
+            copied_at=current.taken_at, behind=snapshots.behind,
         )
         return HTMLResponse(html)
 
@@ -127,23 +148,24 @@ def create_app(db: str | Path, *, token: str | None = None) -> FastAPI:
                         headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, con: Con, filters: FiltersDep) -> HTMLResponse:
-        return render(request, con, filters, "overview")
+    def overview(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep) -> HTMLResponse:
+        return render(request, current, con, filters, "overview")
 
     @app.get("/pages", response_class=HTMLResponse, include_in_schema=False)
-    def pages(request: Request, con: Con, filters: FiltersDep, q: str = "", page: str = "") -> HTMLResponse:
+    def pages(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep, q: str = "",
+              page: str = "") -> HTMLResponse:
         rows = pages_overview(con, q, filters)
         timeline = None
         if page:
             frame = page_timeline(con, page, filters)
             timeline = Markup(charts.fragment(charts.page_timeline(frame, page), "chart-page-timeline")) \
                 if not frame.empty else None
-        return render(request, con, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
+        return render(request, current, con, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
                       timeline=timeline)
 
     def add_view(name: str) -> None:
-        def handler(request: Request, con: Con, filters: FiltersDep) -> HTMLResponse:
-            return render(request, con, filters, name)
+        def handler(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep) -> HTMLResponse:
+            return render(request, current, con, filters, name)
 
         app.add_api_route(f"/{name}", handler, response_class=HTMLResponse, include_in_schema=False,
                           name=name)

@@ -1,32 +1,59 @@
-"""Sections computed once per filter set for the life of the dashboard.
+"""Sections computed once per filter set for each copy of the warehouse the dashboard serves.
 
-The dashboard opens the warehouse read-only, and DuckDB keeps writers out while it is open, so what a set of filters
-shows cannot change under a running server: building the sections (which runs the impact models) once per filter
-set turns every later page view into a lookup.
+A copy never changes (a changed warehouse gets a new copy with a new cache), so building the sections (which runs
+the impact models, seconds per filter set) once per filter set turns every later page view into a lookup. Builds
+lock per filter set: a visitor asking for a new date range waits for that range alone, while pages already built
+answer at once, since reading a built entry takes no lock at all.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import duckdb
 
 from socialseo.analysis.filters import Filters
 from socialseo.report.sections import Section, build_sections
 
+Builder = Callable[[duckdb.DuckDBPyConnection, Filters], list[Section]]
+
 
 class SectionCache:
-    def __init__(self, max_entries: int = 64) -> None:
+    def __init__(self, max_entries: int = 64, builder: Builder | None = None) -> None:
         self._entries: dict[Filters, list[Section]] = {}
-        self._lock = threading.Lock()
+        self._building: dict[Filters, threading.Lock] = {}
+        self._guard = threading.Lock()  # held for dictionary updates only, never during a build
         self._max_entries = max_entries
+        self._build = builder or build_sections
+
+    def cached(self, filters: Filters) -> list[Section] | None:
+        """The sections already built for ``filters``, without waiting for anything."""
+        return self._entries.get(filters)
 
     def sections(self, con: duckdb.DuckDBPyConnection, filters: Filters) -> list[Section]:
-        with self._lock:
-            found = self._entries.get(filters)
-            if found is None:
-                found = build_sections(con, filters)
-                if len(self._entries) >= self._max_entries:
-                    self._entries.pop(next(iter(self._entries)))
-                self._entries[filters] = found
+        found = self._entries.get(filters)  # a single dict read is atomic: the built path takes no lock
+        if found is not None:
             return found
+        with self._guard:
+            building = self._building.setdefault(filters, threading.Lock())
+        with building:  # a second visitor for the same filters waits for the first build instead of repeating it
+            found = self._entries.get(filters)
+            if found is not None:
+                return found
+            try:
+                found = self._build(con, filters)
+                with self._guard:
+                    if len(self._entries) >= self._max_entries:
+                        self._entries.pop(next(iter(self._entries)))
+                    self._entries[filters] = found
+            finally:
+                with self._guard:
+                    self._building.pop(filters, None)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def keys(self) -> list[Filters]:
+        return list(self._entries)

@@ -1,4 +1,4 @@
-"""What every route shares: a cursor on the read-only warehouse and the request's filters."""
+"""What every route shares: the warehouse copy it reads, a cursor on it, and the request's filters."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ import duckdb
 from fastapi import Depends, Query, Request
 
 from socialseo.analysis.filters import Filters
+from socialseo.web.snapshot import Snapshot
 from socialseo.web.views import parse_filters
 
 
-def cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+def snapshot(request: Request) -> Iterator[Snapshot]:
+    """The newest copy of the warehouse, held for the whole request even if a newer one arrives meanwhile."""
+    with request.app.state.snapshots.using() as current:
+        yield current
+
+
+def cursor(current: Annotated[Snapshot, Depends(snapshot)]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor per request: DuckDB connections are not shared between threads, cursors are cheap."""
-    cur = request.app.state.warehouse.con.cursor()
+    cur = current.con.cursor()
     try:
         yield cur
     finally:
@@ -29,5 +36,6 @@ def filters(
     return parse_filters(start, end, platform)
 
 
+SnapshotDep = Annotated[Snapshot, Depends(snapshot)]
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
 FiltersDep = Annotated[Filters, Depends(filters)]

@@ -57,4 +57,7 @@ def parse_filters(start: str | None, end: str | None, platform: list[str] | None
         except ValueError as exc:
             raise HTTPException(400, f"{name} must be a date YYYY-MM-DD, not {value!r}") from exc
 
-    return Filters(day(start, "start"), day(end, "end"), tuple(p.lower() for p in platform or [] if p))
+    first, last = day(start, "start"), day(end, "end")
+    if first and last and first > last:
+        raise HTTPException(400, f"start ({first}) is after end ({last}): swap them")
+    return Filters(first, last, tuple(p.lower() for p in platform or [] if p))

@@ -2,18 +2,25 @@
 
 The method, pinned: a structural time-series model (statsmodels ``UnobservedComponents``: a local level plus a
 regression on control series) is fitted by maximum likelihood on the days before ``after`` only, then run forward
-over the later days with the controls' real values. What it predicts is the search traffic the pages would have
-had without whatever happened on ``after``; the gap to what was observed is the effect.
+over the later days with the controls' real values. The level's daily step is pinned at R CausalImpact's prior
+scale, 0.01 x the pre-period's standard deviation: fitted freely it came out at 0.2-0.3 x the daily noise and
+carried the page's deviation on the cut-off day flat through the after-period (intervals three times too wide), or
+collapsed to zero (intervals too narrow to be true). A fit whose daily noise collapses is refused, not printed.
+What it predicts is the search traffic the pages would have had without whatever happened on ``after``; the gap
+to what was observed is the effect.
 
 Controls are pages with no post and no social session at all in the analysed window, so the event cannot have
-moved them; they are summed into one series per content segment (at most ``max_controls``, largest first) so
-each regressor carries enough clicks to be more signal than counting noise.
+moved them; they are summed into one series per content segment so each regressor carries enough clicks to be
+more signal than counting noise, and the ``max_controls`` series that tracked the pages best before the date
+(correlation on the pre-period only) are the regressors.
 
 The 95% intervals come from the model's forecast variance: the uncertainty of the level at the cut-off, its
-random walk over the post period, the daily noise, and the uncertainty of the control coefficients. Unlike
+random walk over the post period, the daily noise (inflated by the pre-period residuals' lag-one autocorrelation,
+for pages with good and bad weeks), and the uncertainty of the control coefficients. Unlike
 CausalImpact (R, Bayesian with MCMC over a spike-and-slab prior), parameters are point estimates plus their
 asymptotic variance; the Python ports of CausalImpact are known to disagree with the R original, so this method is
-validated against planted effects on simulated sites (``socialseo validate``), not against a port.
+validated against planted effects on simulated sites (``socialseo validate``) and compared with the
+bsts-causalimpact port on the same series (``benchmarks/bench_impact.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +38,8 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from socialseo.analysis.impact.panel import segment_of, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
-METHOD = "structural time series (local level + control regression, statsmodels UnobservedComponents)"
+METHOD = ("structural time series (local level with R CausalImpact's step scale + regression on the best-matched "
+          "control series, statsmodels UnobservedComponents)")
 ASSUMPTIONS = (
     "The control pages had no social activity and were not affected by the change; the relation between the "
     "pages and the controls before the date would have continued after it; the pre-period is long enough to "
@@ -40,6 +48,9 @@ ASSUMPTIONS = (
 MIN_PRE_DAYS = 28
 MIN_PER_DAY = 2.0
 """Below about two a day, daily counts are mostly zeros and ones and a Gaussian state-space model misreads them."""
+LEVEL_SD = 0.01
+"""The level's daily step, as a share of the pre-period's standard deviation: R CausalImpact's prior scale."""
+DEGENERATE_SHARE = 0.01
 
 
 @dataclass
@@ -51,7 +62,7 @@ class ImpactResult:
 
 
 def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | str, *,
-                          outcome: str = "search_clicks", max_controls: int = 5,
+                          outcome: str = "search_clicks", max_controls: int = 2,
                           post_days: int | None = None) -> ImpactResult:
     """Absolute and relative effect on the summed ``outcome`` of ``pages`` from ``after`` on, with 95% intervals.
 
@@ -90,24 +101,30 @@ def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | s
             f"the pages averaged {per_day:.2f} per day before the date; a daily time-series model needs at least "
             f"{MIN_PER_DAY:g} — analyse a group of pages (repeat --page) or a longer-lived outcome such as "
             "impressions"), METHOD, ASSUMPTIONS))
-    exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), max_controls)
+    exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), y[:n_pre], max_controls)
     summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end])
     summary.update(analysis="impact", scope=scope, outcome=outcome, n_treated=int(member.sum()),
                    n_control=int(quiet.sum()), method=METHOD, assumptions=ASSUMPTIONS)
     return ImpactResult(frame([effect_row(**summary)]), series)
 
 
-def _control_series(values: npt.NDArray[np.float64], segments: npt.NDArray[np.object_],
+def _control_series(values: npt.NDArray[np.float64], segments: npt.NDArray[np.object_], y_pre: npt.NDArray[np.float64],
                     max_controls: int) -> npt.NDArray[np.float64]:
-    """Control pages summed per segment, the largest ``max_controls`` segments, the rest pooled into the last."""
+    """Control pages summed per segment; the ``max_controls`` series that tracked the pages best before the date.
+
+    Only the pre-period decides (correlation with the pages' own series), so the choice cannot lean on the effect;
+    few regressors keep a single page's noisy series from being fitted by chance combinations of many controls.
+    """
     by_segment = pd.DataFrame(values).groupby(segments).sum()
-    order = by_segment.sum(axis=1).sort_values(ascending=False).index
-    by_segment = by_segment.loc[order]
-    if len(by_segment) > max_controls:
-        head = by_segment.iloc[: max_controls - 1]
-        rest = by_segment.iloc[max_controls - 1:].sum().to_frame().T
-        by_segment = pd.concat([head, rest])
-    return np.asarray(by_segment.to_numpy().T, dtype=np.float64)
+    series = np.asarray(by_segment.to_numpy().T, dtype=np.float64)
+    pre = series[: len(y_pre)]
+    spread = pre.std(axis=0)
+    corr = np.zeros(series.shape[1])
+    ok = spread > 0
+    if y_pre.std() > 0 and ok.any():
+        corr[ok] = [float(np.corrcoef(y_pre, pre[:, k])[0, 1]) for k in np.flatnonzero(ok)]
+    order = np.argsort(-np.nan_to_num(corr, nan=-1.0))[:max_controls]
+    return series[:, order]
 
 
 def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], n_pre: int,
@@ -117,7 +134,10 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     model = UnobservedComponents(y[:n_pre] / scale, level="llevel", exog=exog[:n_pre] / scale, mle_regression=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on flat series; the variance check below decides
-        fit = model.fit(disp=False, method="lbfgs", maxiter=500)
+        # The level's variance is pinned at R CausalImpact's prior scale (0.01 x sd of the series, squared): fitted
+        # freely it either soaks up the cut-off day's deviation and carries it flat through the after-period, or
+        # collapses to zero and gives intervals too narrow to be true.
+        fit = model.fit_constrained({"sigma2.level": LEVEL_SD**2}, disp=False, method="lbfgs", maxiter=500)
     forecast = fit.get_forecast(n_post, exog=exog[n_pre:] / scale)
     predicted = np.asarray(forecast.predicted_mean) * scale
     point_var = np.asarray(forecast.var_pred_mean) * scale**2
@@ -126,6 +146,12 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     params = np.asarray(fit.params)
     sigma_eps = params[names.index("sigma2.irregular")] * scale**2
     sigma_eta = params[names.index("sigma2.level")] * scale**2
+    degenerate = _degenerate(sigma_eps, float(y[:n_pre].var()))
+    # Days are not independent in real data (a page has good and bad weeks): the variance of a sum of m days grows
+    # by (1 + rho) / (1 - rho) for residuals with lag-one autocorrelation rho, measured on the pre-period.
+    residuals = np.asarray(fit.filter_results.forecasts_error[0])[MIN_PRE_DAYS // 4:]
+    rho = _lag_one(residuals)
+    inflate = (1 + rho) / (1 - rho)
     # The control coefficients are states (mle_regression=False), so the state covariance at the cut-off holds the
     # level's and the coefficients' uncertainty together, with their (strongly negative) covariance: adding them
     # as independent would overstate the interval several times.
@@ -135,7 +161,7 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     state_var = np.einsum("ij,jk,ik->i", loadings, state_cov, loadings) * scale**2
     # the level's random walk after the cut-off, summed over m days, then the daily noise
     walk = sigma_eta * (m - 1) * m * (2 * m - 1) / 6
-    cum_var = state_var + walk + m * sigma_eps
+    cum_var = state_var + walk + m * sigma_eps * inflate
 
     observed = y[n_pre:]
     effect_total = float(observed.sum() - predicted.sum())
@@ -144,16 +170,23 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
     z = effect_total / se_total if se_total > 0 else float("nan")
     tail = float(min(stats.norm.cdf(z), stats.norm.sf(z)))
     rel = effect_total / cf_total if cf_total > 0 else float("nan")
+    estimable = cf_total > 0 and bool(np.isfinite(se_total)) and not degenerate
+    reason = (f"absolute effect {effect_total:,.1f} over {n_post} days "
+              f"(95% interval {effect_total - 1.96 * se_total:,.1f} to {effect_total + 1.96 * se_total:,.1f}); "
+              f"posterior tail-area probability {tail:.3f}")
+    if degenerate:
+        reason = (f"the model's daily noise variance collapsed to {sigma_eps:.3g} (the series varies by "
+                  f"{float(y[:n_pre].var()):.3g}): an interval from it would be far too narrow to trust; "
+                  "analyse a group of pages or a longer pre-period")
     summary: dict[str, object] = {
-        "estimable": cf_total > 0 and bool(np.isfinite(se_total)),
+        "estimable": estimable,
         "effect_per_day": effect_total / n_post,
-        "relative_effect": rel,
-        "ci_low": (effect_total - 1.96 * se_total) / cf_total if cf_total > 0 else float("nan"),
-        "ci_high": (effect_total + 1.96 * se_total) / cf_total if cf_total > 0 else float("nan"),
-        "p_value": 2 * tail,
-        "reason": (f"absolute effect {effect_total:,.1f} over {n_post} days "
-                   f"(95% interval {effect_total - 1.96 * se_total:,.1f} to {effect_total + 1.96 * se_total:,.1f}); "
-                   f"posterior tail-area probability {tail:.3f}"),
+        "relative_effect": rel if estimable else float("nan"),
+        "ci_low": (effect_total - 1.96 * se_total) / cf_total if estimable else float("nan"),
+        "ci_high": (effect_total + 1.96 * se_total) / cf_total if estimable else float("nan"),
+        "p_value": 2 * tail if estimable else float("nan"),
+        "significant": bool(2 * tail < 0.05) if estimable else False,
+        "reason": reason,
     }
     fitted_pre = np.asarray(fit.fittedvalues) * scale
     pred_all = np.concatenate([fitted_pre, predicted])
@@ -169,3 +202,17 @@ def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], 
         "post_period": np.arange(len(y)) >= n_pre,
     })
     return summary, series
+
+
+def _degenerate(noise_var: float, series_var: float) -> bool:
+    """A daily noise variance under 1% of the series' own: the fit explained noise it cannot know."""
+    return not np.isfinite(noise_var) or noise_var < DEGENERATE_SHARE * series_var
+
+
+def _lag_one(residuals: npt.NDArray[np.float64]) -> float:
+    """Lag-one autocorrelation of the pre-period residuals, clipped to [0, 0.9]: negative would narrow the interval."""
+    r = residuals[np.isfinite(residuals)]
+    if len(r) < 10 or r.std() == 0:
+        return 0.0
+    r = r - r.mean()
+    return float(np.clip((r[1:] * r[:-1]).sum() / (r * r).sum(), 0.0, 0.9))

@@ -1,8 +1,13 @@
 """Panel regression with page and day fixed effects: does search move once a page has had its social spike?
 
-The model, for page *i* on day *t*::
+The model, for page *i* on day *t*, is multiplicative (Poisson pseudo-maximum likelihood)::
 
-    clicks[i, t] = page[i] + day[t] + page_weekday[i, weekday(t)] + sum_p beta_p * after_p[i, t] + error
+    E[clicks[i, t]] = exp(page[i] + day[t] + page_weekday[i, weekday(t)] + sum_p beta_p * after_p[i, t])
+
+so ``exp(beta) - 1`` is the relative effect. Site-wide movement is multiplicative (a holiday takes a share of
+every page's clicks, not the same number from each), and spiked pages tend to be the larger ones: additive page and
+day effects in clicks then credit the spiked pages with a "lift" that is only their size times the site's
+movement. PPML needs only the mean to be right, not the counts to be Poisson.
 
 ``day[t]`` absorbs the site-wide trend and everything that hit all pages on one day (holidays, algorithm
 updates); ``page_weekday`` absorbs each page's own weekly pattern (docs are read on weekdays, recipes at
@@ -10,8 +15,10 @@ weekends). ``after_p`` is 1 from ``ramp_days`` after the page's first social spi
 The days inside the ramp are left out, so an effect that builds up over the first two weeks is neither counted
 early nor mistaken for the "before". Standard errors are clustered by page: a page's days are not independent.
 
-The fixed effects are absorbed by alternating projections (the within transformation), so the regression has
-one column per platform instead of one per page and day.
+The fixed effects are solved exactly for given betas (each set's multiplicative factor is its observed over its
+fitted total), alternating with Newton steps for the betas on the partialled-out regressors, so the model has one
+column per platform instead of one per page and day. Standard errors are the page-clustered sandwich on the
+regressors partialled out of the fixed effects with Poisson weights.
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
+from scipy import stats
 
 from socialseo.analysis.impact.panel import Grid, detect_spikes, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
-METHOD = "page x day fixed-effects regression (OLS, page, day and page-weekday effects absorbed)"
+METHOD = ("page x day fixed-effects Poisson regression (PPML: multiplicative page, day and page-weekday effects), "
+          "page-clustered errors")
 ASSUMPTIONS = (
     "Pages without a social spike show how pages with one would have moved; nothing else that changes a page's "
     "search traffic happens at the same time as its social spike; the effect is a lasting step, not a blip."
@@ -33,15 +41,16 @@ MIN_PRE_DAYS = 28
 
 
 def demean(values: npt.NDArray[np.float64], groupings: list[npt.NDArray[np.int64]], *, tol: float = 1e-10,
-           max_iter: int = 500) -> npt.NDArray[np.float64]:
-    """Subtract every set of group means until none is left (alternating projections, columns at once)."""
+           max_iter: int = 500, weights: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
+    """Subtract every set of (weighted) group means until none is left (alternating projections)."""
     out = values.copy()
-    counts = [np.bincount(g).astype(np.float64) for g in groupings]
+    w = np.ones(len(values)) if weights is None else weights
+    counts = [np.bincount(g, weights=w).astype(np.float64) for g in groupings]
     for _ in range(max_iter):
         moved = 0.0
         for g, n in zip(groupings, counts, strict=True):
             for k in range(out.shape[1]):
-                means = np.bincount(g, weights=out[:, k], minlength=len(n)) / np.maximum(n, 1)
+                means = np.bincount(g, weights=w * out[:, k], minlength=len(n)) / np.maximum(n, 1e-300)
                 step = means[g]
                 out[:, k] -= step
                 moved = max(moved, float(np.abs(step).max(initial=0.0)))
@@ -127,22 +136,69 @@ def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float6
          treated_post: npt.NDArray[np.bool_], outcome: str, n_treated: dict[str, int],
          n_control: int) -> list[dict[str, object]]:
     names = list(regressors)
-    matrix = np.column_stack([y, *(regressors[n] for n in names)])
-    within = demean(matrix, groupings)
-    fit = sm.OLS(within[:, 0], within[:, 1:]).fit(cov_type="cluster", cov_kwds={"groups": clusters})
-    params, bse, pvalues = np.atleast_1d(fit.params), np.atleast_1d(fit.bse), np.atleast_1d(fit.pvalues)
+    x = np.column_stack([regressors[n] for n in names])
+    beta, cov = ppml(y, x, groupings, clusters)
+    se = np.sqrt(np.diag(cov))
     observed_mean = float(y[treated_post].mean())
     rows = []
     for k, name in enumerate(names):
-        beta, se = float(params[k]), float(bse[k])
-        lo, hi = beta - 1.96 * se, beta + 1.96 * se
-        baseline = observed_mean - float(params.sum()) if name == "all platforms" else observed_mean - beta
-        relative = [v / baseline if baseline > 0 else np.nan for v in (beta, lo, hi)]
+        lo, hi = beta[k] - 1.96 * se[k], beta[k] + 1.96 * se[k]
+        relative = [float(np.expm1(v)) for v in (beta[k], lo, hi)]
+        p_value = float(2 * stats.norm.sf(abs(beta[k] / se[k]))) if se[k] > 0 else float("nan")
+        # clicks per page and day gained: the treated pages' observed mean minus what it would have been
+        per_day = observed_mean - observed_mean / float(np.exp(beta[k]))
         rows.append(effect_row(
-            analysis="panel", scope=name, outcome=outcome, effect_per_day=beta,
-            relative_effect=relative[0], ci_low=relative[1], ci_high=relative[2], p_value=float(pvalues[k]),
+            analysis="panel", scope=name, outcome=outcome, effect_per_day=per_day,
+            relative_effect=relative[0], ci_low=relative[1], ci_high=relative[2], p_value=p_value,
             n_treated=n_treated[name], n_control=n_control, method=METHOD, assumptions=ASSUMPTIONS,
             reason="" if name == "all platforms" else "exploratory: pages whose spike involved this platform; the "
             "platforms of one campaign are estimated jointly, each net of the others",
         ))
     return rows
+
+
+def ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groupings: list[npt.NDArray[np.int64]],
+         clusters: npt.NDArray[np.int64], *, tol: float = 1e-8,
+         max_iter: int = 200) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Poisson pseudo-maximum-likelihood betas with absorbed fixed effects, and their cluster-robust covariance.
+
+    Observations in a fixed-effect group without a single count carry no information (their effect would be minus
+    infinity) and are dropped first.
+    """
+    keep = np.ones(len(y), dtype=bool)
+    for _ in range(3):
+        for g in groupings:
+            totals = np.bincount(g[keep], weights=y[keep], minlength=int(g.max()) + 1)
+            keep &= totals[g] > 0
+    y, x, clusters = y[keep], x[keep], clusters[keep]
+    groups = [_codes(g[keep]) for g in groupings]
+    beta = np.zeros(x.shape[1])
+    offset = np.full(len(y), np.log(max(float(y.mean()), 1e-12)))
+    for _ in range(max_iter):
+        # fixed effects for these betas, exactly: each group's factor makes its fitted total equal its observed one
+        for _inner in range(50):
+            moved = 0.0
+            for g in groups:
+                fitted = np.bincount(g, weights=np.exp(offset + x @ beta))
+                step = np.log(np.bincount(g, weights=y) / fitted)
+                offset += step[g]
+                moved = max(moved, float(np.abs(step).max()))
+            if moved < tol:
+                break
+        mu = np.exp(offset + x @ beta)
+        x_within = demean(x, groups, weights=mu, tol=1e-9)
+        score = x_within.T @ (y - mu)
+        hessian = (x_within * mu[:, None]).T @ x_within
+        delta = np.linalg.solve(hessian, score)
+        beta = beta + delta
+        if np.abs(delta).max() < tol:
+            break
+    mu = np.exp(offset + x @ beta)
+    x_within = demean(x, groups, weights=mu, tol=1e-9)
+    bread = np.linalg.inv((x_within * mu[:, None]).T @ x_within)
+    scores = x_within * (y - mu)[:, None]
+    codes = _codes(clusters)
+    per_cluster = np.vstack([np.bincount(codes, weights=scores[:, k]) for k in range(scores.shape[1])]).T
+    n_clusters = per_cluster.shape[0]
+    meat = per_cluster.T @ per_cluster * n_clusters / max(n_clusters - 1, 1)
+    return beta, bread @ meat @ bread

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from socialseo.analysis.actions import run_rules
 from socialseo.analysis.filters import Filters
-from socialseo.report.actions import run_rules
 from socialseo.report.sections.base import Section
 
 

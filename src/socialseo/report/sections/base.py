@@ -58,7 +58,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     charts: list[Markup] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    # Recommendations (:class:`socialseo.report.actions.Action`) shown as numbered cards; only the action list has them.
+    # Recommendations (:class:`socialseo.analysis.actions.Action`) shown as numbered cards; only the action list has
+    # them.
     actions: list[Any] = field(default_factory=list)
 
 

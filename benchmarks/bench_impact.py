@@ -1,0 +1,136 @@
+"""Single-page counterfactual impact: socialseo against bsts-causalimpact 1.7.0, on the same series, one run.
+
+    python benchmarks/bench_impact.py [--seeds 8] [--first-seed 1000] [--effect 0.3] [--pages-per-site 8]
+
+The peer is a Gibbs-sampled port of Google's R CausalImpact (R's default priors: 1,000 draws, level prior
+0.01 x sd). It is installed into its own environment, ``benchmarks/.venv-peer``, created on the first run, so the
+project's environment never holds it. Both methods see exactly the same page series (clicks from the page's
+social spike's pre-period to the end of the data) and the same control series (the pages with no social activity,
+summed per content segment); socialseo chooses its controls among them on the pre-period, the peer by its
+spike-and-slab prior.
+
+The sites are simulated with planted truth (``socialseo.demo``): per seed, the campaign pages with a real uplift
+are the treated pages, the look-alike campaign pages without one the placebo pages. Printed per method: coverage of
+the true lift, placebo pages flagged, mean 95% interval width (relative), mean absolute error, seconds per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from socialseo.analysis.impact.counterfactual import counterfactual_impact
+from socialseo.analysis.impact.panel import any_social, segment_of, to_grid
+from socialseo.demo import simulate_world
+from socialseo.demo.panel import world_panel
+from socialseo.demo.validation import PLACEBO, ValidationConfig, page_cases, world_config
+
+PEER = "bsts-causalimpact==1.7.0"
+PEER_ENV = Path(__file__).resolve().parent / ".venv-peer"
+PEER_SCRIPT = """
+import json, sys, time
+import numpy as np, pandas as pd
+from causal_impact import CausalImpact
+out = []
+for case in json.load(open(sys.argv[1])):
+    data = pd.DataFrame(np.column_stack([case["y"], np.asarray(case["x"])]))
+    start = time.perf_counter()
+    ci = CausalImpact(data, [0, case["n_pre"] - 1], [case["n_pre"], len(case["y"]) - 1])
+    r = ci._results
+    out.append({"estimate": r.relative_effect_mean, "ci_low": r.relative_effect_lower,
+                "ci_high": r.relative_effect_upper, "seconds": time.perf_counter() - start})
+json.dump(out, open(sys.argv[2], "w"))
+"""
+
+
+def peer_python() -> Path:
+    """The peer environment's interpreter, creating the environment and installing the peer on first use."""
+    python = PEER_ENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_ENV)], check=True)
+        (PEER_ENV / ".gitignore").write_text("*\n")
+    if subprocess.run([str(python), "-c", "import causal_impact"], capture_output=True).returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", PEER], check=True)
+    return python
+
+
+def series_of(panel: pd.DataFrame, page: str, after: pd.Timestamp) -> dict[str, object]:
+    """The page's clicks and the per-segment control sums, as socialseo reads them."""
+    grid = to_grid(panel)
+    y_all = grid.matrix("search_clicks")
+    quiet = ~np.isin(grid.pages, [page]) & ~any_social(grid) & (y_all.sum(axis=1) > 0)
+    controls = pd.DataFrame(y_all[quiet]).groupby(segment_of(grid.pages[quiet])).sum().to_numpy().T
+    y = y_all[list(grid.pages).index(page)]
+    return {"y": y.tolist(), "x": controls.tolist(), "n_pre": int((grid.dates < after).sum())}
+
+
+def score(frame: pd.DataFrame) -> dict[str, float]:
+    frame = frame.assign(covered=(frame["ci_low"] <= frame["truth"]) & (frame["truth"] <= frame["ci_high"]),
+                         flagged=(frame["ci_low"] > 0) | (frame["ci_high"] < 0))
+    treated, placebo = frame[frame["role"] != PLACEBO], frame[frame["role"] == PLACEBO]
+    return {
+        "coverage": float(frame["covered"].mean()), "treated_covered": float(treated["covered"].mean()),
+        "placebo_flagged": float(placebo["flagged"].mean()), "treated_found": float(treated["flagged"].mean()),
+        "width": float((frame["ci_high"] - frame["ci_low"]).mean()),
+        "abs_error": float((frame["estimate"] - frame["truth"]).abs().mean()),
+        "seconds": float(frame["seconds"].mean()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--first-seed", type=int, default=1000)
+    parser.add_argument("--effect", type=float, default=0.3)
+    parser.add_argument("--pages-per-site", type=int, default=8)
+    args = parser.parse_args()
+    config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=args.effect,
+                              pages_per_site=args.pages_per_site)
+    python = peer_python()
+    ours, inputs = [], []
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
+        world = simulate_world(world_config(config, seed, args.effect))
+        panel = world_panel(world)
+        for case in page_cases(world, seed, args.pages_per_site):
+            start = time.perf_counter()
+            row = counterfactual_impact(panel, [case.page], case.after).summary.iloc[0]
+            seconds = time.perf_counter() - start
+            ours.append({"role": case.role, "truth": case.truth, "estimate": row["relative_effect"],
+                         "ci_low": row["ci_low"], "ci_high": row["ci_high"], "seconds": seconds,
+                         "estimable": bool(row["estimable"])})
+            inputs.append(series_of(panel, case.page, case.after))
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "in.json").write_text(json.dumps(inputs))
+        subprocess.run([str(python), "-c", PEER_SCRIPT, str(Path(tmp) / "in.json"), str(Path(tmp) / "out.json")],
+                       check=True)
+        theirs = json.loads((Path(tmp) / "out.json").read_text())
+    ours_frame = pd.DataFrame(ours)
+    peer_frame = ours_frame[["role", "truth"]].join(pd.DataFrame(theirs))
+    n_treated = int((ours_frame["role"] != PLACEBO).sum())
+    truths = ours_frame.loc[ours_frame["role"] != PLACEBO, "truth"]
+    print(f"{args.seeds} sites (seeds {args.first_seed}-{args.first_seed + args.seeds - 1}), {n_treated} treated "
+          f"pages (true lifts {truths.min():+.0%} to {truths.max():+.0%}), {len(ours_frame) - n_treated} placebo "
+          f"pages; socialseo estimable on {int(ours_frame['estimable'].sum())} of {len(ours_frame)}")
+    header = ("method", "coverage", "treated covered", "placebo flagged", "treated found", "mean width",
+              "mean abs error", "s/page")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name, frame in (("socialseo", ours_frame), ("bsts-causalimpact 1.7.0", peer_frame)):
+        s = score(frame)
+        print(f"| {name} | {s['coverage']:.2f} | {s['treated_covered']:.2f} | {s['placebo_flagged']:.1%} | "
+              f"{s['treated_found']:.2f} | {s['width']:.3f} | {s['abs_error']:.3f} | {s['seconds']:.2f} |")
+    a, b = score(ours_frame), score(peer_frame)
+    print(f"ratio socialseo / peer: width {a['width'] / b['width']:.2f}x, "
+          f"abs error {a['abs_error'] - b['abs_error']:+.3f}, time {a['seconds'] / b['seconds']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

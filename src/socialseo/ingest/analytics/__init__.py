@@ -1,0 +1,1 @@
+"""Analytics exports: GA4 traffic acquisition."""

@@ -1,0 +1,131 @@
+"""Read a Google Analytics 4 "Traffic acquisition" CSV export into ``ga4_traffic``.
+
+For users without server logs: GA4's report (Reports → Acquisition → Traffic acquisition, dimension "Session
+source / medium", Share → Download CSV) gives sessions and engagement per source/medium. socialseo gives each
+source/medium its own channel and platform with the same rules as for logs — the source/medium are read as
+``utm_source``/``utm_medium``, and a source that is a host (``m.facebook.com``, ``t.co``) as a referrer — so
+GA4's numbers can be set beside the logs' by platform, which GA4's own channel groups cannot do.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from socialseo.classify.campaigns import classify_campaign
+from socialseo.classify.referrers import classify_referrer
+from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.ingest._files import check_text, read_whole
+from socialseo.ingest.limits import shown
+from socialseo.ingest.logs.blocks import decode_line
+from socialseo.store.warehouse import ImportResult, Warehouse
+
+# GA4 column titles (English UI) and what they hold.
+_SOURCE_MEDIUM = ("Session source / medium", "First user source / medium", "Source / medium")
+_COLUMNS = {
+    "Sessions": "sessions",
+    "Engaged sessions": "engaged_sessions",
+    "Engagement rate": "engagement_rate",
+    "Average engagement time per session": "avg_engagement_s",
+    "Date": "date",
+}
+_HEADER_DATE = re.compile(r"^#\s*(Start|End) date:\s*(\d{8})", re.I)
+
+
+@cache
+def classify_source_medium(source: str | None, medium: str | None) -> tuple[str, str | None, str]:
+    """Channel, platform and evidence of one GA4 source/medium pair.
+
+    >>> classify_source_medium("m.facebook.com", "referral")
+    ('social', 'facebook', 'referrer_host')
+    >>> classify_source_medium("(direct)", "(none)")
+    ('direct', None, 'none')
+    """
+    src = (source or "").strip()
+    med = (medium or "").strip()
+    if src in ("(direct)", "(not set)", "") and med in ("(none)", "(not set)", ""):
+        return "direct", None, "none"
+    # GA4 writes medium "referral" when the source is the referring host: read it as a referrer, as in logs.
+    if med == "referral" and "." in src:
+        referrer = classify_referrer(f"https://{src}/", ())
+        if referrer.channel is not None:
+            return referrer.channel, referrer.platform, referrer.evidence
+    campaign = classify_campaign(src, med, None)
+    if campaign.channel is not None:
+        return campaign.channel, campaign.platform, "utm"
+    return "referral", None, "utm"
+
+
+def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:
+    """Import one Traffic acquisition CSV; rows whose numbers do not parse are quarantined with their line."""
+    check_text(path, "a GA4 CSV export")
+    lines = [decode_line(raw) for raw in read_whole(path).splitlines()]
+    dates = {m.group(1).lower(): m.group(2) for line in lines if (m := _HEADER_DATE.match(line))}
+    header_at = next((i for i, line in enumerate(lines) if any(line.startswith(c) or line.startswith(f'"{c}')
+                                                               for c in (*_SOURCE_MEDIUM, "Date,"))), None)
+    if header_at is None:
+        raise FormatNotRecognisedError(
+            f"{path}: not a GA4 Traffic acquisition export (no 'Session source / medium' column); export the "
+            "report with that dimension (Share → Download file → CSV)"
+        )
+    body = "\n".join(line for line in lines[header_at:] if line.strip() and not line.startswith("#"))
+    try:
+        frame = pl.read_csv(body.encode(), infer_schema=False, truncate_ragged_lines=True)
+    except pl.exceptions.PolarsError as exc:
+        raise InputFileError(f"{path}: not a readable CSV file ({shown(str(exc).splitlines()[0], 160)})") from exc
+    sm = next((c for c in _SOURCE_MEDIUM if c in frame.columns), None)
+    if sm is None or "Sessions" not in frame.columns:
+        raise FormatNotRecognisedError(f"{path}: the export needs 'Session source / medium' and 'Sessions' columns")
+    numbers = [i + 1 for i in range(header_at + 1, len(lines)) if lines[i].strip() and not lines[i].startswith("#")]
+    frame = frame.with_columns(pl.Series("line_no", numbers[: frame.height], pl.Int64))
+    parts = frame[sm].str.split_exact(" / ", 1)
+    frame = frame.with_columns(parts.struct.field("field_0").alias("source"),
+                               parts.struct.field("field_1").alias("medium"))
+    pairs = frame.select("source", "medium").unique().rows()
+    classes = pl.DataFrame(
+        [(s, m, *classify_source_medium(s, m)) for s, m in pairs],
+        schema={"source": pl.String, "medium": pl.String, "channel": pl.String, "platform": pl.String,
+                "evidence": pl.String},
+        orient="row",
+    )
+    frame = frame.join(classes, on=["source", "medium"], how="left", nulls_equal=True)
+    keep = ["line_no", "source", "medium", "channel", "platform", "evidence", sm,
+            *[c for c in _COLUMNS if c in frame.columns]]
+    frame = frame.select(keep).rename({c: _COLUMNS[c] for c in _COLUMNS if c in frame.columns})
+    frame = frame.rename({sm: "raw"})
+    with warehouse.importing("ga4", path, {"start": dates.get("start"), "end": dates.get("end")}) as ctx:
+        if ctx is None:
+            return warehouse.last_import
+        con = ctx.con
+        con.execute("SELECT 1").fetchall()
+        con.register("_ga4", frame.to_arrow())
+        try:
+            def num(col: str, typ: str) -> str:
+                if col not in frame.columns:
+                    return f"CAST(NULL AS {typ})"
+                return f"TRY_CAST(replace(replace({col}, ',', ''), '%', '') AS {typ})"
+            parsed = f"""
+                SELECT line_no, raw, source, medium, channel, platform, evidence,
+                    {num('sessions', 'DOUBLE')} AS sessions, {num('engaged_sessions', 'DOUBLE')} AS engaged,
+                    {num('engagement_rate', 'DOUBLE')} AS rate, {num('avg_engagement_s', 'DOUBLE')} AS avg_s,
+                    {"try_strptime(date, '%Y%m%d')" if 'date' in frame.columns else 'NULL'} AS day
+                FROM _ga4
+            """
+            ctx.quarantine_from(
+                f"SELECT line_no, raw, 'sessions is not a number' AS reason FROM ({parsed}) WHERE sessions IS NULL"
+            )
+            con.execute(
+                f"""INSERT INTO ga4_traffic SELECT ?, line_no, TRY_CAST(strptime(?, '%Y%m%d') AS DATE),
+                    TRY_CAST(strptime(?, '%Y%m%d') AS DATE), CAST(day AS DATE), source, medium,
+                    CAST(sessions AS BIGINT), CAST(engaged AS BIGINT), rate, avg_s, channel, platform, evidence
+                    FROM ({parsed}) WHERE sessions IS NOT NULL""",
+                [ctx.import_id, dates.get("start"), dates.get("end")],
+            )
+        finally:
+            con.unregister("_ga4")
+        ctx.result.rows_read = frame.height
+        ctx.result.rows_loaded = frame.height - ctx.result.rows_quarantined
+    return warehouse.last_import

@@ -1,0 +1,1 @@
+"""Web archives: WARC and WAT files and the links found in them."""

@@ -1,0 +1,1 @@
+"""Backlinks: vendor exports and their layouts, saved or fetched pages, the link store."""

@@ -1,0 +1,1 @@
+"""Social post exports: layouts per platform, links to the site's pages, brand mentions."""
