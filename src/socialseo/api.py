@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from socialseo.api_discover import DiscoverySources
+from socialseo.api_live import LiveSources
 from socialseo.project.base import ProjectBase
 from socialseo.project.crawling import Crawling, inspect
 from socialseo.project.dashboard import Dashboard, UnknownTableError, plotly_js, timeline_chart
@@ -62,7 +64,9 @@ __all__ = [
 ]
 
 
-class Project(Ingesting, Crawling, Questions, Pages, Impact, Output, Dashboard, ProjectBase):
+class Project(
+    Ingesting, Crawling, Questions, Pages, Impact, Output, Dashboard, LiveSources, DiscoverySources, ProjectBase
+):
     """One site's data: a warehouse plus every operation over it.
 
     Opening a project first rebuilds any derived table an interrupted import left stale, so no answer is ever

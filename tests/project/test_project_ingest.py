@@ -45,5 +45,5 @@ def test_posts_imported_through_the_door_say_how_many_link_to_a_page(tmp_path: P
         summary = project.post_links(results)
         assert summary["posts"] == results[0].rows_loaded > 0
         assert project.post_links([]) == {"posts": 0, "linked": 0, "unlinked": {}}
-        assert project.refresh() == []  # the import rebuilt what it made stale: nothing is left to rebuild
+        assert project.rebuild_stale() == []  # the import rebuilt what it made stale: nothing is left to rebuild
         assert project.warehouse.stale_tables() == []

@@ -33,14 +33,14 @@ class ProjectBase:
         project.warehouse = Warehouse.over(con, path)
         return project
 
-    def refresh(self) -> list[str]:
+    def rebuild_stale(self) -> list[str]:
         """Rebuild the derived tables that imports marked stale (sessions, the per-page timeline); returns their
         names, empty when all were fresh. Every import through the project calls it: a caller never has to."""
         return refresh_derived(self.warehouse)
 
     def _refreshed(self, results: list[ImportResult]) -> list[ImportResult]:
         """``results``, after the derived tables the imports marked stale are rebuilt."""
-        self.refresh()
+        self.rebuild_stale()
         return results
 
     def resolve_page(self, page: str) -> str:

@@ -57,7 +57,7 @@ class Ingesting(ProjectBase):
         # Posts imported before the log learn where their short links led (cheap when none wait; run after an
         # interrupted import too, as the next import of any log comes here whatever it skips).
         resolve_short_links(self.warehouse)
-        self.refresh()
+        self.rebuild_stale()
         return results
 
     def ingest_backlinks(

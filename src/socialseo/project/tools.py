@@ -9,11 +9,16 @@ from socialseo.classify.explain import explain_hit
 
 
 def explain(
-    referrer: str | None, user_agent: str | None = None, url: str | None = None, site: Sequence[str] = ()
+    referrer: str | None,
+    user_agent: str | None = None,
+    url: str | None = None,
+    site: Sequence[str] = (),
+    *,
+    ip: str | None = None,
 ) -> dict[str, Any]:
     """The channel, platform and evidence socialseo gives one hit, and which rule decided (``site``: the site's
-    own hosts, for telling internal traffic)."""
-    return explain_hit(referrer, user_agent, url, site)
+    own hosts, for telling internal traffic; ``ip``: the client address, to check a crawler's claim)."""
+    return explain_hit(referrer, user_agent, url, site, ip=ip)
 
 
 def run_spark_backlinks(argv: Sequence[str]) -> int:

@@ -159,8 +159,7 @@ class _BlockEncoder:
 
 
 def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock, keep_ip: bool) -> None:
-    for attribution_id, key in block.attributions:
-        writer.add_attribution(attribution_id, key)
+    writer.add_attributions(block.attributions)
     for table, rows in block.lookups:
         writer.add_lookup(table, rows)
     quarantined = block.quarantined
@@ -248,7 +247,7 @@ def _load_log(
     writer = HitWriter(ctx.con)
     prints = LinePrints(ctx.con, ctx.import_id)
     encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
-    recoded = 0
+    recoded = impostors = 0
     long_lines: list[tuple[int | None, str, str]] = []  # filled by the reading thread
 
     def on_long_line(number: int, head: bytes, length: int) -> None:
@@ -261,6 +260,7 @@ def _load_log(
         prints.add(block_prints)
         kill_point("block-written")
         recoded += block.recoded_lines
+        impostors += block.impostors
         if block.inferred_host:
             ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
             warehouse.add_site(block.inferred_host)
@@ -279,6 +279,10 @@ def _load_log(
     flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
     if flagged:
         ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
+    if impostors:
+        ctx.result.notes.append(f"{impostors:,} hit{'s' if impostors != 1 else ''} claimed a search engine's "
+                                "or AI operator's crawler from outside its published addresses "
+                                "(bot_verified = false)")
     if recoded:
         ctx.result.notes.append(f"{recoded:,} lines were not UTF-8 and were read as Windows-1252")
     ctx.result.rows_loaded = writer.rows_written - repeated_hits
