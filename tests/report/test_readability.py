@@ -11,8 +11,7 @@ import pandas as pd
 from tests.ingest.test_access_logs import LINES, write_log
 
 from socialseo.analysis.backlinks import backlinks_over_time
-from socialseo.analysis.sessions import rebuild_sessions
-from socialseo.ingest.logs.importer import import_access_log
+from socialseo.api import Project
 from socialseo.report import charts
 from socialseo.report.html import environment, render_report
 from socialseo.report.sections import Section, Table, backlinks, traffic
@@ -51,8 +50,7 @@ def test_pivot_has_one_row_per_platform_and_keeps_every_count() -> None:
 
 
 def test_evidence_matrix_matches_the_sessions_table(warehouse: Warehouse, tmp_path: Path) -> None:
-    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
-    rebuild_sessions(warehouse.con)
+    Project(warehouse).ingest_logs([write_log(tmp_path, LINES)], site=["www.example.com"])
     social = next(s for s in traffic.sections(warehouse.con) if s.key == "social")
     matrix = next(t for t in social.tables if t.caption.startswith("How social sessions were recognised"))
     expected = dict(warehouse.con.execute(

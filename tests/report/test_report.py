@@ -7,8 +7,7 @@ from pathlib import Path
 
 from tests.ingest.test_access_logs import LINES, UA, write_log
 
-from socialseo.analysis.sessions import rebuild_sessions
-from socialseo.ingest.logs.importer import import_access_log
+from socialseo.api import Project
 from socialseo.report.html import write_report
 from socialseo.store.warehouse import Warehouse
 
@@ -20,8 +19,7 @@ def test_empty_warehouse_report_says_what_is_missing(warehouse: Warehouse, tmp_p
 
 
 def test_report_is_self_contained(warehouse: Warehouse, tmp_path: Path) -> None:
-    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
-    rebuild_sessions(warehouse.con)
+    Project(warehouse).ingest_logs([write_log(tmp_path, LINES)], site=["www.example.com"])
     html = write_report(warehouse.con, tmp_path / "out").read_text()
     # no external scripts, styles or fonts: it must open offline
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html)
@@ -33,8 +31,7 @@ def test_untrusted_text_from_logs_is_escaped(warehouse: Warehouse, tmp_path: Pat
         '198.51.100.7 - - [01/Mar/2026:10:00:00 +0000] "GET /<script>alert(1)</script> HTTP/1.1" 200 5 '
         f'"https://t.co/x" "{UA}"'
     )
-    import_access_log(warehouse, write_log(tmp_path, [evil, *LINES]), site_hosts=["www.example.com"])
-    rebuild_sessions(warehouse.con)
+    Project(warehouse).ingest_logs([write_log(tmp_path, [evil, *LINES])], site=["www.example.com"])
     html = write_report(warehouse.con, tmp_path / "out").read_text()
     assert "/&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)</script>" not in html
@@ -63,8 +60,7 @@ def test_platform_filter_narrows_the_report(warehouse: Warehouse, tmp_path: Path
     from socialseo.analysis.filters import Filters
     from socialseo.report.html import render_report
 
-    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
-    rebuild_sessions(warehouse.con)
+    Project(warehouse).ingest_logs([write_log(tmp_path, LINES)], site=["www.example.com"])
     everything = render_report(warehouse.con)
     only_search = render_report(warehouse.con, Filters(platforms=("google",)))
     assert "Social platforms sent" in everything
@@ -72,8 +68,7 @@ def test_platform_filter_narrows_the_report(warehouse: Warehouse, tmp_path: Path
 
 
 def test_report_draws_timelines_of_the_top_social_landing_pages(warehouse: Warehouse, tmp_path: Path) -> None:
-    import_access_log(warehouse, write_log(tmp_path, LINES), site_hosts=["www.example.com"])
-    rebuild_sessions(warehouse.con)
+    Project(warehouse).ingest_logs([write_log(tmp_path, LINES)], site=["www.example.com"])
     top = warehouse.con.execute(
         "SELECT landing_page FROM sessions WHERE channel = 'social' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
     ).fetchone()

@@ -7,7 +7,7 @@ import pytest
 
 from socialseo.errors import WarehouseError
 from socialseo.store import migrations
-from socialseo.store.warehouse import Warehouse
+from socialseo.store.warehouse import ImportContext, Warehouse
 
 
 def test_new_warehouse_applies_every_shipped_migration(tmp_path: Path) -> None:
@@ -53,37 +53,79 @@ def test_a_failing_migration_leaves_the_schema_unchanged(monkeypatch: pytest.Mon
 def test_importing_same_bytes_twice_is_a_noop(warehouse: Warehouse, tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_text("hello\n")
-    with warehouse.importing("demo", source) as ctx:
-        assert ctx is not None
+    loaded: list[Path] = []
+
+    def load(ctx: ImportContext) -> None:
+        loaded.append(ctx.path)
         ctx.quarantine_rows([(1, "hello", "test row")])
+
+    [first] = warehouse.import_files("demo", [source], load)
     copy = tmp_path / "renamed.txt"
     copy.write_bytes(source.read_bytes())
-    with warehouse.importing("demo", copy) as ctx:
-        assert ctx is None
-    assert warehouse.last_import.skipped
+    [second] = warehouse.import_files("demo", [copy], load)
+    assert not first.skipped and first.rows_quarantined == 1
+    assert second.skipped and second.import_id is None
+    assert "already imported (same content)" in second.message
+    assert loaded == [source]
     assert warehouse.count("imports") == 1
     assert warehouse.count("quarantine") == 1
 
 
-def test_failure_inside_an_import_rolls_everything_back(warehouse: Warehouse, tmp_path: Path) -> None:
-    source = tmp_path / "a.txt"
-    source.write_text("hello\n")
+def test_failure_inside_an_import_rolls_that_file_back_and_keeps_the_ones_before(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("good\n")
+    bad.write_text("bad\n")
 
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), warehouse.importing("demo", source) as ctx:
-        assert ctx is not None
+    def load(ctx: ImportContext) -> None:
         ctx.quarantine_rows([(1, "x", "y")])
-        ctx.con.execute("INSERT INTO sites (host) VALUES ('half.example')")
-        raise Boom
-    assert warehouse.count("imports") == 0
-    assert warehouse.count("quarantine") == 0
-    assert warehouse.site_hosts() == []
-    # and the same file can be imported afterwards
-    with warehouse.importing("demo", source) as ctx:
-        assert ctx is not None
+        ctx.con.execute("INSERT INTO sites (host) VALUES (?)", [ctx.path.stem + ".example"])
+        if ctx.path == bad:
+            raise Boom
+
+    with pytest.raises(Boom):
+        warehouse.import_files("demo", [good, bad], load)
     assert warehouse.count("imports") == 1
+    assert warehouse.count("quarantine") == 1
+    assert warehouse.site_hosts() == ["good.example"]
+    # and the same file can be imported afterwards
+    [again] = warehouse.import_files("demo", [bad], lambda ctx: None)
+    assert again.import_id is not None and warehouse.count("imports") == 2
+
+
+def test_import_files_reports_each_file_and_the_bytes_of_all(warehouse: Warehouse, tmp_path: Path) -> None:
+    first, second = tmp_path / "one.txt", tmp_path / "two.txt"
+    first.write_text("12345")
+    second.write_text("1234567890")
+    done: list[str] = []
+    progress: list[tuple[int, int]] = []
+
+    def load(ctx: ImportContext) -> None:
+        ctx.progress(2)
+        ctx.result.rows_loaded = ctx.path.stat().st_size
+        ctx.options["seen"] = ctx.path.name
+
+    results = warehouse.import_files(
+        "demo", [first, second], load, options={"mode": "test"},
+        on_file_done=lambda r: done.append(r.path), on_progress=lambda d, t: progress.append((d, t)),
+    )
+    assert done == [str(first), str(second)]
+    assert [r.rows_loaded for r in results] == [5, 10]
+    assert progress == [(2, 15), (5, 15), (7, 15), (15, 15)]
+    ledger = warehouse.imports()
+    assert list(ledger["rows_loaded"]) == [5, 10]
+    assert '"seen": "two.txt"' in ledger["options"].iloc[1] and '"mode": "test"' in ledger["options"].iloc[1]
+
+
+def test_an_import_marks_the_tables_it_feeds_stale(warehouse: Warehouse, tmp_path: Path) -> None:
+    source = tmp_path / "posts.csv"
+    source.write_text("x\n")
+    warehouse.import_files("posts", [source], lambda ctx: None)
+    assert warehouse.stale_tables() == ["page_daily"]
 
 
 def test_ip_salt_is_made_once_and_kept(tmp_path: Path) -> None:
@@ -107,14 +149,17 @@ def test_a_dataframe_can_be_registered_after_quarantining_and_every_warehouse_qu
 
     path = tmp_path / "rows.txt"
     path.write_text("a\nb\n")
-    with warehouse.importing("test", path) as ctx:
-        assert ctx is not None
-        added = ctx.quarantine_from("SELECT 1 AS line_no, 'a' AS raw, 'bad' AS reason")
+    added: list[int] = []
+
+    def load(ctx: ImportContext) -> None:
+        added.append(ctx.quarantine_from("SELECT 1 AS line_no, 'a' AS raw, 'bad' AS reason"))
         # the count after the insert must not leave a result open: registering a frame used to fail here
         ctx.con.register("_after", pd.DataFrame({"x": [1, 2]}))
         assert ctx.con.execute("SELECT sum(x) FROM _after").fetchall() == [(3,)]
         ctx.con.unregister("_after")
-    assert added == 1 and warehouse.last_import.rows_quarantined == 1
+
+    [result] = warehouse.import_files("test", [path], load)
+    assert added == [1] and result.rows_quarantined == 1
     warehouse.setting("missing")
     warehouse.schema_version()
     warehouse.count("imports")

@@ -31,7 +31,7 @@ from socialseo.classify.campaigns import CampaignClass, classify_campaign
 from socialseo.classify.hosts import site_host_set
 from socialseo.classify.referrers import ReferrerClass, classify_origin, referrer_origin_sql
 from socialseo.classify.urls import campaign_key_sql, page_key_sql
-from socialseo.classify.useragents import UserAgentClass, classify_user_agent
+from socialseo.classify.useragents import UserAgentClass, classify_user_agents
 from socialseo.errors import WarehouseError
 
 OUTPUT_COLUMNS: dict[str, str] = {
@@ -175,7 +175,8 @@ def _lookups(
         }),
     }
     agents = [r[0] for r in con.execute(f'SELECT DISTINCT "user_agent" FROM {target}').fetchall()]
-    agents, ua_ids, _ = _classified(agents, classify_user_agent, ua_classes)
+    agent_classes = dict(zip(agents, classify_user_agents(agents), strict=True))  # one pass of the automaton
+    agents, ua_ids, _ = _classified(agents, agent_classes.__getitem__, ua_classes)
     tables["_ss_uas"] = pa.table({"user_agent": pa.array(agents, pa.string()), "ua_id": pa.array(ua_ids, pa.int32())})
 
     urls = con.sql(

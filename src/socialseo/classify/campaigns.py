@@ -45,14 +45,19 @@ def classify_campaign(utm_source: str | None, utm_medium: str | None, click_id: 
     CampaignClass(channel='email', platform=None, evidence='utm')
     >>> classify_campaign(None, None, "gclid")
     CampaignClass(channel='paid_search', platform='google', evidence='click_id')
+    >>> classify_campaign("spring_sale", "cpc", "msclkid")
+    CampaignClass(channel='paid_search', platform='bing', evidence='utm')
     """
     source = decode_param(utm_source or "")
     medium = decode_param(utm_medium or "")
+    known = catalog.click_ids().get((click_id or "").lower())
     if source or medium:
         found = _from_utm(source, medium)
+        # utm says paid but names no network (utm_source=spring_sale): a search engine's ad click id says which
+        if found.channel == "paid_other" and known is not None and known.channel == "paid_search":
+            return CampaignClass("paid_search", known.platform, "utm")
         if found.channel is not None:
             return found
-    known = catalog.click_ids().get((click_id or "").lower())
     if known is not None:
         return CampaignClass(known.channel, known.platform, "click_id")
     return CampaignClass(None, None, "utm") if source or medium else NO_CAMPAIGN

@@ -13,6 +13,8 @@ from socialseo.classify.attribution import attribute
 from socialseo.classify.hosts import parse_host
 from socialseo.classify.referrers import classify_referrer
 from socialseo.classify.urls import page_key
+from socialseo.classify.useragents import classify_user_agent
+from socialseo.classify.verify import verify_bot
 
 _EVIDENCE_TEXT = {
     "utm": "utm_source/utm_medium on the landing URL",
@@ -31,10 +33,13 @@ def explain_hit(
     user_agent: str | None = None,
     url: str | None = None,
     site_hosts: Sequence[str] = (),
+    ip: str | None = None,
 ) -> dict[str, Any]:
-    """Channel, platform, evidence, bot flag and a plain label for one hit.
+    """Channel, platform, evidence, bot flag, purpose and verification, and a plain label for one hit.
 
-    When ``url`` is absolute and no site host is given, the URL's host is the site.
+    When ``url`` is absolute and no site host is given, the URL's host is the site. ``bot_verified`` needs the
+    client address ``ip``: True when it is in the claimed operator's published ranges, False for an impostor,
+    None when it cannot be said (no address, not a verifiable bot, or no ranges bundled for its operator).
 
     >>> explain_hit("-", "Mozilla/5.0 [FBAN/FBIOS;FBAV/450.0]", "/post")["label"]
     'social: facebook (dark social: in-app browser)'
@@ -46,6 +51,7 @@ def explain_hit(
             hosts = [host]
     result = attribute(referrer, user_agent, url, hosts)
     ref = classify_referrer(referrer, hosts)
+    agent = classify_user_agent(user_agent)
     if result.evidence == "none" and not result.is_bot:
         label = "no referrer (counted as direct)"
     elif result.evidence in ("ua_inapp", "click_id") and ref.channel is None:
@@ -61,6 +67,9 @@ def explain_hit(
         "label": label,
         "is_bot": result.is_bot,
         "bot_name": result.bot_name,
+        "bot_purpose": agent.bot_purpose,
+        "bot_verified": verify_bot(agent.operator, ip) if agent.is_bot else None,
+        "user_agent_over_long": agent.over_long,
         "referrer_host": ref.host,
         "page": page_key(url) if url else None,
     }

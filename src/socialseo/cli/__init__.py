@@ -24,9 +24,12 @@ from socialseo.cli import (
     classify,
     crawl,
     demo,
+    discover,
     export,
     ingest,
+    pull,
     query,
+    refresh,
     report,
     serve,
     social,
@@ -74,6 +77,9 @@ social.register(app)
 app.add_typer(spark.app, name="spark")
 analyze.register(app)
 classify.register(app)
+pull.register(app, ingest.app)
+discover.register(app)
+refresh.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in args
     try:
-        app(args=args, prog_name="socialseo", standalone_mode=False)
+        status = app(args=args, prog_name="socialseo", standalone_mode=False)  # a typer.Exit(n) comes back as n
     except SocialSeoError as exc:
         if _state["debug"]:
             raise
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted; the warehouse keeps only completed imports")
         return 130
-    return 0
+    return status if isinstance(status, int) and not isinstance(status, bool) else 0
 
 
 def entry() -> None:

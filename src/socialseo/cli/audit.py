@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from socialseo.analysis.audit import rules_frame, summarise
+from socialseo.api import Project
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
 from socialseo.cli.net import AllowHostOption, AllowPrivateOption
 
@@ -24,7 +24,7 @@ ConfigOption = Annotated[
 @app.command("rules")
 def rules(as_json: JsonOption = False) -> None:
     """List every audit rule: id, scope, severity, what it checks and how to fix it."""
-    print_frame(rules_frame(), as_json=as_json, title="Audit rules")
+    print_frame(Project.audit_rules(), as_json=as_json, title="Audit rules")
 
 
 @app.command("site")
@@ -42,7 +42,7 @@ def site(
         shown = findings if as_json else findings[["rule_id", "severity", "url", "message"]]
         print_frame(shown, as_json=as_json, title="Findings")
         return
-    summary = summarise(findings)
+    summary = Project.audit_summary(findings)
     print_frame(summary, as_json=False, title="Social readiness: findings by rule")
     counts = findings["severity"].value_counts()
     console.print(

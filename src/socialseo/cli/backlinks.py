@@ -40,7 +40,7 @@ def ingest_pages(
     items = [t for t in targets if t.startswith(("http://", "https://"))]
     items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
     with importing(db, "reading pages", len(items)) as (project, done):
-        project.ingest_pages(items, site=site, delay=delay, on_done=done, allow_private=allow_private,
+        project.ingest_pages(items, site=site, delay=delay, on_file_done=done, allow_private=allow_private,
                              allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
 
 
@@ -76,13 +76,13 @@ def ingest_warc(
     """Read WARC (responses) and WAT (metadata) files for links from social platforms to the site."""
     files = expand_paths(paths)
     with importing(db, "reading archives", len(files)) as (project, done):
-        project.ingest_warc(files, site=site, all_referrers=all_referrers, on_done=done)
+        project.ingest_warc(files, site=site, all_referrers=all_referrers, on_file_done=done)
 
 
 def ingest_backlinks_parquet(paths: PathsArgument, site: SiteOption = None, db: DbOption = DEFAULT_DB) -> None:
     """Load the Parquet output of the Spark backlink job (a directory or part files)."""
     with open_project(db) as project:
-        project.ingest_backlinks_parquet(expand_paths(paths), site=site, on_done=print_result)
+        project.ingest_backlinks_parquet(expand_paths(paths), site=site, on_file_done=print_result)
 
 
 def inspect(

@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from socialseo.api import CrawledPage, CrawlOptions, FetchLimits
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
 from socialseo.cli.net import AllowHostOption, AllowPrivateOption
-from socialseo.crawl.crawler import CrawledPage, CrawlOptions
-from socialseo.crawl.fetch import FetchLimits
 
 _DEFAULT = CrawlOptions()
 _LIMITS = FetchLimits()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from socialseo.analysis.filters import Filters
+from socialseo.api import Filters
 
 FromOption = Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (YYYY-MM-DD).")]
 ToOption = Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (YYYY-MM-DD).")]

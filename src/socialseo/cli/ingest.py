@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from socialseo.api import Project
+from socialseo.api import ImportResult, Project
 from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project, progress
 from socialseo.errors import InputFileError
-from socialseo.store.warehouse import ImportResult
 
 app = typer.Typer(help="Import access logs, Search Console exports, social post exports, backlinks.",
                   no_args_is_help=True)
@@ -80,7 +79,7 @@ def logs(
             files, log_format=log_format, nginx_format=nginx_spec, site=site or None, keep_ip=keep_ip,
             on_file_done=print_result, on_progress=lambda done, _total: bar.update(task, completed=done),
         )
-        sessions = project.warehouse.count("sessions")
+        sessions = project.count("sessions")
     console.print(f"{sessions:,} sessions in {escape(str(db))}", highlight=False)
 
 
@@ -92,5 +91,4 @@ def ga4(
     """Import GA4 "Traffic acquisition" CSV exports (session source / medium), for sites without logs."""
     files = expand_paths(paths)
     with open_project(db) as project:
-        for result in project.ingest_ga4(files):
-            print_result(result)
+        project.ingest_ga4(files, on_file_done=print_result)

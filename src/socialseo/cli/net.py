@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES
+from socialseo.api import FETCH_TIMEOUT, MAX_FETCH_BYTES
 
 AllowPrivateOption = Annotated[bool, typer.Option(
     "--allow-private",

@@ -12,12 +12,11 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
+from socialseo.api import ImportResult
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing
 from socialseo.cli.ingest import app as ingest_app
 from socialseo.errors import InputFileError, SocialSeoError
-from socialseo.ingest.posts.importer import link_summary, read_link_map
-from socialseo.store.warehouse import ImportResult
 
 # A terminal is too narrow for every column; --json prints them all.
 _PAGE_TABLE = ["page", "date", "granularity", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
@@ -41,12 +40,9 @@ _METRIC_TABLE = ["posts", "impressions", "likes", "comments", "shares", "link_cl
 
 def _summary(db: Path, *, period_totals: bool = False) -> None:
     with open_project(db, read_only=True) as project:
-        row = project.warehouse.con.execute(
-            "SELECT count(DISTINCT page), count(*) FROM page_daily"
-        ).fetchone()
+        pages, days = project.pages_size()
         window = project.pages_window()
         totals = project.search_totals() if period_totals else None
-    pages, days = (row or (0, 0))
     span = f", {window.first} to {window.last} ({_BASIS[window.basis]})" if window.first else ""
     console.print(f"page_daily: {pages:,} pages, {days:,} page-days{span} in {escape(str(db))}", highlight=False)
     if totals is not None and len(totals):
@@ -96,19 +92,18 @@ def posts(
     others were not.
     """
     files = expand_paths(paths)
-    link_map = read_link_map(links) if links else None
-    options = {"platform": platform, "column_map": column_map, "timezone": timezone, "link_map": link_map,
+    options = {"platform": platform, "column_map": column_map, "timezone": timezone, "links": links,
                "sheet": sheet, "layout": layout, "site": site or ()}
     if as_json:
         with open_project(db) as project:
             results = project.ingest_posts(files, **options)  # type: ignore[arg-type]
-            summary = link_summary(project.warehouse.con, [r.import_id for r in results if r.import_id])
+            summary = project.post_links(results)
         data = {"files": [_result_json(r) for r in results], **summary}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     with importing(db, "importing posts", len(files)) as (project, done):
         results = project.ingest_posts(files, on_file_done=done, **options)  # type: ignore[arg-type]
-        summary = link_summary(project.warehouse.con, [r.import_id for r in results if r.import_id])
+        summary = project.post_links(results)
     _print_links(summary)
     _summary(db)
 

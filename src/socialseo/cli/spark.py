@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from socialseo.api import run_spark_backlinks
 from socialseo.cli.common import console, progress
 from socialseo.errors import InputFileError, SocialSeoError
 
@@ -40,14 +41,13 @@ def backlinks(
         raise SocialSeoError("PySpark is not installed: pip install 'socialseo[spark]' (Java 17 is needed too)")
     from pyspark.errors import PySparkException
 
-    from socialseo.spark.backlinks_job import run
 
     argv = [str(input_listing), output, "--master", master, *[a for host in site for a in ("--site", host)]]
     argv += ["--all-referrers"] * all_referrers + ["--overwrite"] * overwrite
     argv += ["--num-input-partitions", str(partitions)] if partitions else []
     with progress("running the Spark job"):
         try:
-            rows = run(argv)
+            rows = run_spark_backlinks(argv)
         except (PySparkException, ValueError) as exc:  # no Java, a listing naming nothing, an unwritable output
             raise SocialSeoError(f"the Spark job failed: {str(exc).splitlines()[0][:300]}") from exc
     console.print(f"{rows:,} rows written to {escape(output)}; load them with: socialseo ingest backlinks-parquet "

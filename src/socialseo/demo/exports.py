@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,15 +10,6 @@ import pandas as pd
 
 from socialseo.demo.backlinks import BACKLINK_COLUMNS
 from socialseo.demo.search_console import GSC_COLUMNS
-
-
-def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

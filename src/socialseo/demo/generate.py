@@ -14,7 +14,6 @@ from pathlib import Path
 
 from socialseo.demo.bots import bot_hits
 from socialseo.demo.exports import (
-    sha256,
     write_backlinks,
     write_json,
     write_search_console,
@@ -27,6 +26,7 @@ from socialseo.demo.sessions import Clock, expected_lines_per_session, render_se
 from socialseo.demo.truth import log_truth, search_console_truth, utc_offset_text
 from socialseo.demo.visits import expected_mix, plan_sessions
 from socialseo.demo.world import World, WorldConfig, simulate_world
+from socialseo.store.warehouse import file_sha256
 
 BOT_SHARE = 0.20
 """Share of log lines the sizing aims to give to bots; the bots then fill the log up to the requested size."""
@@ -109,6 +109,6 @@ def generate(
         backlinks=backlinks,
         truth=out_dir / "truth.json",
     )
-    truth["files"] = {path.name: sha256(path) for path in files.all()[:-1]}
+    truth["files"] = {path.name: file_sha256(path) for path in files.all()[:-1]}
     write_json(truth, files.truth)
     return files

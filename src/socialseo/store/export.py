@@ -40,7 +40,8 @@ class ExportResult:
     neutralised_columns: list[str]
 
 
-def _quote(identifier: str) -> str:
+def quote_identifier(identifier: str) -> str:
+    """A table or column name as a DuckDB identifier, double quotes doubled: safe for any name."""
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -54,7 +55,7 @@ def source_query(con: duckdb.DuckDBPyConnection, table_or_query: str) -> str:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
         if text.lower() not in names:
             raise QueryError(f"no table named {text!r}; tables: {', '.join(sorted(names.values()))}")
-        return f"SELECT * FROM {_quote(names[text.lower()])}"
+        return f"SELECT * FROM {quote_identifier(names[text.lower()])}"
     return text
 
 
@@ -105,7 +106,7 @@ def export(
     neutralised: list[str] = []
     select = []
     for name, column_type in columns:
-        column = _quote(name)
+        column = quote_identifier(name)
         safe = _formula_safe(column, column_type) if chosen == "csv" else None
         if safe is not None:
             neutralised.append(name)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 
-def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame | pa.Table) -> None:
+    """Register ``frame`` (pandas or Arrow) as the view ``name`` on ``con``, whatever ran on it before."""
     con.execute("SELECT 1").fetchall()
     con.register(name, frame)

@@ -40,7 +40,7 @@ ROW_SCHEMA = pa.schema([
 ])
 """The columns of ``hit_rows``, in order."""
 
-ATTRIBUTION_FIELDS = ("channel", "platform", "evidence", "is_bot", "bot_name")
+ATTRIBUTION_FIELDS = ("channel", "platform", "evidence", "is_bot", "bot_name", "bot_purpose", "bot_verified")
 
 
 class HitIds:
@@ -60,6 +60,8 @@ class HitIds:
             .fetchall()
         }
         self.is_bot: dict[int, bool] = {i: bool(key[3]) for key, i in self.attributions.items()}
+        # counted, not max()ed per new one: a log with thousands of bots makes thousands of attributions
+        self._next_attribution = max(self.is_bot, default=-1) + 1
 
     def reserve(self, table: str, n: int) -> int:
         """First of ``n`` new ids for ``table``."""
@@ -68,13 +70,15 @@ class HitIds:
         return first
 
     def attribution(self, channel: str, platform: str | None, evidence: str, is_bot: bool,
-                    bot_name: str | None) -> tuple[int, bool]:
+                    bot_name: str | None, bot_purpose: str | None = None,
+                    bot_verified: bool | None = None) -> tuple[int, bool]:
         """The id of this attribution, and whether it is new (then it must be written)."""
-        key = (channel, platform, evidence, is_bot, bot_name)
+        key = (channel, platform, evidence, is_bot, bot_name, bot_purpose, bot_verified)
         found = self.attributions.get(key)
         if found is not None:
             return found, False
-        found = self.attributions[key] = max(self.is_bot, default=-1) + 1
+        found = self.attributions[key] = self._next_attribution
+        self._next_attribution += 1
         self.is_bot[found] = is_bot
         return found, True
 
@@ -106,7 +110,21 @@ class HitWriter:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
 
     def add_attribution(self, attribution_id: int, key: tuple[Any, ...]) -> None:
-        self.con.execute("INSERT INTO hit_attributions VALUES (?, ?, ?, ?, ?, ?)", [attribution_id, *key])
+        self.add_attributions([(attribution_id, key)])
+
+    def add_attributions(self, items: Sequence[tuple[int, tuple[Any, ...]]]) -> None:
+        """Append new attributions in one statement: a log of many bots makes thousands in a block."""
+        if not items:
+            return
+        columns: dict[str, list[Any]] = {"attribution_id": [i for i, _ in items]}
+        for k, name in enumerate(ATTRIBUTION_FIELDS):
+            columns[name] = [key[k] for _, key in items]
+        _attrs = pa.table({
+            name: pa.array(values, pa.int32() if name == "attribution_id"
+                           else pa.bool_() if name in ("is_bot", "bot_verified") else pa.string())
+            for name, values in columns.items()
+        })
+        self.con.execute("INSERT INTO hit_attributions BY NAME SELECT * FROM _attrs")
 
     def add_rows(self, rows: pa.Table) -> None:
         """Queue rows (in :data:`ROW_SCHEMA`) and write every whole batch queued so far."""
@@ -135,7 +153,7 @@ class HitWriter:
 
 _VIEW_COLUMNS = ("import_id", "seq", "ts", "visitor_id", "ip", "method", "url", "page", "protocol", "status",
                  "bytes", "referrer", "referrer_host", "user_agent", "is_bot", "bot_name", "is_pageview",
-                 "channel", "platform", "evidence")
+                 "channel", "platform", "evidence", "bot_purpose", "bot_verified")
 
 
 def insert_hits(con: duckdb.DuckDBPyConnection, hits: Sequence[Mapping[str, Any]]) -> None:
@@ -160,7 +178,7 @@ def insert_hits(con: duckdb.DuckDBPyConnection, hits: Sequence[Mapping[str, Any]
             return new
 
         key = (hit.get("channel", "direct"), hit.get("platform"), hit.get("evidence", "none"),
-               bool(hit.get("is_bot", False)), hit.get("bot_name"))
+               bool(hit.get("is_bot", False)), hit.get("bot_name"), hit.get("bot_purpose"), hit.get("bot_verified"))
         attribution, new_attribution = ids.attribution(*key)
         if new_attribution:
             writer.add_attribution(attribution, key)

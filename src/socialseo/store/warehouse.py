@@ -4,6 +4,10 @@ Every stage reads and writes through a :class:`Warehouse`, so that schema change
 numbered migration files beside this module) and every import obeys the same rules: recorded in the ``imports``
 ledger by content hash, done in one transaction, and a no-op when the same bytes were imported before.
 
+Every source imports through :meth:`Warehouse.import_files`: it checks nothing about formats (the sources do that
+before they call it), and owns what all imports share: the ledger, one transaction per file, the quarantine, the
+stale marks, the per-file callback and byte progress, and the list of :class:`ImportResult` it returns.
+
 Derived tables (``sessions``, ``page_daily``) are rebuilt after an import commits, in a transaction of their own.
 So that a process killed between the two cannot leave them stale for good, every import marks the tables it
 feeds as stale (``derived_stale``) inside its own transaction; the rebuild removes the marks inside its own, and
@@ -15,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,6 +89,16 @@ class ImportContext:
     result: ImportResult
     kind: str = ""
     hashing: Future[str] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    """What the ledger records of how the file was read; a loader may add what it learns (the layout it found)."""
+    on_position: Callable[[int], None] | None = None
+    prepared: Any = None
+    """What the source's ``prepare`` made of the file before its import began (a parsed export), else None."""
+
+    def progress(self, position: int) -> None:
+        """Tell whoever watches the import that the loader has read ``position`` bytes of the file (as stored)."""
+        if self.on_position is not None:
+            self.on_position(position)
 
     def check_not_duplicate(self, wait: bool = False) -> None:
         """Raise :class:`AlreadyImportedError` once the file's hash, computed alongside, is known to be imported.
@@ -189,6 +203,14 @@ class Warehouse:
         if not read_only:
             apply_migrations(self.con)
 
+    @classmethod
+    def over(cls, con: duckdb.DuckDBPyConnection, path: str | Path = ":memory:") -> Warehouse:
+        """A read-only Warehouse over a connection opened elsewhere (a cursor on a copy of the file), unmigrated:
+        what reads it must not write, and closing it closes ``con``."""
+        warehouse = cls.__new__(cls)
+        warehouse.path, warehouse.read_only, warehouse.con = str(path), True, con
+        return warehouse
+
     # -- life cycle ---------------------------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
@@ -237,18 +259,71 @@ class Warehouse:
     def already_imported(self, kind: str, sha256: str) -> bool:
         return bool(scalar(self.con, "SELECT count(*) FROM imports WHERE kind = ? AND sha256 = ?", [kind, sha256]))
 
+    def import_files(
+        self,
+        kind: str,
+        paths: Iterable[Path],
+        load: Callable[[ImportContext], None],
+        *,
+        prepare: Callable[[Path], Any] | None = None,
+        options: Mapping[str, Any] | Callable[[Path], Mapping[str, Any]] | None = None,
+        hash_alongside: bool = False,
+        names: Callable[[Path], str] | None = None,
+        on_file_done: Callable[[ImportResult], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> list[ImportResult]:
+        """Import each file of ``paths`` as ``kind`` with ``load``; returns one :class:`ImportResult` per file.
+
+        This is the one import loop every source uses. For each file, in order: the bytes are looked up in the
+        ``imports`` ledger (an import of the same bytes is skipped, and ``load`` is not called); ``load(ctx)`` runs
+        inside one transaction with the ledger row, its quarantine rows and the stale marks of the derived tables
+        the kind feeds (:data:`DERIVED_FROM`), so a failure leaves nothing of that file behind; then
+        ``on_file_done(result)`` is called. Files before a failing one stay imported.
+
+        ``prepare(path)``, when given, reads and checks a file before its import begins, so a file the source cannot
+        read fails in one line before anything is written (and so does a file imported before: a wrong option is
+        named, not skipped in silence); what it returns is ``ctx.prepared``.
+        ``options`` (a mapping, or a function of the path) goes to the ledger; ``hash_alongside`` hashes large files
+        in a thread while ``load`` runs; ``names`` gives the name a result shows for a path (a page fetched into a
+        temporary file shows its URL). ``on_progress(done, total)`` counts bytes of all the files as stored on disk,
+        advanced by the loader's :meth:`ImportContext.progress` and at the end of every file.
+        """
+        paths = list(paths) if on_progress is not None else paths
+        total = sum(p.stat().st_size for p in paths) if on_progress is not None else 0
+        before = 0
+        results: list[ImportResult] = []
+        for path in paths:
+            prepared = prepare(path) if prepare is not None else None
+            opts = dict((options(path) if callable(options) else options) or {})
+            result = ImportResult(path=names(path) if names else str(path), kind=kind, import_id=None)
+
+            def position(done: int, _before: int = before) -> None:
+                if on_progress is not None:
+                    on_progress(_before + done, total)
+
+            with self._importing(kind, path, opts, result, hash_alongside, position, prepared) as ctx:
+                if ctx is not None:
+                    load(ctx)
+            if on_progress is not None:  # a skipped file, or a loader that stops short of the end, still counts
+                before += path.stat().st_size
+                on_progress(before, total)
+            results.append(result)
+            if on_file_done is not None:
+                on_file_done(result)
+        return results
+
     @contextmanager
-    def importing(
-        self, kind: str, path: Path, options: dict[str, Any] | None = None, *, hash_alongside: bool = False
+    def _importing(
+        self, kind: str, path: Path, options: dict[str, Any], result: ImportResult, hash_alongside: bool,
+        on_position: Callable[[int], None], prepared: Any = None,
     ) -> Iterator[ImportContext | None]:
-        """Open one import of ``path``: yields ``None`` when the same bytes were already imported.
+        """One file's import transaction: yields ``None`` (and marks ``result`` skipped) for bytes imported before.
 
         The loader's writes, its quarantine rows and the ledger row commit together or not at all.
         With ``hash_alongside`` (for large files) the file is hashed in a thread while the loader runs; when the
         hash shows the bytes were imported before, everything the loader wrote is rolled back and the result
         says skipped. Loaders call :meth:`ImportContext.check_not_duplicate` now and then to stop early.
         """
-        result = ImportResult(path=str(path), kind=kind, import_id=None)
         hashing: Future[str] | None = None
         if hash_alongside:
             hashing = _HASHER.submit(file_sha256, path)
@@ -256,7 +331,7 @@ class Warehouse:
         else:
             sha = file_sha256(path)
             if self.already_imported(kind, sha):
-                self._skipped(result)
+                result.skipped = True
                 yield None
                 return
         try:
@@ -266,28 +341,29 @@ class Warehouse:
                 con.execute(
                     "INSERT INTO imports (import_id, kind, path, sha256, size_bytes, started_at, options) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [import_id, kind, str(path), sha or f"pending:{import_id}", path.stat().st_size, _now(),
-                     json.dumps(options or {})],
+                    [import_id, kind, result.path, sha or f"pending:{import_id}", path.stat().st_size, _now(),
+                     json.dumps(options, default=str)],
                 )
                 ctx = ImportContext(con=con, import_id=import_id, path=path, result=result, kind=kind,
-                                    hashing=hashing)
+                                    hashing=hashing, options=options, on_position=on_position,
+                                    prepared=prepared)
                 yield ctx
                 if hashing is not None:
                     ctx.check_not_duplicate(wait=True)
                     sha = hashing.result()
                 con.execute(
                     "UPDATE imports SET sha256 = ?, rows_read = ?, rows_loaded = ?, rows_quarantined = ?, "
-                    "rows_repeated = ?, finished_at = ? WHERE import_id = ?",
+                    "rows_repeated = ?, finished_at = ?, options = ? WHERE import_id = ?",
                     [sha, result.rows_read, result.rows_loaded, result.rows_quarantined, result.rows_repeated,
-                     _now(), import_id],
+                     _now(), json.dumps(ctx.options, default=str), import_id],
                 )
                 mark_stale(con, DERIVED_FROM.get(kind, ()), import_id)
                 kill_point("import-before-commit")
         except AlreadyImportedError:
-            self._skipped(ImportResult(path=str(path), kind=kind, import_id=None))
+            fresh = ImportResult(path=result.path, kind=kind, import_id=None, skipped=True)
+            result.__dict__.update(fresh.__dict__)
             return
         kill_point("import-committed")
-        self.last_import = result
 
     def stale_tables(self) -> list[str]:
         """Derived tables marked stale: an import fed them and their rebuild has not committed since.
@@ -309,10 +385,6 @@ class Warehouse:
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             apply_migrations(self.con)
-
-    def _skipped(self, result: ImportResult) -> None:
-        result.skipped = True
-        self.last_import = result
 
     # -- queries ------------------------------------------------------------------------------------------------
     def sql(self, query: str, params: Sequence[object] | None = None) -> pd.DataFrame:

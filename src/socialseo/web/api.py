@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from socialseo.analysis.actions import run_rules
-from socialseo.analysis.engagement import channel_engagement
-from socialseo.analysis.pages import page_timeline, pages_overview
+from socialseo.api import UnknownTableError
 from socialseo.errors import SocialSeoError
-from socialseo.web.deps import Con, FiltersDep, SnapshotDep
+from socialseo.web.deps import FiltersDep, ProjectDep, SnapshotDep
 from socialseo.web.views import BY_NAME, sections_for
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -27,37 +24,33 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 @router.get("/channels", summary="Sessions and engagement per channel and platform")
-def channels(con: Con, filters: FiltersDep,
+def channels(project: ProjectDep, filters: FiltersDep,
              by: Annotated[str | None, Query(description="platform, landing, day or landing-day")] = None,
              ) -> list[dict[str, Any]]:
     try:
-        return records(channel_engagement(con, by=by, filters=filters))
+        return records(project.channels(by=by, filters=filters))
     except SocialSeoError as exc:  # an unknown grouping
         raise HTTPException(400, str(exc)) from exc
 
 
 @router.get("/pages", summary="Pages with their social and search numbers")
-def pages(con: Con, filters: FiltersDep, q: str = "",
+def pages(project: ProjectDep, filters: FiltersDep, q: str = "",
           limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 200) -> list[dict[str, Any]]:
-    return records(pages_overview(con, q, filters, limit))
+    return records(project.pages_overview(q, filters, limit))
 
 
 @router.get("/pages/timeline", summary="One page's social activity and search performance per day")
-def timeline(con: Con, filters: FiltersDep, page: str) -> list[dict[str, Any]]:
-    return records(page_timeline(con, page, filters))
+def timeline(project: ProjectDep, filters: FiltersDep, page: str) -> list[dict[str, Any]]:
+    return records(project.page_timeline(page, filters))
 
 
 @router.get("/actions", summary="The action list")
-def actions(con: Con, filters: FiltersDep) -> dict[str, Any]:
-    result = run_rules(con, filters)
-    return {
-        "actions": [asdict(a) for a in result.actions],
-        "skipped": [{"rule": t, "why": w} for t, w in result.skipped],
-    }
+def actions(project: ProjectDep, filters: FiltersDep) -> dict[str, Any]:
+    return dict(project.action_plan(filters))
 
 
 @router.get("/sections/{view}", summary="The report sections one dashboard page shows")
-def sections(view: str, current: SnapshotDep, con: Con, filters: FiltersDep) -> list[dict[str, Any]]:
+def sections(view: str, current: SnapshotDep, project: ProjectDep, filters: FiltersDep) -> list[dict[str, Any]]:
     if view not in BY_NAME:
         raise HTTPException(400, f"no view {view!r}; views: {', '.join(BY_NAME)}")
     return [
@@ -65,25 +58,22 @@ def sections(view: str, current: SnapshotDep, con: Con, filters: FiltersDep) -> 
          "summary": s.summary, "paragraphs": s.paragraphs,
          "tables": [{"caption": t.caption, "header": t.header, "rows": [[str(c) for c in r] for r in t.rows]}
                     for t in s.tables]}
-        for s in sections_for(view, current.sections.sections(con, filters))
+        for s in sections_for(view, current.sections.sections(project, filters))
     ]
 
 
 @router.get("/tables", summary="The warehouse's tables and their row counts")
-def tables(con: Con) -> list[dict[str, Any]]:
-    rows = con.execute(
-        "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
-    ).fetchall()
-    return [{"table": t, "rows": n} for t, n in rows]
+def tables(project: ProjectDep) -> list[dict[str, Any]]:
+    return [{"table": str(t), "rows": int(n)} for t, n in project.table_sizes().itertuples(index=False)]
 
 
 @router.get("/tables/{name}", summary="Rows of one table, a page at a time")
-def table_rows(name: str, con: Con, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+def table_rows(name: str, project: ProjectDep, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
-    known = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    if name not in known:
-        raise HTTPException(400, f"no table {name!r}; tables: {', '.join(sorted(known))}")
-    return records(con.execute(f'SELECT * FROM "{name}" LIMIT ? OFFSET ?', [limit, offset]).df())
+    try:
+        return records(project.table_rows(name, limit, offset))
+    except UnknownTableError as exc:
+        raise HTTPException(400, str(exc)) from exc
 
 
 @router.get("/status", summary="Which copy of the warehouse the dashboard answers from, and how fresh it is")

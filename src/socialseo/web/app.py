@@ -20,16 +20,12 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from socialseo.analysis.derived import refresh_derived
-from socialseo.analysis.engagement import channel_engagement
-from socialseo.analysis.filters import Filters
-from socialseo.analysis.pages import page_timeline, pages_overview
-from socialseo.report import charts
-from socialseo.report.html import frame_context
-from socialseo.store.warehouse import Warehouse
+import socialseo
+from socialseo.api import Filters, Project, timeline_chart
+from socialseo.api import plotly_js as plotly_script
 from socialseo.web import api
 from socialseo.web.cache import Builder
-from socialseo.web.deps import Con, FiltersDep, SnapshotDep
+from socialseo.web.deps import FiltersDep, ProjectDep, SnapshotDep
 from socialseo.web.guard import allowed_hosts, check_token, host_guard, token_guard
 from socialseo.web.snapshot import Snapshot, Snapshots
 from socialseo.web.views import BY_NAME, VIEWS, sections_for
@@ -60,16 +56,8 @@ def jsonable(errors: Iterable[Any]) -> list[dict[str, Any]]:
             for e in errors]
 
 
-def _platforms(con: Any) -> list[str]:
-    rows = con.execute(
-        "SELECT DISTINCT platform FROM sessions WHERE platform IS NOT NULL "
-        "UNION SELECT DISTINCT platform FROM social_posts ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def _kpis(con: Any, filters: Any) -> list[tuple[str, str, str]]:
-    engagement = channel_engagement(con, filters=filters)
+def _kpis(project: Project, filters: Filters) -> list[tuple[str, str, str]]:
+    engagement = project.channels(filters=filters)
     total = int(engagement["sessions"].sum()) if not engagement.empty else 0
     social = int(engagement.loc[engagement["channel"] == "social", "sessions"].sum()) if total else 0
     organic = int(engagement.loc[engagement["channel"] == "organic_search", "sessions"].sum()) if total else 0
@@ -86,7 +74,7 @@ def _warm(snapshots: Snapshots) -> None:
         cur = snapshot.con.cursor()
         try:
             with suppress(Exception):  # a failure here happens again, with its message, on the page that needs it
-                snapshot.sections.sections(cur, Filters())
+                snapshot.sections.sections(Project.over(cur, snapshot.path), Filters())
         finally:
             cur.close()
 
@@ -101,8 +89,8 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
     """
     if token is not None:
         check_token(token)
-    with Warehouse(db, read_only=True) as warehouse:
-        refresh_derived(warehouse)  # an interrupted import's stale sessions and page_daily are rebuilt first
+    with socialseo.open(db, read_only=True):
+        pass  # opening rebuilds what an interrupted import left stale (sessions, page_daily) before any copy
 
     def warm_in_background(_fresh: Snapshot | None = None) -> None:
         # The first view without filters runs every analysis: start it now, so the first visitor finds it done.
@@ -130,42 +118,42 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
         host_guard(app, names)  # added last, so it runs first: a forged Host is refused before anything else
     app.include_router(api.router)
 
-    def render(request: Request, current: Snapshot, con: Con, filters: Filters, view: str,
+    def render(request: Request, current: Snapshot, project: Project, filters: Filters, view: str,
                **extra: Any) -> HTMLResponse:
-        sections = current.sections.sections(con, filters)
-        context = frame_context(con, sections)
+        sections = current.sections.sections(project, filters)
+        context = project.report_frame(sections)
         html = env.get_template("dashboard.html.j2").render(
             **context, **extra, views=VIEWS, view=BY_NAME[view], filters=filters,
-            sections=sections_for(view, sections), platforms=_platforms(con),
-            kpis=_kpis(con, filters) if view == "overview" else [], query=request.query_params,
+            sections=sections_for(view, sections), platforms=project.known_platforms(),
+            kpis=_kpis(project, filters) if view == "overview" else [], query=request.query_params,
             copied_at=current.taken_at, behind=snapshots.behind,
         )
         return HTMLResponse(html)
 
     @app.get("/static/plotly.js", include_in_schema=False)
     def plotly_js() -> Response:
-        return Response(charts.plotly_js(), media_type="application/javascript",
+        return Response(plotly_script(), media_type="application/javascript",
                         headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def overview(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep) -> HTMLResponse:
-        return render(request, current, con, filters, "overview")
+    def overview(request: Request, current: SnapshotDep, project: ProjectDep, filters: FiltersDep) -> HTMLResponse:
+        return render(request, current, project, filters, "overview")
 
     @app.get("/pages", response_class=HTMLResponse, include_in_schema=False)
-    def pages(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep, q: str = "",
+    def pages(request: Request, current: SnapshotDep, project: ProjectDep, filters: FiltersDep, q: str = "",
               page: str = "") -> HTMLResponse:
-        rows = pages_overview(con, q, filters)
+        rows = project.pages_overview(q, filters)
         timeline = None
         if page:
-            frame = page_timeline(con, page, filters)
-            timeline = Markup(charts.fragment(charts.page_timeline(frame, page), "chart-page-timeline")) \
-                if not frame.empty else None
-        return render(request, current, con, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
+            frame = project.page_timeline(page, filters)
+            timeline = Markup(timeline_chart(frame, page)) if not frame.empty else None
+        return render(request, current, project, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
                       timeline=timeline)
 
     def add_view(name: str) -> None:
-        def handler(request: Request, current: SnapshotDep, con: Con, filters: FiltersDep) -> HTMLResponse:
-            return render(request, current, con, filters, name)
+        def handler(request: Request, current: SnapshotDep, project: ProjectDep, filters: FiltersDep
+                    ) -> HTMLResponse:
+            return render(request, current, project, filters, name)
 
         app.add_api_route(f"/{name}", handler, response_class=HTMLResponse, include_in_schema=False,
                           name=name)

@@ -11,12 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-import duckdb
+from socialseo.api import Filters, Project, Section
 
-from socialseo.analysis.filters import Filters
-from socialseo.report.sections import Section, build_sections
-
-Builder = Callable[[duckdb.DuckDBPyConnection, Filters], list[Section]]
+Builder = Callable[[Project, Filters], list[Section]]
 
 
 class SectionCache:
@@ -25,13 +22,13 @@ class SectionCache:
         self._building: dict[Filters, threading.Lock] = {}
         self._guard = threading.Lock()  # held for dictionary updates only, never during a build
         self._max_entries = max_entries
-        self._build = builder or build_sections
+        self._build = builder or _build_sections
 
     def cached(self, filters: Filters) -> list[Section] | None:
         """The sections already built for ``filters``, without waiting for anything."""
         return self._entries.get(filters)
 
-    def sections(self, con: duckdb.DuckDBPyConnection, filters: Filters) -> list[Section]:
+    def sections(self, project: Project, filters: Filters) -> list[Section]:
         found = self._entries.get(filters)  # a single dict read is atomic: the built path takes no lock
         if found is not None:
             return found
@@ -42,7 +39,7 @@ class SectionCache:
             if found is not None:
                 return found
             try:
-                found = self._build(con, filters)
+                found = self._build(project, filters)
                 with self._guard:
                     if len(self._entries) >= self._max_entries:
                         self._entries.pop(next(iter(self._entries)))
@@ -57,3 +54,7 @@ class SectionCache:
 
     def keys(self) -> list[Filters]:
         return list(self._entries)
+
+
+def _build_sections(project: Project, filters: Filters) -> list[Section]:
+    return project.sections(filters)

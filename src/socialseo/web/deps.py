@@ -8,7 +8,7 @@ from typing import Annotated
 import duckdb
 from fastapi import Depends, Query, Request
 
-from socialseo.analysis.filters import Filters
+from socialseo.api import Filters, Project
 from socialseo.web.snapshot import Snapshot
 from socialseo.web.views import parse_filters
 
@@ -28,6 +28,12 @@ def cursor(current: Annotated[Snapshot, Depends(snapshot)]) -> Iterator[duckdb.D
         cur.close()
 
 
+def project(current: Annotated[Snapshot, Depends(snapshot)],
+            con: Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]) -> Project:
+    """The project door over this request's cursor: every number a route serves comes through it."""
+    return Project.over(con, current.path)
+
+
 def filters(
     start: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
     end: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
@@ -39,3 +45,4 @@ def filters(
 SnapshotDep = Annotated[Snapshot, Depends(snapshot)]
 Con = Annotated[duckdb.DuckDBPyConnection, Depends(cursor)]
 FiltersDep = Annotated[Filters, Depends(filters)]
+ProjectDep = Annotated[Project, Depends(project)]

@@ -11,8 +11,7 @@ from datetime import date
 
 from fastapi import HTTPException
 
-from socialseo.analysis.filters import Filters
-from socialseo.report.sections import Section
+from socialseo.api import Filters, Section
 
 
 @dataclass(frozen=True)

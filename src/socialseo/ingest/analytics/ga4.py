@@ -10,6 +10,7 @@ GA4's numbers can be set beside the logs' by platform, which GA4's own channel g
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest._files import check_text, read_whole
 from socialseo.ingest.limits import shown
 from socialseo.ingest.logs.blocks import decode_line
-from socialseo.store.warehouse import ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 # GA4 column titles (English UI) and what they hold.
 _SOURCE_MEDIUM = ("Session source / medium", "First user source / medium", "Source / medium")
@@ -61,7 +62,21 @@ def classify_source_medium(source: str | None, medium: str | None) -> tuple[str,
 
 def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:
     """Import one Traffic acquisition CSV; rows whose numbers do not parse are quarantined with their line."""
-    check_text(path, "a GA4 CSV export")
+    [result] = import_ga4(warehouse, [path])
+    return result
+
+
+def import_ga4(
+    warehouse: Warehouse, paths: Sequence[Path], *, on_file_done: Callable[[ImportResult], None] | None = None
+) -> list[ImportResult]:
+    """Import Traffic acquisition CSVs, one result per file; files imported before (same bytes) are skipped."""
+    for path in paths:
+        check_text(path, "a GA4 CSV export")
+    return warehouse.import_files("ga4", paths, _load, prepare=_read, on_file_done=on_file_done)
+
+
+def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+    """One export's rows, each with its source/medium classified, and the report's dates (before the import)."""
     lines = [decode_line(raw) for raw in read_whole(path).splitlines()]
     dates = {m.group(1).lower(): m.group(2) for line in lines if (m := _HEADER_DATE.match(line))}
     header_at = next((i for i, line in enumerate(lines) if any(line.startswith(c) or line.startswith(f'"{c}')
@@ -96,36 +111,39 @@ def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:
             *[c for c in _COLUMNS if c in frame.columns]]
     frame = frame.select(keep).rename({c: _COLUMNS[c] for c in _COLUMNS if c in frame.columns})
     frame = frame.rename({sm: "raw"})
-    with warehouse.importing("ga4", path, {"start": dates.get("start"), "end": dates.get("end")}) as ctx:
-        if ctx is None:
-            return warehouse.last_import
-        con = ctx.con
-        con.execute("SELECT 1").fetchall()
-        con.register("_ga4", frame.to_arrow())
-        try:
-            def num(col: str, typ: str) -> str:
-                if col not in frame.columns:
-                    return f"CAST(NULL AS {typ})"
-                return f"TRY_CAST(replace(replace({col}, ',', ''), '%', '') AS {typ})"
-            parsed = f"""
-                SELECT line_no, raw, source, medium, channel, platform, evidence,
-                    {num('sessions', 'DOUBLE')} AS sessions, {num('engaged_sessions', 'DOUBLE')} AS engaged,
-                    {num('engagement_rate', 'DOUBLE')} AS rate, {num('avg_engagement_s', 'DOUBLE')} AS avg_s,
-                    {"try_strptime(date, '%Y%m%d')" if 'date' in frame.columns else 'NULL'} AS day
-                FROM _ga4
-            """
-            ctx.quarantine_from(
-                f"SELECT line_no, raw, 'sessions is not a number' AS reason FROM ({parsed}) WHERE sessions IS NULL"
-            )
-            con.execute(
-                f"""INSERT INTO ga4_traffic SELECT ?, line_no, TRY_CAST(strptime(?, '%Y%m%d') AS DATE),
-                    TRY_CAST(strptime(?, '%Y%m%d') AS DATE), CAST(day AS DATE), source, medium,
-                    CAST(sessions AS BIGINT), CAST(engaged AS BIGINT), rate, avg_s, channel, platform, evidence
-                    FROM ({parsed}) WHERE sessions IS NOT NULL""",
-                [ctx.import_id, dates.get("start"), dates.get("end")],
-            )
-        finally:
-            con.unregister("_ga4")
-        ctx.result.rows_read = frame.height
-        ctx.result.rows_loaded = frame.height - ctx.result.rows_quarantined
-    return warehouse.last_import
+    return frame, dates
+
+
+def _load(ctx: ImportContext) -> None:
+    """Store one export's rows, inside its import transaction; numbers that do not parse are quarantined."""
+    frame, dates = ctx.prepared
+    ctx.options.update({"start": dates.get("start"), "end": dates.get("end")})
+    con = ctx.con
+    con.execute("SELECT 1").fetchall()
+    con.register("_ga4", frame.to_arrow())
+    try:
+        def num(col: str, typ: str) -> str:
+            if col not in frame.columns:
+                return f"CAST(NULL AS {typ})"
+            return f"TRY_CAST(replace(replace({col}, ',', ''), '%', '') AS {typ})"
+        parsed = f"""
+            SELECT line_no, raw, source, medium, channel, platform, evidence,
+                {num('sessions', 'DOUBLE')} AS sessions, {num('engaged_sessions', 'DOUBLE')} AS engaged,
+                {num('engagement_rate', 'DOUBLE')} AS rate, {num('avg_engagement_s', 'DOUBLE')} AS avg_s,
+                {"try_strptime(date, '%Y%m%d')" if 'date' in frame.columns else 'NULL'} AS day
+            FROM _ga4
+        """
+        ctx.quarantine_from(
+            f"SELECT line_no, raw, 'sessions is not a number' AS reason FROM ({parsed}) WHERE sessions IS NULL"
+        )
+        con.execute(
+            f"""INSERT INTO ga4_traffic SELECT ?, line_no, TRY_CAST(strptime(?, '%Y%m%d') AS DATE),
+                TRY_CAST(strptime(?, '%Y%m%d') AS DATE), CAST(day AS DATE), source, medium,
+                CAST(sessions AS BIGINT), CAST(engaged AS BIGINT), rate, avg_s, channel, platform, evidence
+                FROM ({parsed}) WHERE sessions IS NOT NULL""",
+            [ctx.import_id, dates.get("start"), dates.get("end")],
+        )
+    finally:
+        con.unregister("_ga4")
+    ctx.result.rows_read = frame.height
+    ctx.result.rows_loaded = frame.height - ctx.result.rows_quarantined

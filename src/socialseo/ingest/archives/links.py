@@ -20,8 +20,8 @@ from urllib.parse import urljoin
 from fastwarc import ArchiveIterator, WarcRecordType
 
 from socialseo.classify.hosts import parse_host, site_host_set
+from socialseo.classify.links import host_of
 from socialseo.crawl.extract import extract_page, parse_rel
-from socialseo.ingest.backlinks.store import host_of
 
 LINK_PATHS = ("A@/href", "AREA@/href")  # WAT paths of <a href> and <area href>; IMG@/src and the like are not links
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -56,7 +56,7 @@ class LinkFilter:
         self._social: dict[str, bool] = {}
 
     def source_ok(self, url: str) -> bool:
-        host = host_of(url)
+        host = host_of(url.strip())
         if host is None or host in self.site:
             return False
         if self.all_referrers:

@@ -62,37 +62,33 @@ def import_warc(
     *,
     site_hosts: Sequence[str] | None = None,
     all_referrers: bool = False,
-    on_done: Callable[[ImportResult], None] | None = None,
+    on_file_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
     """Import WARC and WAT files: links from social pages (or, with ``all_referrers``, any site) to the site."""
     hosts = _site(warehouse, site_hosts)
     keep = LinkFilter(hosts, all_referrers=all_referrers)
-    results = []
     for path in paths:
         check_archive(path)
-    for path in paths:
-        options = {"site": hosts, "all_referrers": all_referrers}
-        with warehouse.importing("warc", path, options) as ctx:
-            if ctx is not None:
-                errors: list[tuple[int | None, str | None, str]] = []
-                links: list[FoundLink] = []
-                texts: list[FoundText] = []
-                for item in read_archive(str(path), keep, _collector(errors), want_text=True):
-                    if isinstance(item, FoundLink):
-                        links.append(item)
-                    else:
-                        texts.append(item)
-                ctx.quarantine_rows(errors)
-                frame = pd.DataFrame(
-                    [(x.source_url, x.raw_target, x.anchor, x.rel, x.seen, x.link_tag) for x in links],
-                    columns=["source_url", "raw_target", "anchor", "rel", "seen", "link_tag"],
-                )
-                _merge_found(ctx, frame, [(t.source_url, t.text, t.seen) for t in texts], hosts,
-                             social_only=not all_referrers)
-        results.append(warehouse.last_import)
-        if on_done is not None:
-            on_done(warehouse.last_import)
-    return results
+
+    def load(ctx: ImportContext) -> None:
+        errors: list[tuple[int | None, str | None, str]] = []
+        links: list[FoundLink] = []
+        texts: list[FoundText] = []
+        for item in read_archive(str(ctx.path), keep, _collector(errors), want_text=True):
+            if isinstance(item, FoundLink):
+                links.append(item)
+            else:
+                texts.append(item)
+        ctx.quarantine_rows(errors)
+        frame = pd.DataFrame(
+            [(x.source_url, x.raw_target, x.anchor, x.rel, x.seen, x.link_tag) for x in links],
+            columns=["source_url", "raw_target", "anchor", "rel", "seen", "link_tag"],
+        )
+        _merge_found(ctx, frame, [(t.source_url, t.text, t.seen) for t in texts], hosts,
+                     social_only=not all_referrers)
+
+    return warehouse.import_files("warc", paths, load, options={"site": hosts, "all_referrers": all_referrers},
+                                  on_file_done=on_file_done)
 
 
 def _merge_found(
@@ -122,7 +118,7 @@ def import_backlinks_parquet(
     paths: Sequence[Path],
     *,
     site_hosts: Sequence[str] | None = None,
-    on_done: Callable[[ImportResult], None] | None = None,
+    on_file_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
     """Load the Spark job's Parquet output (a directory of part files, or one file) into the inventory.
 
@@ -130,33 +126,31 @@ def import_backlinks_parquet(
     go to the quarantine naming the archive they came from: the same outcome as ``ingest warc`` on the archives.
     """
     hosts = _site(warehouse, site_hosts)
-    results = []
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(path.glob("*.parquet"))
-            if not files:
+            found = sorted(path.glob("*.parquet"))
+            if not found:
                 raise InputFileError(f"{path}: no .parquet files in it (is it the Spark job's output directory?)")
+            files.extend(found)
         else:
-            files = [check_readable(path)]
-        for file in files:
-            with warehouse.importing("backlinks-parquet", file, {"site": hosts}) as ctx:
-                if ctx is not None:
-                    frame = _read_job_parquet(ctx, file)
-                    kind = frame["record"]
-                    errors = frame[kind == "error"]
-                    ctx.quarantine_rows([
-                        (None if pd.isna(n) else int(n), raw, f"{source}: {reason}")
-                        for n, raw, source, reason in errors[["record_no", "raw", "source_file", "reason"]].itertuples(
-                            index=False)
-                    ])
-                    pages = frame[kind == "page"]
-                    documents = [(u, t or "", None if pd.isna(s) else s) for u, t, s in
-                                 pages[["source_url", "page_text", "seen"]].itertuples(index=False)]
-                    _merge_found(ctx, frame[kind == "link"], documents, hosts, social_only=False)
-            results.append(warehouse.last_import)
-            if on_done is not None:
-                on_done(warehouse.last_import)
-    return results
+            files.append(check_readable(path))
+
+    def load(ctx: ImportContext) -> None:
+        frame = _read_job_parquet(ctx, ctx.path)
+        kind = frame["record"]
+        errors = frame[kind == "error"]
+        ctx.quarantine_rows([
+            (None if pd.isna(n) else int(n), raw, f"{source}: {reason}")
+            for n, raw, source, reason in errors[["record_no", "raw", "source_file", "reason"]].itertuples(index=False)
+        ])
+        pages = frame[kind == "page"]
+        documents = [(u, t or "", None if pd.isna(s) else s) for u, t, s in
+                     pages[["source_url", "page_text", "seen"]].itertuples(index=False)]
+        _merge_found(ctx, frame[kind == "link"], documents, hosts, social_only=False)
+
+    return warehouse.import_files("backlinks-parquet", files, load, options={"site": hosts},
+                                  on_file_done=on_file_done)
 
 
 def _read_job_parquet(ctx: ImportContext, file: Path) -> pd.DataFrame:

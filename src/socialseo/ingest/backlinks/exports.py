@@ -13,14 +13,13 @@ import io
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text, utf8_copy
 from socialseo.ingest.backlinks.layouts import Layout, detect_layout, export_formats
 from socialseo.ingest.backlinks.store import merge_links
 from socialseo.ingest.limits import current
-from socialseo.store.warehouse import ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 _TRUE = "('true', 'yes', 'y', '1', 'x', '+', 'nofollow')"  # Majestic writes flags as + and -
 
@@ -112,34 +111,37 @@ def import_backlink_exports(
 ) -> list[ImportResult]:
     """Import each export; ``target`` is the linked page for Search Console's per-page export. ``layout`` forces a
     layout by name; ``column_map`` (``COLUMN=FIELD`` pairs) adds or overrides columns of the detected layout."""
-    results = []
     mapped = [pair.rpartition("=")[0] for pair in column_map or []]
     for path in paths:
         check_text(path, "a backlink export (CSV text)")
-        with tempfile.TemporaryDirectory() as tmp:
-            readable = utf8_copy(path, Path(tmp))
-            skip, header = _header(readable, mapped)
-            found = detect_layout(header, path, layout=layout, column_map=column_map)
-            default_target = target or next(iter(warehouse.site_hosts()), None)
-            if "target" not in found.mapping and not default_target:
-                raise InputFileError(
-                    f"{path}: the export names no target page; pass --target URL (or add the site first with "
-                    "--site)"
-                )
-            options: dict[str, Any] = {"format": found.name, "target": default_target, "mapping": found.mapping}
-            with warehouse.importing("backlinks", path, options) as ctx:
-                if ctx is not None:
-                    _load(ctx, readable, skip, found, default_target)
-                    ctx.result.notes.append(f"format {found.name}")
-                    if skip:
-                        ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
-        results.append(warehouse.last_import)
-        if on_file_done is not None:
-            on_file_done(warehouse.last_import)
-    return results
+
+    def prepare(path: Path) -> tuple[Path, int, Layout, str | None]:
+        """The export as UTF-8, the lines above its header, its layout and target, before its import begins."""
+        copies = Path(tmp) / str(len(list(Path(tmp).iterdir())))  # one folder per file: names may repeat
+        copies.mkdir()
+        readable = utf8_copy(path, copies)
+        skip, header = _header(readable, mapped)
+        found = detect_layout(header, path, layout=layout, column_map=column_map)
+        default_target = target or next(iter(warehouse.site_hosts()), None)
+        if "target" not in found.mapping and not default_target:
+            raise InputFileError(
+                f"{path}: the export names no target page; pass --target URL (or add the site first with --site)"
+            )
+        return readable, skip, found, default_target
+
+    def load(ctx: ImportContext) -> None:
+        readable, skip, found, default_target = ctx.prepared
+        ctx.options.update({"format": found.name, "target": default_target, "mapping": found.mapping})
+        _load(ctx, readable, skip, found, default_target)
+        ctx.result.notes.append(f"format {found.name}")
+        if skip:
+            ctx.result.notes.append(f"header found on line {skip + 1}; the {skip} line(s) above skipped")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return warehouse.import_files("backlinks", paths, load, prepare=prepare, on_file_done=on_file_done)
 
 
-def _load(ctx: Any, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:
+def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:
     con, mapping = ctx.con, found.mapping
     header_line = _first_lines(readable, skip + 1)[-1]
     delimiter = _delimiter(header_line)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ import aiohttp
 import pandas as pd
 
 from socialseo._version import __version__
+from socialseo.classify.links import host_of
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.policy import AddressPolicy
@@ -29,7 +30,7 @@ from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, ro
 from socialseo.crawl.throttle import HostThrottle
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text
-from socialseo.ingest.backlinks.store import host_of, merge_links, source_facts
+from socialseo.ingest.backlinks.store import merge_links, source_facts
 from socialseo.ingest.limits import current, shown
 from socialseo.ingest.posts.mentions import brand_terms, find_mentions
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
@@ -144,25 +145,21 @@ def record_document_mentions(
     return len(rows)
 
 
-def _import_one(
-    warehouse: Warehouse, path: Path, url: str | None, content_type: str | None, site_hosts: list[str]
-) -> ImportResult:
-    options = {"url": url, "site": site_hosts}
-    with warehouse.importing("pages", path, options) as ctx:
-        if ctx is not None:
-            data = path.read_bytes()  # a saved page was checked by check_page, a fetched one is bounded
-            page = extract_page(data, url or path.resolve().as_uri(), content_type=content_type)
-            source = url or _declared_url(page) or path.resolve().as_uri()
-            ctx.quarantine_rows([(None, source, f"html: {e}") for e in page.errors])
-            seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
-            ctx.result.rows_read = len(page.links)
-            ctx.result.rows_loaded = merge_links(
-                ctx.con, links_frame(page, source, seen), found_by="crawl", import_id=ctx.import_id,
-                site_hosts=site_hosts, checked_sources=[source],
-            )
-            mentions = record_document_mentions(ctx, [(source, page.text, seen)], "page", site_hosts)
-            ctx.result.notes.append(f"{mentions} brand mention(s)")
-    return warehouse.last_import
+def _load_page(ctx: ImportContext, url: str | None, content_type: str | None, site_hosts: list[str]) -> None:
+    """Store the links and brand mentions of one page, inside its import transaction."""
+    path = ctx.path
+    data = path.read_bytes()  # a saved page was checked by check_page, a fetched one is bounded
+    page = extract_page(data, url or path.resolve().as_uri(), content_type=content_type)
+    source = url or _declared_url(page) or path.resolve().as_uri()
+    ctx.quarantine_rows([(None, source, f"html: {e}") for e in page.errors])
+    seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
+    ctx.result.rows_read = len(page.links)
+    ctx.result.rows_loaded = merge_links(
+        ctx.con, links_frame(page, source, seen), found_by="crawl", import_id=ctx.import_id,
+        site_hosts=site_hosts, checked_sources=[source],
+    )
+    mentions = record_document_mentions(ctx, [(source, page.text, seen)], "page", site_hosts)
+    ctx.result.notes.append(f"{mentions} brand mention(s)")
 
 
 def check_page(path: Path) -> Path:
@@ -196,7 +193,7 @@ def import_pages(
     *,
     site_hosts: Sequence[str] | None = None,
     delay: float = 1.0,
-    on_done: Callable[[ImportResult], None] | None = None,
+    on_file_done: Callable[[ImportResult], None] | None = None,
     policy: AddressPolicy | None = None,
     limits: FetchLimits | None = None,
 ) -> list[ImportResult]:
@@ -214,18 +211,30 @@ def import_pages(
             check_page(Path(target))
     fetcher = Fetcher(delay=delay, limits=limits or page_limits(), policy=policy or AddressPolicy())
     fetcher.policy.validate()
-    results = []
-    for target in targets:
-        if target.startswith(("http://", "https://")):
+    fetched: dict[Path, tuple[str, str | None]] = {}  # a fetched page's temporary file -> its URL, content type
+
+    def files(tmp: Path) -> Iterator[Path]:
+        """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says)."""
+        for number, target in enumerate(targets):
+            if not target.startswith(("http://", "https://")):
+                yield Path(target)
+                continue
             body, content_type = fetcher.fetch(target)
-            with tempfile.TemporaryDirectory() as tmp:
-                saved = Path(tmp) / "page.html"
-                saved.write_bytes(body)
-                result = _import_one(warehouse, saved, target, content_type, hosts)
-            result.path = target
-        else:
-            result = _import_one(warehouse, Path(target), None, None, hosts)
-        results.append(result)
-        if on_done is not None:
-            on_done(result)
-    return results
+            saved = tmp / f"page-{number}.html"
+            saved.write_bytes(body)
+            fetched[saved] = (target, content_type)
+            yield saved
+
+    def load(ctx: ImportContext) -> None:
+        url, content_type = fetched.get(ctx.path, (None, None))
+        _load_page(ctx, url, content_type, hosts)
+
+    def options(path: Path) -> dict[str, object]:
+        return {"url": fetched.get(path, (None, None))[0], "site": hosts}
+
+    def name(path: Path) -> str:
+        return fetched[path][0] if path in fetched else str(path)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return warehouse.import_files("pages", files(Path(tmp)), load, options=options, names=name,
+                                      on_file_done=on_file_done)

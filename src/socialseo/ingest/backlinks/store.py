@@ -14,31 +14,24 @@ Classification runs in Python over *distinct* hosts and URLs only; the per-link 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
 
 from socialseo.classify import classify_referrer, normalize_url, page_key, registered_domain
-from socialseo.classify.hosts import parse_host, site_host_set
+from socialseo.classify.hosts import site_host_set
+from socialseo.classify.links import host_of
 from socialseo.classify.wrappers import unwrap_url
 
 RAW_COLUMNS = ("source_url", "raw_target", "anchor", "rel", "first_seen", "last_seen", "link_tag", "lost")
 UNFOLLOWED_SQL = "list_has_any(string_split(coalesce(rel, ''), ' '), ['nofollow', 'ugc', 'sponsored'])"
 
 
-def host_of(url: str) -> str | None:
-    try:
-        return parse_host(urlsplit(url.strip()).netloc)
-    except ValueError:
-        return None
-
-
 def source_facts(urls: Iterable[str]) -> pd.DataFrame:
     """source_url -> source_platform, source_domain (distinct URLs in, one row each)."""
     rows = []
     for url in set(urls):
-        host = host_of(url)
+        host = host_of(url.strip())  # a link found in a page may keep the spaces around its href
         platform = None
         if host is not None:
             found = classify_referrer(url)

@@ -6,6 +6,9 @@ already seen (:class:`_Interned`); only new values are classified (requests spli
 referrers, user agents and campaign keys by :mod:`socialseo.classify`) and hashed, and the answers reach the
 rows through NumPy ``take`` on the codes. No step runs Python once per line.
 
+A hit whose user agent claims a crawler of an operator with published addresses is checked against them here
+(:mod:`socialseo.classify.verify`), while the full address is at hand; only the masked one is stored.
+
 The visitor id is a keyed hash of address and user agent. Each distinct address and user agent is hashed once
 with BLAKE2b keyed by the warehouse's secret, and the two 64-bit halves are mixed per row with SplitMix64's
 finaliser, so no raw address is ever written when addresses are masked.
@@ -35,7 +38,8 @@ from socialseo.classify.hosts import site_host_set
 from socialseo.classify.pageviews import pageview_rules, pageview_sql
 from socialseo.classify.referrers import classify_origin, referrer_origin_sql
 from socialseo.classify.urls import campaign_key_sql, page_key_sql
-from socialseo.classify.useragents import classify_user_agent
+from socialseo.classify.useragents import classify_user_agents
+from socialseo.classify.verify import verify_bot
 from socialseo.store.hits import ROW_SCHEMA, HitIds, lookup_rows
 
 EARLIEST = datetime(1995, 1, 1)
@@ -90,6 +94,7 @@ class EncodedBlock:
     attributions: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
     lines_read: int = 0
     recoded_lines: int = 0
+    impostors: int = 0
     inferred_host: str | None = None
     source_position: int = 0
 
@@ -158,12 +163,15 @@ class HitEncoder:
         self.ref_classes, self.ua_classes, self.camp_classes = Numbering(), Numbering(), Numbering()
         self.requests = _Interned(id=np.int64, valid=bool, page_like=bool, camp=np.int64)
         self.referrers = _Interned(id=np.int64, cls=np.int64)
-        self.agents = _Interned(id=np.int64, cls=np.int64, hash=np.uint64)
-        self.ips = _Interned(id=np.int64, hash=np.uint64)
+        self.agents = _Interned(id=np.int64, cls=np.int64, hash=np.uint64, op=np.int64)
+        # the full address stays in memory for the import, to check crawlers' claims; only the masked one is stored
+        self.ips = _Interned(id=np.int64, hash=np.uint64, text=object)
+        self._operators: list[str] = []
+        self._verdicts: dict[tuple[int, str], int] = {}
         self._origin_cache: dict[str | None, tuple[int, str | None]] = {}
         self._stored_ips: dict[str, int] = {}
         self._campaign_cache: dict[tuple[str, str, str], int] = {}
-        self._combos: dict[tuple[int, int, int], int] = {}
+        self._combos: dict[tuple[int, int, int, int], int] = {}
         rules = pageview_rules()["statuses"]
         self._page_status = (int(rules["min"]), int(rules["max"]), [int(s) for s in rules.get("also", [])])
         self._latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=LATEST_DAYS_AHEAD)
@@ -196,7 +204,10 @@ class HitEncoder:
             req, ref, ua, ip, ts, status = (a[good] for a in (req, ref, ua, ip, ts, status))
         r, f, a, i = (x.attributes for x in (self.requests, self.referrers, self.agents, self.ips))
         n_ref, n_ua = len(self.ref_classes.items), len(self.ua_classes.items)
-        attribution = self._attributions((r["camp"][req] * n_ref + f["cls"][ref]) * n_ua + a["cls"][ua], n_ref, n_ua)
+        verified = self._verified(a["op"][ua], ip)
+        out.impostors = int((verified == 0).sum())
+        attribution = self._attributions(
+            ((r["camp"][req] * n_ref + f["cls"][ref]) * n_ua + a["cls"][ua]) * 3 + verified, n_ref, n_ua)
         bot_of = np.zeros(max(self.ids.is_bot, default=0) + 1, dtype=bool)
         for number, flag in self.ids.is_bot.items():
             bot_of[number] = flag
@@ -296,8 +307,9 @@ class HitEncoder:
             blank = np.array([t is None for t in texts], dtype=bool)
             ids = self._reserve("hit_agents", ~blank)
             self._lookup("hit_agents", ids[~blank], {"user_agent": [t for t in texts if t is not None]})
-            add(id=ids, cls=[self.ua_classes.id_of(classify_user_agent(t)) for t in texts],
-                hash=[self._hash(t or "") for t in texts])
+            classes = classify_user_agents(texts)
+            add(id=ids, cls=[self.ua_classes.id_of(c) for c in classes], hash=[self._hash(t or "") for t in texts],
+                op=[self._operator(c.operator) for c in classes])
         return codes
 
     def _ip_codes(self, column: pl.Series) -> npt.NDArray[np.int64]:
@@ -312,7 +324,8 @@ class HitEncoder:
             first = self.ids.reserve("hit_ips", len(fresh))
             self._stored_ips.update({s: first + k for k, s in enumerate(fresh)})
             self._lookup("hit_ips", np.arange(first, first + len(fresh)), {"ip": fresh})
-            add(id=[self._stored_ips[s] if s is not None else -1 for s in shown], hash=[self._hash(t) for t in texts])
+            add(id=[self._stored_ips[s] if s is not None else -1 for s in shown], hash=[self._hash(t) for t in texts],
+                text=texts)
         return codes
 
     def _reserve(self, table: str, stored: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
@@ -323,23 +336,58 @@ class HitEncoder:
         ids[stored] = np.arange(first, first + count, dtype=np.int64)
         return ids
 
+    def _operator(self, name: str | None) -> int:
+        if name is None:
+            return -1
+        if name not in self._operators:
+            self._operators.append(name)
+        return self._operators.index(name)
+
+    def _verified(self, op: npt.NDArray[np.int64], ip: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Per row: 1 when its crawler's claim is verified from the address, 0 for an impostor, 2 when not checked.
+
+        Only rows whose user agent names a bot of an operator with published ranges are looked at, once per
+        distinct (operator, address) of the block, and remembered for the import.
+        """
+        out = np.full(len(op), 2, dtype=np.int64)
+        claim = np.flatnonzero(op >= 0)
+        if not len(claim):
+            return out
+        if len(self._verdicts) > _CACHE_LIMIT:
+            self._verdicts.clear()
+        texts = self.ips.attributes["text"]
+        pairs, inverse = np.unique(np.stack([op[claim], ip[claim]]), axis=1, return_inverse=True)
+        verdicts = np.empty(pairs.shape[1], dtype=np.int64)
+        for k, (o, code) in enumerate(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)):
+            key = (o, texts[code])
+            found = self._verdicts.get(key)
+            if found is None:
+                answer = verify_bot(self._operators[o], texts[code])
+                found = self._verdicts[key] = 2 if answer is None else int(answer)
+            verdicts[k] = found
+        out[claim] = verdicts[inverse.reshape(-1)]
+        return out
+
     def _attributions(self, combo: npt.NDArray[np.int64], n_ref: int, n_ua: int) -> npt.NDArray[np.int64]:
-        """The attribution id of each row's (campaign, referrer, user agent) class combination."""
+        """The attribution id of each row's (campaign, referrer, user agent, verified) class combination."""
         if not len(combo):
             return np.zeros(0, dtype=np.int64)
         distinct, inverse = np.unique(combo, return_inverse=True)
         out = np.empty(len(distinct), dtype=np.int64)
         for i, c in enumerate(distinct.tolist()):
+            c, verdict = divmod(c, 3)
             camp_id, rest = divmod(c, n_ref * n_ua)
             ref_id, ua_id = divmod(rest, n_ua)
-            key = (camp_id, ref_id, ua_id)
+            key = (camp_id, ref_id, ua_id, verdict)
             found = self._combos.get(key)
             if found is None:
-                a = combine(self.camp_classes.items[camp_id], self.ref_classes.items[ref_id],
-                            self.ua_classes.items[ua_id])
-                found, new = self.ids.attribution(a.channel, a.platform, a.evidence, a.is_bot, a.bot_name)
+                agent = self.ua_classes.items[ua_id]
+                a = combine(self.camp_classes.items[camp_id], self.ref_classes.items[ref_id], agent)
+                fields = (a.channel, a.platform, a.evidence, a.is_bot, a.bot_name, agent.bot_purpose,
+                          None if verdict == 2 else bool(verdict))
+                found, new = self.ids.attribution(*fields)
                 if new:
-                    self._out.attributions.append((found, (a.channel, a.platform, a.evidence, a.is_bot, a.bot_name)))
+                    self._out.attributions.append((found, fields))
                 self._combos[key] = found
             out[i] = found
         return out[inverse]

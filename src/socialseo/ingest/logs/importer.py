@@ -159,8 +159,7 @@ class _BlockEncoder:
 
 
 def _write_block(ctx: ImportContext, writer: HitWriter, block: EncodedBlock, keep_ip: bool) -> None:
-    for attribution_id, key in block.attributions:
-        writer.add_attribution(attribution_id, key)
+    writer.add_attributions(block.attributions)
     for table, rows in block.lookups:
         writer.add_lookup(table, rows)
     quarantined = block.quarantined
@@ -198,55 +197,14 @@ def import_access_log(
     configured sites are used, and when there are none the host is inferred from the log and recorded.
     ``nginx_spec`` is an Nginx ``log_format`` string, for logs in a layout of the user's own. ``on_progress``
     is called after each stored block with the bytes of the file (as stored on disk) read so far.
+
+    Derived tables are only marked stale here: :meth:`socialseo.api.Project.ingest_logs` rebuilds them.
     """
-    check_readable(path)
-    fmt = resolve_format(path, log_format, nginx_spec)
-    options = {"format": fmt.name, "keep_ip": keep_ip, **({"log_format": nginx_spec} if nginx_spec else {})}
-    with warehouse.importing("logs", path, options, hash_alongside=True) as ctx:
-        if ctx is None:
-            return warehouse.last_import
-        hosts = list(site_hosts) or warehouse.site_hosts()
-        for host in hosts:
-            warehouse.add_site(host)
-        writer = HitWriter(ctx.con)
-        prints = LinePrints(ctx.con, ctx.import_id)
-        encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
-        recoded = 0
-        long_lines: list[tuple[int | None, str, str]] = []  # filled by the reading thread
-
-        def on_long_line(number: int, head: bytes, length: int) -> None:
-            long_lines.append((number, decode_line(head) + "…", f"line of {length:,} bytes, over the line limit"))
-
-        # Three threads: one reads and splits, one encodes, this one writes (see docs/access-logs.md).
-        for block, block_prints in prefetched(encoder.blocks(path, on_long_line)):
-            _quarantine_long_lines(ctx, long_lines, keep_ip)
-            _write_block(ctx, writer, block, keep_ip)
-            prints.add(block_prints)
-            kill_point("block-written")
-            recoded += block.recoded_lines
-            if block.inferred_host:
-                ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
-                warehouse.add_site(block.inferred_host)
-            if on_progress is not None:
-                on_progress(block.source_position)
-            ctx.check_not_duplicate()
-        _quarantine_long_lines(ctx, long_lines, keep_ip)
-        writer.flush()
-        repeated_hits, repeated_quarantined = prints.settle()
-        ctx.result.rows_quarantined -= repeated_quarantined
-        ctx.result.rows_repeated = repeated_hits + repeated_quarantined
-        if not prints.comparable:
-            ctx.result.notes.append(
-                "this DuckDB fingerprints lines differently from the one that imported earlier logs: lines of "
-                "those imports are not recognised if they come again"
-            )
-        flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
-        if flagged:
-            ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
-        if recoded:
-            ctx.result.notes.append(f"{recoded:,} lines were not UTF-8 and were read as Windows-1252")
-        ctx.result.rows_loaded = writer.rows_written - repeated_hits
-    return warehouse.last_import
+    [result] = import_access_logs(
+        warehouse, [path], log_format=log_format, nginx_spec=nginx_spec, site_hosts=site_hosts, keep_ip=keep_ip,
+        on_progress=None if on_progress is None else (lambda done, _total: on_progress(done)),
+    )
+    return result
 
 
 def import_access_logs(
@@ -264,26 +222,67 @@ def import_access_logs(
 
     ``on_progress(done, total)`` counts bytes of all the files as stored on disk (compressed ones compressed).
     """
+    formats = {}
     for path in paths:
         check_readable(path)
-        resolve_format(path, log_format, nginx_spec)
-    total = sum(path.stat().st_size for path in paths)
-    before = 0
-    results = []
-    for path in paths:
+        formats[path] = resolve_format(path, log_format, nginx_spec)
 
-        def progress(position: int, _before: int = before) -> None:
-            if on_progress is not None:
-                on_progress(_before + position, total)
+    def options(path: Path) -> dict[str, object]:
+        return {"format": formats[path].name, "keep_ip": keep_ip, **({"log_format": nginx_spec} if nginx_spec else {})}
 
-        result = import_access_log(
-            warehouse, path, log_format=log_format, nginx_spec=nginx_spec, site_hosts=site_hosts,
-            keep_ip=keep_ip, on_progress=progress,
+    def load(ctx: ImportContext) -> None:
+        _load_log(warehouse, ctx, formats[ctx.path], site_hosts, keep_ip)
+
+    return warehouse.import_files("logs", paths, load, options=options, hash_alongside=True,
+                                  on_file_done=on_file_done, on_progress=on_progress)
+
+
+def _load_log(
+    warehouse: Warehouse, ctx: ImportContext, fmt: LogFormat, site_hosts: Sequence[str], keep_ip: bool
+) -> None:
+    """Read, encode and write one log inside its import transaction."""
+    hosts = list(site_hosts) or warehouse.site_hosts()
+    for host in hosts:
+        warehouse.add_site(host)
+    writer = HitWriter(ctx.con)
+    prints = LinePrints(ctx.con, ctx.import_id)
+    encoder = _BlockEncoder(fmt, HitIds(ctx.con), ctx.import_id, hosts, warehouse.ip_salt(), keep_ip)
+    recoded = impostors = 0
+    long_lines: list[tuple[int | None, str, str]] = []  # filled by the reading thread
+
+    def on_long_line(number: int, head: bytes, length: int) -> None:
+        long_lines.append((number, decode_line(head) + "…", f"line of {length:,} bytes, over the line limit"))
+
+    # Three threads: one reads and splits, one encodes, this one writes (see docs/access-logs.md).
+    for block, block_prints in prefetched(encoder.blocks(ctx.path, on_long_line)):
+        _quarantine_long_lines(ctx, long_lines, keep_ip)
+        _write_block(ctx, writer, block, keep_ip)
+        prints.add(block_prints)
+        kill_point("block-written")
+        recoded += block.recoded_lines
+        impostors += block.impostors
+        if block.inferred_host:
+            ctx.result.notes.append(f"site host inferred as {block.inferred_host} (set it with --site)")
+            warehouse.add_site(block.inferred_host)
+        ctx.progress(block.source_position)
+        ctx.check_not_duplicate()
+    _quarantine_long_lines(ctx, long_lines, keep_ip)
+    writer.flush()
+    repeated_hits, repeated_quarantined = prints.settle()
+    ctx.result.rows_quarantined -= repeated_quarantined
+    ctx.result.rows_repeated = repeated_hits + repeated_quarantined
+    if not prints.comparable:
+        ctx.result.notes.append(
+            "this DuckDB fingerprints lines differently from the one that imported earlier logs: lines of "
+            "those imports are not recognised if they come again"
         )
-        before += path.stat().st_size
-        if on_progress is not None:  # a skipped file, or the last block's position short of the end, still counts
-            on_progress(before, total)
-        results.append(result)
-        if on_file_done:
-            on_file_done(result)
-    return results
+    flagged = flag_bot_behaviour(ctx.con, ctx.import_id)
+    if flagged:
+        ctx.result.notes.append(f"{flagged:,} hits flagged as bots by behaviour")
+    if impostors:
+        ctx.result.notes.append(f"{impostors:,} hit{'s' if impostors != 1 else ''} claimed a search engine's "
+                                "or AI operator's crawler from outside its published addresses "
+                                "(bot_verified = false)")
+    if recoded:
+        ctx.result.notes.append(f"{recoded:,} lines were not UTF-8 and were read as Windows-1252")
+    ctx.result.rows_loaded = writer.rows_written - repeated_hits

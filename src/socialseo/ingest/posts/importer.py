@@ -22,6 +22,7 @@ from socialseo.ingest._sheets import decode
 from socialseo.ingest.posts.layouts import (
     COUNT_FIELDS,
     ExportMapping,
+    ParsedExport,
     generic_mapping,
     parse_export,
     platform_candidates,
@@ -75,32 +76,33 @@ def import_posts(
         warehouse.add_site(host)
     if link_map:
         _store_links(warehouse, link_map, "user_map")
-    results = []
     for path in paths:
         check_readable(path)
-        parsed = parse_export(path, candidates, timezone=timezone, sheet=sheet, forced=forced)
-        options = {"platform": parsed.mapping.platform, "mapping": parsed.mapping.key, "timezone": timezone,
-                   "sheet": sheet}
-        with warehouse.importing("posts", path, options) as ctx:
-            if ctx is not None:
-                ctx.result.notes.append(f"read as {parsed.mapping.name}")
-                _load(ctx, parsed.frame)
-                ctx.quarantine_rows(parsed.bad_rows)
-                ctx.result.rows_read = parsed.rows_read
-                if parsed.frame.empty:
-                    ctx.result.notes.append(
-                        "no post stored: every row was quarantined (socialseo sql \"select line_no, reason from "
-                        "quarantine\" says why)" if parsed.bad_rows else "no post rows below the header"
-                    )
-                if not parsed.mapping.has_text:
-                    ctx.result.notes.append("this layout carries no post text or link: its posts link to no page")
-                if parsed.ignored_columns:
-                    shown = ", ".join(parsed.ignored_columns[:8])
-                    more = len(parsed.ignored_columns) - 8
-                    ctx.result.notes.append(f"columns not used: {shown}" + (f" and {more} more" if more > 0 else ""))
-        results.append(warehouse.last_import)
-        if on_file_done:
-            on_file_done(warehouse.last_import)
+
+    def prepare(path: Path) -> ParsedExport:
+        return parse_export(path, candidates, timezone=timezone, sheet=sheet, forced=forced)
+
+    def load(ctx: ImportContext) -> None:
+        parsed: ParsedExport = ctx.prepared
+        ctx.options.update({"platform": parsed.mapping.platform, "mapping": parsed.mapping.key})
+        ctx.result.notes.append(f"read as {parsed.mapping.name}")
+        _load(ctx, parsed.frame)
+        ctx.quarantine_rows(parsed.bad_rows)
+        ctx.result.rows_read = parsed.rows_read
+        if parsed.frame.empty:
+            ctx.result.notes.append(
+                "no post stored: every row was quarantined (socialseo sql \"select line_no, reason from "
+                "quarantine\" says why)" if parsed.bad_rows else "no post rows below the header"
+            )
+        if not parsed.mapping.has_text:
+            ctx.result.notes.append("this layout carries no post text or link: its posts link to no page")
+        if parsed.ignored_columns:
+            shown = ", ".join(parsed.ignored_columns[:8])
+            more = len(parsed.ignored_columns) - 8
+            ctx.result.notes.append(f"columns not used: {shown}" + (f" and {more} more" if more > 0 else ""))
+
+    results = warehouse.import_files("posts", paths, load, prepare=prepare,
+                                     options={"timezone": timezone, "sheet": sheet}, on_file_done=on_file_done)
     resolve_short_links(warehouse)
     return results
 

@@ -54,7 +54,7 @@ def import_search_console(
     period_end: date | None = None,
     on_file_done: Callable[[ImportResult], None] | None = None,
 ) -> list[ImportResult]:
-    """Import Search Console exports (CSV, zip of web-export sheets, API JSON, bulk-export CSV/JSON lines).
+    """Import Search Console exports (CSV, zip of web-export sheets, API JSON, bulk-export CSV/JSON lines/Parquet).
 
     ``period_start``/``period_end`` give the days a web export's period totals cover when its Filters sheet cannot
     (``Last 3 months``); for a file imported before, they set the days of its totals instead of importing it again.
@@ -63,20 +63,20 @@ def import_search_console(
         raise InputFileError(f"--period-start {period_start} is after --period-end {period_end}")
     for path in paths:
         _check_input(path)
-    results = []
     period = (period_start, period_end)
-    for path in paths:
-        options = {"dimensions": list(dimensions or []), "search_type": search_type,
-                   "period": [str(d) if d else None for d in period]}
-        with warehouse.importing("gsc", path, options) as ctx:
-            if ctx is not None:
-                _import_one(ctx, path, list(dimensions or []), search_type, period)
-        if warehouse.last_import.skipped and (period_start or period_end):
-            set_period(warehouse, path, period, warehouse.last_import)
-        results.append(warehouse.last_import)
+    options = {"dimensions": list(dimensions or []), "search_type": search_type,
+               "period": [str(d) if d else None for d in period]}
+
+    def load(ctx: ImportContext) -> None:
+        _import_one(ctx, ctx.path, list(dimensions or []), search_type, period)
+
+    def done(result: ImportResult) -> None:
+        if result.skipped and (period_start or period_end):
+            set_period(warehouse, Path(result.path), period, result)
         if on_file_done:
-            on_file_done(warehouse.last_import)
-    return results
+            on_file_done(result)
+
+    return warehouse.import_files("gsc", paths, load, options=options, on_file_done=done)
 
 
 def _check_input(path: Path) -> None:
@@ -85,7 +85,8 @@ def _check_input(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(4096)
     kind = binary_kind(head)
-    if kind is not None and compression_of(path) == "none" and not zipfile.is_zipfile(path):
+    parquet = head.startswith(b"PAR1")
+    if kind is not None and not parquet and compression_of(path) == "none" and not zipfile.is_zipfile(path):
         raise InputFileError(f"{path}: {kind}, not a Search Console export (starts {shown(head)})")
 
 
@@ -116,6 +117,10 @@ def _import_one(
     period: tuple[date | None, date | None] = (None, None),
 ) -> None:
     ctx.con.execute(_STAGE_DDL)
+    if _is_parquet(path):
+        layout = _stage_parquet(ctx, path, search_type)
+        _finish(ctx, layout, "bulk_export" if layout.kind.startswith("bulk") else "api", search_type)
+        return
     if zipfile.is_zipfile(path):
         meta = stage_ui_sheets(ctx, _zip_sheets(path), search_type, period)
         _finish(ctx, Layout("ui", (), "date"), meta["source"], search_type)
@@ -170,6 +175,23 @@ def _stage_csv(ctx: ImportContext, path: Path, layout: Layout, search_type: str)
         except duckdb.Error as exc:
             raise InputFileError(f"{path}: not a readable CSV file ({shown(str(exc).splitlines()[0], 160)})") from exc
     _stage_table(ctx, layout, search_type)
+
+
+def _is_parquet(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PAR1"
+
+
+def _stage_parquet(ctx: ImportContext, path: Path, search_type: str) -> Layout:
+    """A bulk-export table (or API rows) exported as Parquet (``bq extract --destination_format PARQUET``), read
+    by DuckDB in row groups; its rows are numbered from 1."""
+    try:
+        ctx.con.execute("CREATE OR REPLACE TEMP TABLE _gsc_raw AS SELECT * FROM read_parquet(?)", [str(path)])
+    except duckdb.Error as exc:
+        raise InputFileError(f"{path}: not a readable Parquet file ({shown(str(exc).splitlines()[0], 160)})") from exc
+    layout = _staged_layout(ctx, path)
+    _stage_table(ctx, layout, search_type, first_line=1)
+    return layout
 
 
 def _raw_columns(ctx: ImportContext) -> list[str]:

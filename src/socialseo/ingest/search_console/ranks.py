@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from socialseo.ingest._files import check_readable
 from socialseo.ingest._sheets import normalise_header, read_sheets
 from socialseo.ingest._values import day_first_hint, parse_column, parse_date, parse_number
 from socialseo.store.frames import register_frame
-from socialseo.store.warehouse import ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("date", "day", "check date", "datum"),
@@ -49,49 +50,61 @@ def import_ranks(
     warehouse: Warehouse, paths: Sequence[Path], *, on_file_done: Callable[[ImportResult], None] | None = None
 ) -> list[ImportResult]:
     """Import rank-tracker CSV/XLSX files; re-importing a day's positions for a keyword replaces them."""
-    results = []
     for path in paths:
         check_readable(path)
-        sheet = read_sheets(path)[0]
-        index, header = _header(sheet.rows, path)
-        body = sheet.rows[index + 1 :]
-        lines = sheet.line_numbers[index + 1 :]
-        width = len(header)
-        keep = [i for i, row in enumerate(body) if any(str(c).strip() for c in row)]
-        raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], dtype=object)
-        frame = pd.DataFrame({
-            name: raw[header.index(h)] if (h := next((h for h in spellings if h in header), None)) else None
-            for name, spellings in COLUMNS.items()
-        })
-        days, date_errors = parse_column(frame["date"], partial(parse_date, day_first=day_first_hint(frame["date"])))
-        positions, position_errors = parse_column(frame["position"], _position)
-        errors = date_errors.map(lambda e: e and f"date: {e}").fillna(position_errors)
-        errors = errors.where(frame["keyword"].map(lambda k: bool(str(k).strip())), "keyword: missing")
-        frame["date"], frame["position"] = days, positions
-        frame["page_url"] = frame["url"].map(_page)
-        bad = errors.notna()
-        with warehouse.importing("ranks", path) as ctx:
-            if ctx is not None:
-                text = raw.map(str).agg(",".join, axis=1)
-                ctx.quarantine_rows(sheet.rejected)
-                ctx.quarantine_rows([(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index])
-                good = frame[~bad]
-                register_frame(ctx.con, "_ranks_in", good)
-                ctx.con.execute(
-                    "DELETE FROM rank_positions r USING (SELECT DISTINCT CAST(date AS DATE) AS date, keyword "
-                    "FROM _ranks_in) n WHERE r.date = n.date AND r.keyword = n.keyword"
-                )
-                ctx.con.execute(
-                    "INSERT INTO rank_positions SELECT CAST(date AS DATE), keyword, url, page_url, position, engine, "
-                    "location, device, ? FROM _ranks_in",
-                    [ctx.import_id],
-                )
-                ctx.con.unregister("_ranks_in")
-                ctx.result.rows_read, ctx.result.rows_loaded = len(frame) + len(sheet.rejected), len(good)
-        results.append(warehouse.last_import)
-        if on_file_done:
-            on_file_done(warehouse.last_import)
-    return results
+    return warehouse.import_files("ranks", paths, _load, prepare=_read, on_file_done=on_file_done)
+
+
+@dataclass
+class _Ranks:
+    """One rank export read and checked: the rows to store and the ones to quarantine."""
+
+    rows_read: int
+    good: pd.DataFrame
+    quarantined: list[tuple[int | None, str | None, str]]
+
+
+def _read(path: Path) -> _Ranks:
+    """Read one rank export before its import begins; a file without the needed columns fails here."""
+    sheet = read_sheets(path)[0]
+    index, header = _header(sheet.rows, path)
+    body = sheet.rows[index + 1 :]
+    lines = sheet.line_numbers[index + 1 :]
+    width = len(header)
+    keep = [i for i, row in enumerate(body) if any(str(c).strip() for c in row)]
+    raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], dtype=object)
+    frame = pd.DataFrame({
+        name: raw[header.index(h)] if (h := next((h for h in spellings if h in header), None)) else None
+        for name, spellings in COLUMNS.items()
+    })
+    days, date_errors = parse_column(frame["date"], partial(parse_date, day_first=day_first_hint(frame["date"])))
+    positions, position_errors = parse_column(frame["position"], _position)
+    errors = date_errors.map(lambda e: e and f"date: {e}").fillna(position_errors)
+    errors = errors.where(frame["keyword"].map(lambda k: bool(str(k).strip())), "keyword: missing")
+    frame["date"], frame["position"] = days, positions
+    frame["page_url"] = frame["url"].map(_page)
+    bad = errors.notna()
+    text = raw.map(str).agg(",".join, axis=1)
+    quarantined = [*sheet.rejected, *[(lines[keep[i]], text[i], str(errors[i])) for i in errors[bad].index]]
+    return _Ranks(len(frame) + len(sheet.rejected), frame[~bad], quarantined)
+
+
+def _load(ctx: ImportContext) -> None:
+    """Replace the positions one rank export gives, inside its import transaction."""
+    ranks: _Ranks = ctx.prepared
+    ctx.quarantine_rows(ranks.quarantined)
+    register_frame(ctx.con, "_ranks_in", ranks.good)
+    ctx.con.execute(
+        "DELETE FROM rank_positions r USING (SELECT DISTINCT CAST(date AS DATE) AS date, keyword "
+        "FROM _ranks_in) n WHERE r.date = n.date AND r.keyword = n.keyword"
+    )
+    ctx.con.execute(
+        "INSERT INTO rank_positions SELECT CAST(date AS DATE), keyword, url, page_url, position, engine, "
+        "location, device, ? FROM _ranks_in",
+        [ctx.import_id],
+    )
+    ctx.con.unregister("_ranks_in")
+    ctx.result.rows_read, ctx.result.rows_loaded = ranks.rows_read, len(ranks.good)
 
 
 def _header(rows: list[list[object]], path: Path) -> tuple[int, list[str]]:

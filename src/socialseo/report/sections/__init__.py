@@ -17,7 +17,9 @@ import duckdb
 from socialseo.analysis.filters import Filters
 from socialseo.report.sections import (
     actions,
+    alerts,
     backlinks,
+    discovered,
     impact,
     imports,
     readiness,
@@ -34,10 +36,12 @@ PROVIDERS: list[SectionProvider] = [
     traffic.sections,
     social_search.sections,
     backlinks.sections,
+    discovered.sections,
     timelines.sections,
     impact.sections,
     readiness.sections,
     imports.sections,
+    alerts.sections,
 ]
 
 

@@ -15,7 +15,8 @@ from socialseo.analysis.backlinks import (
     top_anchors,
 )
 from socialseo.report import charts
-from socialseo.report.sections.base import Section, Table, num, pct, scalar
+from socialseo.report.sections.base import Section, Table, num, pct
+from socialseo.store.warehouse import scalar
 
 
 def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 from markupsafe import Markup
 
@@ -61,11 +60,6 @@ class Section:
     # Recommendations (:class:`socialseo.analysis.actions.Action`) shown as numbered cards; only the action list has
     # them.
     actions: list[Any] = field(default_factory=list)
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    row = con.execute(sql, params or []).fetchone()
-    return None if row is None else row[0]
 
 
 def num(value: Any) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from socialseo.analysis.filters import Filters
-from socialseo.report.sections.base import Section, Table, num, scalar
+from socialseo.report.sections.base import Section, Table, num
+from socialseo.store.warehouse import scalar
 
 
 def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[Section]:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from socialseo.analysis.search_totals import page_period_totals, search_coverage
 from socialseo.analysis.social_metrics import social_metrics
-from socialseo.report.sections.base import Section, Table, num, pct, scalar
+from socialseo.report.sections.base import Section, Table, num, pct
+from socialseo.store.warehouse import scalar
 
 
 def _social(con: duckdb.DuckDBPyConnection) -> Section:

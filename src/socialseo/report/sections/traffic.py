@@ -14,7 +14,8 @@ from socialseo.analysis.engagement import (
 )
 from socialseo.analysis.filters import Filters
 from socialseo.report import charts
-from socialseo.report.sections.base import Section, Table, num, pivot, scalar
+from socialseo.report.sections.base import Section, Table, num, pivot
+from socialseo.store.warehouse import scalar
 
 
 def _by_channel(engagement: pd.DataFrame) -> pd.DataFrame:

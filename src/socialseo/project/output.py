@@ -1,0 +1,22 @@
+"""Writing the report and exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from socialseo.analysis.filters import Filters
+from socialseo.project.base import ProjectBase
+from socialseo.report.html import write_report
+from socialseo.store.export import ExportResult, export
+
+
+class Output(ProjectBase):
+    """Writing the report and exports."""
+
+    def report(self, out_dir: str | Path, *, fmt: str = "html", filters: Filters | None = None) -> Path:
+        """Write the self-contained ``report.html`` (and ``report.pdf`` for ``fmt="pdf"``) into ``out_dir``."""
+        return write_report(self.warehouse.con, Path(out_dir), fmt=fmt, filters=filters)
+
+    def export(self, table_or_query: str, out: str | Path, *, fmt: str | None = None) -> ExportResult:
+        """Write a table or query to CSV (formula-safe), Parquet or JSON; the format defaults to the file's suffix."""
+        return export(self.warehouse.con, table_or_query, Path(out), fmt)

@@ -1,0 +1,139 @@
+"""One refresh: every source the project file names, then alerts, then the report, each on its own.
+
+A source that fails is reported in its line and the run goes on: a Search Console outage must not keep the day's
+logs out. The caller holds the lock (:mod:`socialseo.refresh.lock`) and turns the outcomes into an exit status.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialseo.analysis.alerts import evaluate, record_sent, unsent
+from socialseo.errors import SocialSeoError
+from socialseo.refresh.config import ProjectFile, source_path
+from socialseo.refresh.delivery import send_email, send_webhook
+
+
+@dataclass
+class Outcome:
+    """One line of the summary: a source (or step), whether it worked, and what it did or why it failed."""
+
+    name: str
+    ok: bool
+    message: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.name}: {'ok' if self.ok else 'FAILED'}: {self.message}"
+
+
+@dataclass
+class RefreshSummary:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every step worked, 1 when any failed (2, for a bad project file, is raised before any step)."""
+        return 1 if self.failed else 0
+
+
+def run_refresh(project: Any, config: ProjectFile, on_line: Callable[[Outcome], None] | None = None) -> RefreshSummary:
+    """Run every step ``config`` names against ``project`` (a :class:`socialseo.api.Project`)."""
+    summary = RefreshSummary()
+
+    def step(name: str, work: Callable[[], str | list[Outcome]]) -> None:
+        try:
+            done = work()
+            found = done if isinstance(done, list) else [Outcome(name, True, done)]
+        except SocialSeoError as exc:
+            found = [Outcome(name, False, " ".join(str(exc).split()))]
+        except Exception as exc:  # one broken source must not stop the others; the line names it
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            found = [Outcome(name, False, f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:"
+                                          f"{where.lineno}; run with --debug for the traceback)")]
+        for outcome in found:
+            summary.outcomes.append(outcome)
+            if on_line is not None:
+                on_line(outcome)
+
+    sources = config.sources
+    if "gsc" in sources:
+        step("gsc", lambda: _gsc(project, config))
+    if "logs" in sources:
+        step("logs", lambda: _logs(project, config))
+    if "discover" in sources:
+        step("discover", lambda: _discover(project, config))
+    if config.rules:
+        step("alerts", lambda: _alerts(project, config))
+    if config.report_dir is not None:
+        report_dir = config.report_dir
+        step("report", lambda: f"wrote {project.report(report_dir)}")
+    return summary
+
+
+def _gsc(project: Any, config: ProjectFile) -> str:
+    pull = getattr(project, "pull_gsc", None)
+    if pull is None:
+        raise SocialSeoError("gsc pull not available in this socialseo; import exports with socialseo ingest gsc")
+    table = config.sources["gsc"]
+    credentials = source_path(config, table["credentials"]) if table.get("credentials") else None
+    result = pull(table.get("site") or config.site, None, None, credentials=credentials,
+                  incremental=bool(table.get("incremental", True)))
+    return str(result.message)
+
+
+def _logs(project: Any, config: ProjectFile) -> str:
+    table = config.sources["logs"]
+    directory = source_path(config, table["directory"])
+    pattern = str(table.get("pattern", "*"))
+    if not directory.is_dir():
+        raise SocialSeoError(f"log directory {directory} does not exist or is not a folder")
+    files = sorted((p for p in directory.glob(pattern) if p.is_file()), key=lambda p: (p.stat().st_mtime, p.name))
+    if not files:
+        raise SocialSeoError(f"no files match {pattern} in {directory}; check [sources.logs] directory and pattern")
+    results = project.ingest_logs(files, site=config.site, log_format=str(table.get("format", "auto")))
+    new = [r for r in results if not r.skipped]
+    rows = sum(r.rows_loaded for r in new)
+    quarantined = sum(r.rows_quarantined for r in new)
+    text = (f"{len(files)} file(s) in {directory}: {len(new)} imported ({rows:,} rows, {quarantined:,} quarantined), "
+            f"{len(files) - len(new)} already imported")
+    return text if new else text + "; nothing new since the last refresh"
+
+
+def _discover(project: Any, config: ProjectFile) -> list[Outcome]:
+    table = config.sources["discover"]
+    networks = table.get("networks") or ["bluesky", "mastodon", "reddit", "hackernews"]
+    outcomes = project.discover(
+        networks, site=config.site, max_pages=int(table.get("max_pages", 5)),
+        mastodon_tags=table.get("mastodon_tags", ()), reddit_urls=table.get("reddit_urls", ()),
+    )
+    return [Outcome(f"discover {o.name}", o.ok, o.message) for o in outcomes]
+
+
+def _alerts(project: Any, config: ProjectFile) -> str:
+    con = project.warehouse.con
+    found = evaluate(con, list(config.rules), config.dashboard_url)
+    fresh = unsent(con, found)
+    if not fresh:
+        return f"{len(config.rules)} rule(s) checked: nothing new to tell ({len(found)} alert(s) sent before)"
+    channels: list[str] = []
+    if config.email is not None:
+        send_email(config.email, config.site, fresh)
+        channels.append("email")
+    if config.webhook is not None:
+        send_webhook(config.webhook, config.site, fresh)
+        channels.append("webhook")
+    # Recorded only once every channel took them: a failed delivery is tried again on the next refresh.
+    with project.warehouse.transaction() as tx:
+        record_sent(tx, fresh, [*channels, "report"])
+    where = ", ".join([*channels, "the report"])
+    return f"{len(fresh)} new alert(s) sent to {where}: " + "; ".join(a.text for a in fresh[:3]) + \
+        ("…" if len(fresh) > 3 else "")
