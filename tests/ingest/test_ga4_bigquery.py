@@ -99,6 +99,25 @@ def write_ndjson(path: Path, events: list[dict[str, Any]]) -> Path:
     return path
 
 
+def _avro_type(t: pa.DataType, name: str) -> Any:
+    if pa.types.is_struct(t):
+        return {"type": "record", "name": name, "fields": [
+            {"name": f.name, "type": ["null", _avro_type(f.type, f"{name}_{f.name}")], "default": None} for f in t]}
+    if pa.types.is_list(t):
+        return {"type": "array", "items": _avro_type(t.value_type, f"{name}_item")}
+    return {pa.string(): "string", pa.int64(): "long", pa.float64(): "double"}[t]
+
+
+def write_avro(path: Path, events: list[dict[str, Any]]) -> Path:
+    """As ``bq extract --destination_format AVRO`` writes it: every field a union with null."""
+    import fastavro
+
+    schema = fastavro.parse_schema(_avro_type(pa.struct(list(SCHEMA)), "events"))
+    with path.open("wb") as handle:
+        fastavro.writer(handle, schema, events)
+    return path
+
+
 def sql(db: Path, query: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     code, out, err = run(["sql", query, "--db", str(db), "--json"], capsys)
     assert code == 0, err
@@ -106,7 +125,8 @@ def sql(db: Path, query: str, capsys: pytest.CaptureFixture[str]) -> list[dict[s
 
 
 @pytest.mark.parametrize("writer, name", [(write_parquet, "events_20260301-000000000000.parquet"),
-                                          (write_ndjson, "events_20260301-000000000000.json")])
+                                          (write_ndjson, "events_20260301-000000000000.json"),
+                                          (write_avro, "events_20260301-000000000000.avro")])
 def test_sessions_get_their_source_and_socialseo_channel(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], writer: Any, name: str
 ) -> None:
@@ -160,12 +180,14 @@ def test_a_session_split_over_two_files_counts_once(tmp_path: Path, capsys: pyte
                        {"channel": "social", "platform": "facebook", "n": 1}]
 
 
-def test_avro_and_other_files_are_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_avro_and_other_files_are_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "w.duckdb"
     avro = tmp_path / "events.avro"
     avro.write_bytes(b"Obj\x01\x04\x14avro.codec")
     code, _, err = run(["ingest", "ga4-bigquery", str(avro), "--db", str(db)], capsys)
-    assert code == 2 and "--destination_format PARQUET" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "not a readable Avro file" in err and len(err.strip().splitlines()) == 1
     other = tmp_path / "other.parquet"
     pq.write_table(pa.table({"a": [1]}), other)
     code, _, err = run(["ingest", "ga4-bigquery", str(other), "--db", str(db)], capsys)

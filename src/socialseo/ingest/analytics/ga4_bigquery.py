@@ -14,16 +14,20 @@ A session is ``user_pseudo_id`` + the ``ga_session_id`` parameter. Its source is
 records that has one (``source_field`` says which), GA4's labels are kept, and socialseo's channel and platform are
 given by the same rules as for the Traffic acquisition export (:func:`~socialseo.ingest.analytics.ga4.
 classify_source_medium`). DuckDB reads the files (Parquet, or JSON lines, where BigQuery writes integers as
-strings), so the events never pass through Python. Avro is refused with how to export otherwise.
+strings), so the events never pass through Python. An Avro extract is first rewritten as Parquet parts of
+:data:`AVRO_BATCH` events each (fastavro reads it; DuckDB's own Avro reader is an extension it would download).
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from socialseo.classify.urls import normalize_url
 from socialseo.errors import FormatNotRecognisedError, InputFileError
@@ -47,33 +51,70 @@ _SOURCES = (
 
 def import_ga4_bigquery(warehouse: Warehouse, path: Path) -> ImportResult:
     """Import one exported file of an ``events_*`` table; the same bytes imported twice are skipped."""
-    reader = _reader(path)
-    [result] = warehouse.import_files(
-        "ga4-bigquery", [path], lambda ctx: _load(ctx, path, reader), options={"format": reader.split("(")[0]}
-    )
+    with tempfile.TemporaryDirectory(prefix="socialseo-avro-") as scratch:
+        reader, form = _reader(path, Path(scratch))
+        [result] = warehouse.import_files(
+            "ga4-bigquery", [path], lambda ctx: _load(ctx, path, reader), options={"format": form}
+        )
     return result
 
 
-def _reader(path: Path) -> str:
+AVRO_BATCH = 50_000
+"""Events per Parquet part when an Avro extract is rewritten: bounds the memory the rewrite holds at once."""
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _reader(path: Path, scratch: Path) -> tuple[str, str]:
+    """The DuckDB table function that reads ``path``, and the form it was written in."""
     check_nonempty(path)
     with path.open("rb") as handle:
         head = handle.read(4)
-    quoted = "'" + str(path).replace("'", "''") + "'"
     if head == b"PAR1":
-        return f"read_parquet({quoted})"
+        return f"read_parquet({_quoted(path)})", "parquet"
     if head == b"Obj\x01":
-        raise InputFileError(
-            f"{path}: an Avro file; socialseo reads the export as Parquet or JSON lines: "
-            "bq extract --destination_format PARQUET (or NEWLINE_DELIMITED_JSON) dataset.events_YYYYMMDD gs://..."
-        )
+        parts = _avro_as_parquet(path, scratch)
+        return f"read_parquet([{', '.join(_quoted(p) for p in parts)}], union_by_name = true)", "avro"
     if head[:1] in (b"{", b"\xef"):
         limit = current().max_line_bytes
         _check_line_lengths(path, limit)
-        return (f"read_json({quoted}, format = 'newline_delimited', sample_size = -1, "
-                f"maximum_object_size = {limit})")
+        return (f"read_json({_quoted(path)}, format = 'newline_delimited', sample_size = -1, "
+                f"maximum_object_size = {limit})", "json")
     raise FormatNotRecognisedError(
-        f"{path}: not a GA4 BigQuery export in Parquet or JSON lines (starts {shown(head)})"
+        f"{path}: not a GA4 BigQuery export in Parquet, Avro or JSON lines (starts {shown(head)})"
     )
+
+
+def _avro_as_parquet(path: Path, scratch: Path) -> list[Path]:
+    """Rewrite an Avro extract (``bq extract --destination_format AVRO``) as Parquet parts in ``scratch``."""
+    import fastavro  # only Avro extracts need it
+
+    parts: list[Path] = []
+    batch: list[dict[str, object]] = []
+
+    def flush() -> None:
+        if batch:
+            part = scratch / f"part-{len(parts):05d}.parquet"
+            pq.write_table(pa.Table.from_pylist(batch), part)
+            parts.append(part)
+            batch.clear()
+
+    try:
+        with path.open("rb") as handle:
+            for record in fastavro.reader(handle):
+                if not isinstance(record, dict):
+                    raise TypeError("an Avro record that is not a row")
+                batch.append(record)
+                if len(batch) >= AVRO_BATCH:
+                    flush()
+        flush()
+    except (ValueError, EOFError, OSError, TypeError, KeyError, pa.ArrowException) as exc:
+        raise InputFileError(f"{path}: not a readable Avro file ({type(exc).__name__}: {str(exc)[:120]})") from exc
+    if not parts:
+        raise InputFileError(f"{path}: an Avro file with no events")
+    return parts
 
 
 def _check_line_lengths(path: Path, limit: int) -> None:
