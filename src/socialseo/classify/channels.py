@@ -2,7 +2,8 @@
 
 Channel names follow Google Analytics 4's default channel group, written in snake case: "Organic Social" is
 ``social``, "Organic Search" is ``organic_search``, "Paid Search" is ``paid_search``, "Paid Social" is
-``paid_social``; GA4's other paid groups (Display, Paid Other, Paid Video, Paid Shopping) are ``paid_other``.
+``paid_social``; GA4's other paid groups (Display, Paid Other, Paid Video, Paid Shopping) are ``paid_other``;
+"AI Assistant" (in GA4's default group since May 2026) is ``ai_assistant``.
 "No referrer" is not a channel: such a visit is ``direct`` with evidence ``none``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 Channel = Literal[
+    "ai_assistant",
     "social",
     "paid_social",
     "organic_search",
@@ -24,10 +26,11 @@ Channel = Literal[
 """Where a visit came from."""
 
 Evidence = Literal[
-    "utm", "click_id", "internal", "referrer_host", "shortener", "app_referrer", "ua_inapp", "none"
+    "utm", "click_id", "internal", "referrer_host", "referrer_path", "shortener", "app_referrer", "ua_inapp", "none"
 ]
-"""What told us: a campaign parameter, a click id, the referrer's host (or a platform's shortener, or an
-Android app referrer), the user agent of a platform's in-app browser, or nothing at all."""
+"""What told us: a campaign parameter, a click id, the referrer's host (or its host and path, as for Grok inside
+x.com, or a platform's shortener, or an Android app referrer), the user agent of a platform's in-app browser, or
+nothing at all."""
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EVIDENCE: tuple[Evidence, ...] = get_args(Evidence)

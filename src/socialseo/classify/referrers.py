@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from socialseo.classify import catalog
+from socialseo.classify import assistants, catalog
 from socialseo.classify.channels import Channel, Evidence
 from socialseo.classify.hosts import HostTable, parse_host, pattern_key, site_host_set, split_host
 
-_ORIGIN = r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*)"
+_ORIGIN = r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*" + assistants.origin_path_pattern() + ")"
 _ORIGIN_RE = re.compile(_ORIGIN)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://(.*)", re.DOTALL)
 _WEB_SCHEMES = frozenset({"http", "https"})
@@ -121,9 +121,12 @@ def classify_origin(origin: str | None, site: frozenset[str] = frozenset()) -> R
         scheme, authority = "", text
     else:
         return NO_REFERRER
+    authority, path = assistants.split_path(authority)
     host = parse_host(authority)
     if host is None:
         return NO_REFERRER
+    if (assistant := assistants.lookup(scheme, host, path, site)) is not None:
+        return ReferrerClass("ai_assistant", assistant[0], assistant[1], host)
     if scheme in _APP_SCHEMES:
         channel, platform = _app_table().get(host, ("referral", None))  # an unknown app is a referral
         return ReferrerClass(channel, platform, "app_referrer", host)
