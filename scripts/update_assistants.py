@@ -45,7 +45,7 @@ HEADER = """\
 
 def assistant_id(name: str) -> str:
     """Matomo's display name as a snake-case id: ``Le Chat`` -> ``le_chat``, ``Chat+`` -> ``chat_plus``."""
-    text = name.lower().replace("+", " plus")
+    text = name.lower().replace("+", " plus").replace(".ai", "_ai")
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
