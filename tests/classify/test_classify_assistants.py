@@ -139,3 +139,23 @@ def test_the_data_file_is_what_the_script_makes_of_matomos_list(capsys: pytest.C
     code = script["main"]([str(FIXTURES / "matomo_AIAssistants.yml"), "--commit", commit])
     assert code == 0
     assert capsys.readouterr().out == DATA.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("referrer", "platform"),
+    [
+        ("https://bsky.app/profile/someone.bsky.social/post/3kabc", "bluesky"),
+        ("https://go.bsky.app/redirect?u=https%3A%2F%2Fwww.example.com%2F", "bluesky"),
+        ("android-app://xyz.blueskyweb.app/", "bluesky"),
+        ("https://www.threads.com/@someone/post/C9xyz", "threads"),
+        ("https://www.threads.net/", "threads"),
+        ("https://l.threads.com/?u=https%3A%2F%2Fwww.example.com%2F&e=AT0", "threads"),
+        ("https://mastodon.social/@someone/112233445566778899", "mastodon"),
+        ("https://infosec.exchange/@someone/112233445566778899", "mastodon"),
+        ("https://hachyderm.io/", "mastodon"),
+        ("android-app://com.keylesspalace.tusky", "mastodon"),
+    ],
+)
+def test_newer_networks_are_social(referrer: str, platform: str, capsys: pytest.CaptureFixture[str]) -> None:
+    found = classify(capsys, referrer)
+    assert (found["channel"], found["platform"]) == ("social", platform)
