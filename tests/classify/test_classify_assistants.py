@@ -10,9 +10,11 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 
 from socialseo.classify import attribute_relation
 from socialseo.cli import main
+from socialseo.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "socialseo" / "classify" / "data" / "assistants.yaml"
@@ -159,3 +161,18 @@ def test_the_data_file_is_what_the_script_makes_of_matomos_list(capsys: pytest.C
 def test_newer_networks_are_social(referrer: str, platform: str, capsys: pytest.CaptureFixture[str]) -> None:
     found = classify(capsys, referrer)
     assert (found["channel"], found["platform"]) == ("social", platform)
+
+
+def test_report_and_dashboard_show_the_ai_assistant_channel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    log = FIXTURES / "assistants_and_open_networks.log"
+    assert main(["ingest", "logs", str(log), "--site", "www.example.com", "--db", str(db)]) == 0
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "r")]) == 0
+    capsys.readouterr()
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "ai_assistant" in html and "#0D9488" in html  # the channel, in its own colour in the channel chart
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        only_chatgpt = client.get("/api/channels", params={"platform": "chatgpt"}).json()
+        overview = client.get("/").text
+    assert {(r["channel"], r["platform"], r["sessions"]) for r in only_chatgpt} == {("ai_assistant", "chatgpt", 3)}
+    assert 'value="chatgpt"' in overview and 'value="bluesky"' in overview
