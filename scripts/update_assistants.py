@@ -40,6 +40,10 @@ HEADER = """\
 #   paths        host + path prefix rules (x.com/i/grok): only a referrer with that path is the assistant
 #   apps         Android package names: the referrer android-app://<package>
 #   utm_sources  extra utm_source spellings; the id, the lower-cased name and the hosts count too
+#
+# utm_medium values that mean an AI assistant whatever the source: GA4 writes `ai-assistant` as the medium of the
+# sessions in its AI Assistant channel (since 13 May 2026), so a GA4 export or a link tagged the same way says it.
+utm_mediums: [ai-assistant, ai_assistant, ai assistant]
 """
 
 

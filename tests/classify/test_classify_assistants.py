@@ -74,6 +74,15 @@ def test_utm_source_perplexity_beats_a_referral_medium(capsys: pytest.CaptureFix
     assert (found["channel"], found["platform"]) == ("ai_assistant", "perplexity")
 
 
+def test_ga4s_ai_assistant_medium_is_the_channel_even_for_an_assistant_not_listed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    listed = classify(capsys, "-", "--url", "/guide?utm_source=chatgpt.com&utm_medium=ai-assistant")
+    unlisted = classify(capsys, "-", "--url", "/guide?utm_source=kimi.com&utm_medium=ai-assistant")
+    assert (listed["channel"], listed["platform"]) == ("ai_assistant", "chatgpt")
+    assert (unlisted["channel"], unlisted["platform"]) == ("ai_assistant", None)
+
+
 def test_a_paid_medium_from_an_assistant_stays_paid(capsys: pytest.CaptureFixture[str]) -> None:
     found = classify(capsys, "-", "--url", "/guide?utm_source=chatgpt.com&utm_medium=cpc")
     assert found["channel"] == "paid_other"

@@ -139,10 +139,18 @@ def lookup(
     return (by_host, "referrer_host") if by_host is not None else None
 
 
-def from_utm_source(source: str) -> str | None:
-    """The assistant a decoded utm_source names (``chatgpt.com`` -> ``chatgpt``), or None.
+@cache
+def _utm_mediums() -> frozenset[str]:
+    return frozenset(_strings(load("assistants").get("utm_mediums")))
 
-    >>> from_utm_source("ChatGPT.com")
-    'chatgpt'
+
+def from_utm(source: str, medium: str = "") -> str | None:
+    """The assistant decoded utm tags name: its id, ``""`` when only the medium says AI assistant, else None.
+
+    >>> from_utm("ChatGPT.com"), from_utm("kimi.com", "ai-assistant"), from_utm("newsletter", "email")
+    ('chatgpt', '', None)
     """
-    return _utm_sources().get(source.strip().lower())
+    found = _utm_sources().get(source.strip().lower())
+    if found is None and medium.strip().lower() in _utm_mediums():
+        return ""
+    return found

@@ -68,8 +68,8 @@ def _from_utm(source: str, medium: str) -> CampaignClass:
         if search is not None or "search" in medium:
             return CampaignClass("paid_search", search, "utm")
         return CampaignClass("paid_other", None, "utm")
-    if (assistant := assistants.from_utm_source(source)) is not None:
-        return CampaignClass("ai_assistant", assistant, "utm")
+    if (assistant := assistants.from_utm(source, medium)) is not None:
+        return CampaignClass("ai_assistant", assistant or None, "utm")
     if medium in email_mediums:
         return CampaignClass("email", None, "utm")
     if medium in catalog.social_utm_mediums():
