@@ -147,7 +147,7 @@ def test_the_data_file_is_what_the_script_makes_of_matomos_list(capsys: pytest.C
     script = runpy.run_path(str(ROOT / "scripts" / "update_assistants.py"))
     header = DATA.read_text(encoding="utf-8")
     commit = header.split("commit ", 1)[1].split(".", 1)[0].strip()
-    code = script["main"]([str(FIXTURES / "matomo_AIAssistants.yml"), "--commit", commit])
+    code = script["main"]([str(ROOT / "tests" / "data" / "matomo" / "AIAssistants.yml"), "--commit", commit])
     assert code == 0
     assert capsys.readouterr().out == DATA.read_text(encoding="utf-8")
 
