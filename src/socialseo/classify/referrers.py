@@ -1,9 +1,11 @@
 """Classify one referrer: internal, a search engine, a social platform, webmail, an ad server, another site.
 
 Only the referrer's scheme and host decide, never its path or query: ``https://example.org/facebook`` is a
-referral from example.org. The *origin* (everything before the first ``/``, ``?`` or ``#`` after the scheme)
-is cut with one regular expression that Python and DuckDB read alike (:func:`referrer_origin_sql`), so the
-bulk path classifies each distinct origin once.
+referral from example.org. The one exception is an AI assistant's path rule (``x.com/i/grok``, see
+:mod:`socialseo.classify.assistants`), which the origin keeps and which is checked, with AI assistants, first.
+The *origin* (everything before the first ``/``, ``?`` or ``#`` after the scheme, bar such a path) is cut
+with one regular expression that Python and DuckDB read alike (:func:`referrer_origin_sql`), so the bulk path
+classifies each distinct origin once.
 
 Order within the referrer step: internal (one of the site's hosts, or its www/non-www twin) first, then the
 most specific host entry across search engines, social platforms, webmail and ad servers (on a tie in that
