@@ -41,3 +41,9 @@ def test_posts_without_a_page_say_why() -> None:
     assert find_post_link(["https://other.com/a"], site=SITE).reason == "links to another site"
     own = "https://www.reddit.com/r/x/comments/1/a/"
     assert find_post_link([own], site=SITE, post_url=own).reason == "links to the post itself"
+
+
+def test_threads_and_bluesky_link_wrappers_are_unwrapped() -> None:
+    threads = find_post_link(["https://l.threads.com/?u=https%3A%2F%2Fexample.org%2Fc%2F&e=AT0"], site=SITE)
+    bluesky = find_post_link(["https://go.bsky.app/redirect?u=https%3A%2F%2Fexample.org%2Fd"], site=SITE)
+    assert (threads.url, bluesky.url) == ("https://example.org/c", "https://example.org/d")

@@ -66,7 +66,7 @@ def test_email_cases_mostly_agree(cases: list[dict[str, Any]]) -> None:
     assert rate >= 0.75, disagreements
 
 
-def test_chatbot_cases_are_referrals_not_search_or_social(cases: list[dict[str, Any]]) -> None:
+def test_every_chatbot_case_is_an_ai_assistant(cases: list[dict[str, Any]]) -> None:
     chatbots = [c["uri"] for c in cases if c["medium"] == "chatbot"]
     assert chatbots
-    assert {classify_referrer(uri, SITE).channel for uri in chatbots} == {"referral"}
+    assert {classify_referrer(uri, SITE).channel for uri in chatbots} == {"ai_assistant"}

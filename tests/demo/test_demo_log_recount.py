@@ -53,6 +53,23 @@ SOCIAL_HOSTS = {
     "m.youtube.com": "youtube",
     "com.google.android.youtube": "youtube",
     "www.tiktok.com": "tiktok",
+    "bsky.app": "bluesky",
+    "go.bsky.app": "bluesky",
+    "xyz.blueskyweb.app": "bluesky",
+    "www.threads.com": "threads",
+    "l.threads.com": "threads",
+    "mastodon.social": "mastodon",
+    "hachyderm.io": "mastodon",
+    "infosec.exchange": "mastodon",
+}
+AI_HOSTS = {
+    "chatgpt.com": "chatgpt",
+    "com.openai.chatgpt": "chatgpt",
+    "www.perplexity.ai": "perplexity",
+    "gemini.google.com": "gemini",
+    "copilot.microsoft.com": "copilot",
+    "claude.ai": "claude",
+    "chat.deepseek.com": "deepseek",
 }
 EMAIL_HOSTS = {"com.google.android.gm", "mail.google.com", "outlook.live.com"}
 CLICK_IDS = {"fbclid": "facebook", "twclid": "x", "ttclid": "tiktok", "li_fat_id": "linkedin"}
@@ -97,9 +114,14 @@ class Recount:
 
 def _channel(ref: str, target: str, ua: str, site: str) -> tuple[str, str]:
     if ref != "-":
-        host = urlsplit(ref).hostname or ""
+        parts = urlsplit(ref)
+        host = parts.hostname or ""
         if host == site:
             return "internal", ""
+        if host == "x.com" and parts.path == "/i/grok":
+            return "ai_assistant", "grok"
+        if host in AI_HOSTS:
+            return "ai_assistant", AI_HOSTS[host]
         if host in SEARCH_HOSTS:
             return "organic_search", ""
         if host in SOCIAL_HOSTS:
@@ -108,6 +130,8 @@ def _channel(ref: str, target: str, ua: str, site: str) -> tuple[str, str]:
             return "email", ""
         return "referral", ""
     query = parse_qs(urlsplit(target).query)
+    if query.get("utm_source") == ["chatgpt.com"]:
+        return "ai_assistant", "chatgpt"
     for param, platform in CLICK_IDS.items():
         if param in query:
             return "social", platform
@@ -219,7 +243,13 @@ def test_sessions_per_channel_match_the_truth(counted: Recount, small_truth: dic
         by_channel[channel] += n
     expected = {c: n for c, n in small_truth["access_log"]["sessions_by_channel"].items() if n}
     assert dict(by_channel) == expected
-    assert set(expected) == {"social", "organic_search", "email", "referral", "direct", "internal"}
+    assert set(expected) == {"social", "organic_search", "email", "referral", "direct", "internal", "ai_assistant"}
+
+
+def test_ai_assistant_sessions_per_assistant_match_the_truth(counted: Recount, small_truth: dict[str, Any]) -> None:
+    assistants = {platform: n for (channel, platform), n in counted.sessions.items() if channel == "ai_assistant"}
+    assert assistants == small_truth["access_log"]["ai_assistant_sessions_by_platform"]
+    assert {"chatgpt", "perplexity", "grok"} <= set(assistants)
 
 
 def test_social_sessions_per_platform_match_the_truth(counted: Recount, small_truth: dict[str, Any]) -> None:

@@ -32,6 +32,19 @@ def test_social_sessions_per_platform_equal_the_planted_counts(demo_run: DemoRun
     assert dict(frame.itertuples(index=False)) == truth_of(demo_run)["social_sessions_by_platform"]
 
 
+def test_channels_recover_the_planted_ai_assistant_and_open_network_visits(demo_run: DemoRun) -> None:
+    truth = truth_of(demo_run)
+    with socialseo.open(demo_run.db, read_only=True) as project:
+        frame = project.channels()
+    sessions = {(r.channel, r.platform): r.sessions for r in frame.itertuples(index=False)}
+    assistants = {p: n for (c, p), n in sessions.items() if c == "ai_assistant"}
+    assert assistants == truth["ai_assistant_sessions_by_platform"]
+    assert {"chatgpt", "perplexity", "gemini", "grok"} <= set(assistants)
+    assert 0.01 < sum(assistants.values()) / truth["sessions"] < 0.06  # a few percent, as in 2026 logs
+    for network in ("bluesky", "threads", "mastodon"):
+        assert sessions[("social", network)] == truth["social_sessions_by_platform"][network] > 0
+
+
 def test_bots_page_views_and_malformed_lines_are_counted_exactly(demo_run: DemoRun) -> None:
     truth = truth_of(demo_run)
     with socialseo.open(demo_run.db, read_only=True) as project:

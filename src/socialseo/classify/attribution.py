@@ -2,10 +2,14 @@
 
 Precedence (see docs/attribution.md for the reasons), as Matomo and GA4 apply it:
 
-1. campaign parameters: utm_* first, then click ids (``gclid``, ``fbclid`` ...);
+1. campaign parameters: utm_* first, then click ids (``gclid``, ``fbclid`` ...); within the utm tags a paid
+   medium first, then an AI assistant's utm_source (``chatgpt.com``) or GA4's ``ai-assistant`` medium, then the
+   other mediums and sources;
 2. internal: the referrer is one of the site's own hosts or its www/non-www twin;
-3. the referrer's host: a search engine, then a social platform (its domains, shorteners and Android apps),
-   then webmail, then an ad server, then any other site (``referral``);
+3. the referrer's host: an AI assistant (its hosts, path rules such as ``x.com/i/grok`` and Android apps, as
+   GA4 evaluates AI Assistant before Organic Social, Organic Search, Email and Referral), then a search engine,
+   then a social platform (its domains, shorteners and Android apps), then webmail, then an ad server, then any
+   other site (``referral``);
 4. dark social, when there is no referrer: a social platform's in-app browser;
 5. campaign parameters that named no known channel: ``referral``;
 6. nothing: ``direct`` with evidence ``none`` (the report calls it "no referrer").

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from socialseo.classify import catalog
+from socialseo.classify import assistants, catalog
 from socialseo.classify.channels import Channel, Evidence
 from socialseo.classify.urls import decode_param
 
@@ -73,6 +73,8 @@ def _from_utm(source: str, medium: str) -> CampaignClass:
         if search is not None or "search" in medium:
             return CampaignClass("paid_search", search, "utm")
         return CampaignClass("paid_other", None, "utm")
+    if (assistant := assistants.from_utm(source, medium)) is not None:
+        return CampaignClass("ai_assistant", assistant or None, "utm")
     if medium in email_mediums:
         return CampaignClass("email", None, "utm")
     if medium in catalog.social_utm_mediums():

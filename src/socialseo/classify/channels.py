@@ -2,15 +2,23 @@
 
 Channel names follow Google Analytics 4's default channel group, written in snake case: "Organic Social" is
 ``social``, "Organic Search" is ``organic_search``, "Paid Search" is ``paid_search``, "Paid Social" is
-``paid_social``; GA4's other paid groups (Display, Paid Other, Paid Video, Paid Shopping) are ``paid_other``.
+``paid_social``; GA4's other paid groups (Display, Paid Other, Paid Video, Paid Shopping) are ``paid_other``;
+"AI Assistant" (in GA4's default group since May 2026) is ``ai_assistant``.
 "No referrer" is not a channel: such a visit is ``direct`` with evidence ``none``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Literal, get_args
 
+from socialseo.classify._data import load
+
 Channel = Literal[
+    "ai_assistant",
     "social",
     "paid_social",
     "organic_search",
@@ -24,10 +32,35 @@ Channel = Literal[
 """Where a visit came from."""
 
 Evidence = Literal[
-    "utm", "click_id", "internal", "referrer_host", "shortener", "app_referrer", "ua_inapp", "none"
+    "utm", "click_id", "internal", "referrer_host", "referrer_path", "shortener", "app_referrer", "ua_inapp", "none"
 ]
-"""What told us: a campaign parameter, a click id, the referrer's host (or a platform's shortener, or an
-Android app referrer), the user agent of a platform's in-app browser, or nothing at all."""
+"""What told us: a campaign parameter, a click id, the referrer's host (or its host and path, as for Grok inside
+x.com, or a platform's shortener, or an Android app referrer), the user agent of a platform's in-app browser, or
+nothing at all."""
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EVIDENCE: tuple[Evidence, ...] = get_args(Evidence)
+
+
+@dataclass(frozen=True)
+class ChannelStyle:
+    """How a channel is shown: GA4's label and a colour of its own (see ``data/channels.yaml``)."""
+
+    label: str
+    colour: str
+
+
+@cache
+def channel_styles() -> Mapping[str, ChannelStyle]:
+    """Label and colour of every channel, in :data:`CHANNELS` order; a channel the file lacks is refused."""
+    raw = load("channels")["channels"]
+    missing = [c for c in CHANNELS if c not in raw]
+    if missing:
+        raise ValueError(f"classify/data/channels.yaml lacks channel(s) {', '.join(missing)}")
+    return MappingProxyType({c: ChannelStyle(str(raw[c]["label"]), str(raw[c]["colour"])) for c in CHANNELS})
+
+
+@cache
+def platform_colours() -> Mapping[str, str]:
+    """Colours of platforms the charts' own palette lacks (AI assistants, newer networks)."""
+    return MappingProxyType({str(k): str(v) for k, v in (load("channels").get("platforms") or {}).items()})

@@ -21,6 +21,7 @@ _EVIDENCE_TEXT = {
     "click_id": "a click-id parameter on the landing URL",
     "internal": "the referrer is the site itself",
     "referrer_host": "the referrer's host",
+    "referrer_path": "the referrer's host and path (an AI assistant inside another site: x.com/i/grok)",
     "shortener": "a platform's link shortener or outbound-link wrapper",
     "app_referrer": "an Android app referrer (android-app://)",
     "ua_inapp": "no referrer, but a platform's in-app browser user agent (dark social)",

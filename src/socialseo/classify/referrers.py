@@ -1,9 +1,11 @@
 """Classify one referrer: internal, a search engine, a social platform, webmail, an ad server, another site.
 
 Only the referrer's scheme and host decide, never its path or query: ``https://example.org/facebook`` is a
-referral from example.org. The *origin* (everything before the first ``/``, ``?`` or ``#`` after the scheme)
-is cut with one regular expression that Python and DuckDB read alike (:func:`referrer_origin_sql`), so the
-bulk path classifies each distinct origin once.
+referral from example.org. The one exception is an AI assistant's path rule (``x.com/i/grok``, see
+:mod:`socialseo.classify.assistants`), which the origin keeps and which is checked, with AI assistants, first.
+The *origin* (everything before the first ``/``, ``?`` or ``#`` after the scheme, bar such a path) is cut
+with one regular expression that Python and DuckDB read alike (:func:`referrer_origin_sql`), so the bulk path
+classifies each distinct origin once.
 
 Order within the referrer step: internal (one of the site's hosts, or its www/non-www twin) first, then the
 most specific host entry across search engines, social platforms, webmail and ad servers (on a tie in that
@@ -18,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from socialseo.classify import catalog
+from socialseo.classify import assistants, catalog
 from socialseo.classify.channels import Channel, Evidence
 from socialseo.classify.hosts import HostTable, parse_host, pattern_key, site_host_set, split_host
 
-_ORIGIN = r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*)"
+_ORIGIN = r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*" + assistants.origin_path_pattern() + ")"
 _ORIGIN_RE = re.compile(_ORIGIN)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://(.*)", re.DOTALL)
 _WEB_SCHEMES = frozenset({"http", "https"})
@@ -121,9 +123,12 @@ def classify_origin(origin: str | None, site: frozenset[str] = frozenset()) -> R
         scheme, authority = "", text
     else:
         return NO_REFERRER
+    authority, path = assistants.split_path(authority)
     host = parse_host(authority)
     if host is None:
         return NO_REFERRER
+    if (assistant := assistants.lookup(scheme, host, path, site)) is not None:
+        return ReferrerClass("ai_assistant", assistant[0], assistant[1], host)
     if scheme in _APP_SCHEMES:
         channel, platform = _app_table().get(host, ("referral", None))  # an unknown app is a referral
         return ReferrerClass(channel, platform, "app_referrer", host)

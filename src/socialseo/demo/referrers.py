@@ -13,15 +13,16 @@ from urllib.parse import quote
 
 from socialseo.demo.platforms import BY_NAME
 
-SOCIAL, ORGANIC, EMAIL, REFERRAL, DIRECT, INTERNAL = (
+SOCIAL, ORGANIC, EMAIL, REFERRAL, DIRECT, INTERNAL, AI_ASSISTANT = (
     "social",
     "organic_search",
     "email",
     "referral",
     "direct",
     "internal",
+    "ai_assistant",
 )
-CHANNELS: tuple[str, ...] = (SOCIAL, ORGANIC, EMAIL, REFERRAL, DIRECT, INTERNAL)
+CHANNELS: tuple[str, ...] = (SOCIAL, ORGANIC, EMAIL, REFERRAL, DIRECT, INTERNAL, AI_ASSISTANT)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,35 @@ REFERRAL_FORMS: tuple[EntryForm, ...] = (
         weight=0.15,
     ),
 )
+# AI assistants, in the proportions 2026 logs show: ChatGPT first, by its referrer, its utm_source=chatgpt.com
+# tag (the chat app sends no referrer) or its Android app; then Perplexity, Gemini, Copilot, Claude, Grok (inside
+# x.com, told apart from X only by the path /i/grok) and Deepseek.
+_A = AI_ASSISTANT
+AI_FORMS: tuple[EntryForm, ...] = (
+    _f(_A, "chatgpt", "web", "https://chatgpt.com/", weight=0.30),
+    _f(_A, "chatgpt", "utm", "", "any", "utm_chatgpt", 1.0, 0.22),
+    _f(_A, "chatgpt", "android", "android-app://com.openai.chatgpt/", "android", weight=0.05),
+    _f(_A, "perplexity", "www", "https://www.perplexity.ai/", weight=0.15),
+    _f(_A, "gemini", "app", "https://gemini.google.com/", weight=0.10),
+    _f(_A, "copilot", "www", "https://copilot.microsoft.com/", weight=0.07),
+    _f(_A, "claude", "web", "https://claude.ai/", weight=0.05),
+    _f(_A, "grok", "x.com", "https://x.com/i/grok?conversation={tok}", weight=0.03),
+    _f(_A, "deepseek", "chat", "https://chat.deepseek.com/", weight=0.03),
+)
+# The open and newer networks the site does not post on: people share its pages there themselves.
+OPEN_SOCIAL_FORMS: tuple[EntryForm, ...] = (
+    _f(_S, "bluesky", "bsky.app", "https://bsky.app/", weight=0.20),
+    _f(_S, "bluesky", "go.bsky.app", "https://go.bsky.app/redirect?u={enc}", weight=0.08),
+    _f(_S, "bluesky", "android", "android-app://xyz.blueskyweb.app/", "android", weight=0.04),
+    _f(_S, "threads", "www", "https://www.threads.com/", weight=0.18),
+    _f(_S, "threads", "l", "https://l.threads.com/?u={enc}&e=AT{tok}", weight=0.10),
+    _f(_S, "mastodon", "mastodon.social", "https://mastodon.social/", weight=0.22),
+    _f(_S, "mastodon", "hachyderm.io", "https://hachyderm.io/", weight=0.10),
+    _f(_S, "mastodon", "infosec.exchange", "https://infosec.exchange/", weight=0.08),
+)
+OPEN_SOCIAL: tuple[str, ...] = ("bluesky", "threads", "mastodon")
+"""Social platforms whose visits follow page popularity rather than the site's own posts."""
+ASSISTANTS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in AI_FORMS))
 DIRECT_FORM = _f(DIRECT, "direct", "none", "")
 INTERNAL_FORM = _f(INTERNAL, "internal", "link", "{internal}")
 
@@ -216,6 +246,8 @@ def all_forms() -> tuple[EntryForm, ...]:
     forms.extend(EMAIL_FORMS)
     forms.extend(REFERRAL_FORMS)
     forms.extend((DIRECT_FORM, INTERNAL_FORM))
+    forms.extend(AI_FORMS)
+    forms.extend(OPEN_SOCIAL_FORMS)
     return tuple(forms)
 
 
@@ -246,6 +278,8 @@ def landing_params(form: EntryForm, token: str, campaign: str, week: int) -> str
         return f"li_fat_id={t[:8]}-{t[8:12]}-{t[12:16]}-{t[16:20]}-{t[20:32]}"
     if form.param == "utm":
         return f"utm_source={BY_NAME[form.source].utm_source}&utm_medium=social&utm_campaign={campaign}"
+    if form.param == "utm_chatgpt":
+        return "utm_source=chatgpt.com"
     if form.param == "utm_email":
         return f"utm_source=newsletter&utm_medium=email&utm_campaign=weekly-2026-w{week:02d}"
     return ""

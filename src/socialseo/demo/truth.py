@@ -49,9 +49,10 @@ DEFINITIONS: dict[str, str] = {
     ),
     "channel": (
         "decided by the session's first page view: referrer on the own site -> internal; other referrer "
-        "-> by its host (search engine -> organic_search, social platform, its shortener or its "
-        "android-app -> social, mail client -> email, else referral); no referrer -> landing-URL "
-        "parameters (fbclid facebook, twclid x, ttclid tiktok, li_fat_id linkedin, utm_medium=social "
+        "-> by its host (AI assistant or its android-app, and x.com/i/grok -> ai_assistant; search engine "
+        "-> organic_search; social platform, its shortener or its android-app -> social; mail client -> "
+        "email; else referral); no referrer -> landing-URL parameters (fbclid facebook, twclid x, ttclid "
+        "tiktok, li_fat_id linkedin, utm_source=chatgpt.com -> ai_assistant chatgpt, utm_medium=social "
         "with utm_source, utm_medium=email) -> in-app browser user agent -> direct"
     ),
 }
@@ -214,10 +215,14 @@ def log_truth(
     tally: Tally, bots: Counter[str], stats: LogStats, scale: float, clock_offset: int
 ) -> dict[str, Any]:
     """The counts a correct parser, bot filter and sessionizer must recover from ``access.log.gz``."""
-    from socialseo.demo.referrers import CHANNELS, SOCIAL
+    from socialseo.demo.platforms import expected_pages
+    from socialseo.demo.referrers import AI_ASSISTANT, ASSISTANTS, CHANNELS, OPEN_SOCIAL, SOCIAL
+    from socialseo.demo.visits import CHANNEL_ENGAGEMENT
 
     by_channel = {c: int(tally.sessions_by_channel.get(c, 0)) for c in CHANNELS}
-    social = {p.name: int(tally.sessions_by_source.get((SOCIAL, p.name), 0)) for p in PLATFORMS}
+    social_names = [p.name for p in PLATFORMS] + list(OPEN_SOCIAL)
+    social = {name: int(tally.sessions_by_source.get((SOCIAL, name), 0)) for name in social_names}
+    assistants = {name: int(tally.sessions_by_source.get((AI_ASSISTANT, name), 0)) for name in ASSISTANTS}
     by_source: dict[str, dict[str, int]] = {}
     for (channel, source), count in sorted(tally.sessions_by_source.items()):
         by_source.setdefault(channel, {})[source] = count
@@ -232,6 +237,17 @@ def log_truth(
         row["planted_bounce_probability"] = p.bounce
         row["planted_pages_per_session"] = round(p.expected_pages_per_session, 6)
         platform_engagement[p.name] = row
+    open_bounce, open_stop = CHANNEL_ENGAGEMENT["open_social"]
+    for name in OPEN_SOCIAL:
+        key = (SOCIAL, name)
+        row = _engagement(
+            tally.sessions_by_source.get(key, 0),
+            tally.page_views_by_source.get(key, 0),
+            tally.bounces_by_source.get(key, 0),
+        )
+        row["planted_bounce_probability"] = open_bounce
+        row["planted_pages_per_session"] = round(expected_pages(open_bounce, open_stop), 6)
+        platform_engagement[name] = row
     channel_engagement = {}
     for channel in CHANNELS:
         keys = [k for k in tally.sessions_by_source if k[0] == channel]
@@ -259,6 +275,7 @@ def log_truth(
         "sessions": sum(by_channel.values()),
         "sessions_by_channel": by_channel,
         "social_sessions_by_platform": social,
+        "ai_assistant_sessions_by_platform": assistants,
         "sessions_by_source": by_source,
         "entry_forms": dict(sorted(tally.forms.items())),
         "visitors": tally.visitors,

@@ -16,9 +16,11 @@ import numpy.typing as npt
 
 from socialseo.demo.platforms import BY_NAME, MAX_PAGES_PER_SESSION, PLATFORM_NAMES
 from socialseo.demo.referrers import (
+    AI_FORMS,
     DIRECT_FORM,
     EMAIL_FORMS,
     INTERNAL_FORM,
+    OPEN_SOCIAL_FORMS,
     REFERRAL_FORMS,
     SEARCH_FORMS,
     SEARCH_SHARES,
@@ -41,9 +43,14 @@ CHANNEL_ENGAGEMENT: dict[str, tuple[float, float]] = {
     "email": (0.42, 0.42),
     "referral": (0.50, 0.50),
     "internal": (0.45, 0.50),
+    "ai_assistant": (0.38, 0.40),
+    "open_social": (0.48, 0.45),
 }
 # Sessions per expected Google click of the same page and day, for channels that follow page popularity.
-POPULARITY_RATIOS: dict[str, float] = {"direct": 0.35, "referral": 0.10, "email": 0.04, "internal": 0.06}
+# AI assistants send a few percent of sessions; Bluesky, Threads and Mastodon ("open_social") together less.
+POPULARITY_RATIOS: dict[str, float] = {
+    "direct": 0.35, "referral": 0.10, "email": 0.04, "internal": 0.06, "ai_assistant": 0.06, "open_social": 0.03,
+}
 NEWSLETTER_PAGES = 3
 _STREAM_NEWSLETTER = 101
 """Random stream of the newsletter schedule, apart from the world's streams so it never shifts them."""
@@ -81,9 +88,11 @@ HOUR_WEIGHTS = HOUR_WEIGHTS / HOUR_WEIGHTS.sum()
 
 def engagement(form: EntryForm) -> tuple[float, float]:
     """Planted (bounce, stop) of visits that arrive through ``form``."""
-    if form.channel == SOCIAL:
+    if form.channel == SOCIAL and form.source in BY_NAME:
         platform = BY_NAME[form.source]
         return platform.bounce, platform.stop
+    if form.channel == SOCIAL:
+        return CHANNEL_ENGAGEMENT["open_social"]
     return CHANNEL_ENGAGEMENT[form.channel]
 
 
@@ -144,7 +153,7 @@ def _page_counts(forms: npt.NDArray[np.int64], rng: np.random.Generator) -> npt.
 
 
 def popularity_rates(world: World) -> dict[str, npt.NDArray[np.float64]]:
-    """Expected sessions per page and day (before scaling) of direct, referral, email and internal visits."""
+    """Expected sessions per page and day (before scaling) of the channels that follow page popularity."""
     base = world.search.expected_clicks_no_effect
     rates = {name: ratio * base for name, ratio in POPULARITY_RATIOS.items()}
     days = base.shape[1]
@@ -215,6 +224,8 @@ def plan_sessions(world: World, scale: float, rng: np.random.Generator) -> Sessi
         "referral": REFERRAL_FORMS,
         "email": EMAIL_FORMS,
         "internal": (INTERNAL_FORM,),
+        "ai_assistant": AI_FORMS,
+        "open_social": OPEN_SOCIAL_FORMS,
     }
     for channel, rate in popularity_rates(world).items():
         _, day = add(rng.poisson(rate * scale).astype(np.int64), groups[channel])

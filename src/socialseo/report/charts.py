@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from socialseo.classify.channels import channel_styles, platform_colours
+
 PLATFORM_COLOURS = {
     "facebook": "#1877F2",
     "x": "#14171A",
@@ -21,7 +23,9 @@ PLATFORM_COLOURS = {
     "reddit": "#FF4500",
     "youtube": "#FF0000",
     "tiktok": "#25F4EE",
+    **platform_colours(),
 }
+CHANNEL_COLOURS = {channel: style.colour for channel, style in channel_styles().items()}
 
 
 @cache

@@ -98,7 +98,8 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
         ],
     ))
     channels.charts.append(Markup(charts.fragment(
-        charts.stacked_daily(channel_sessions_by_day(con, filters), "channel", "Sessions per day by channel"),
+        charts.stacked_daily(channel_sessions_by_day(con, filters), "channel", "Sessions per day by channel",
+                             charts.CHANNEL_COLOURS),
         "chart-channel-mix",
     )))
 
