@@ -6,8 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from socialseo.store.warehouse import Warehouse
+
+# Speed is measured in benchmarks, never in tests: no example may fail for taking long (a first example also pays
+# for loading data files and building matchers once per process, which a loaded machine makes slower still).
+settings.register_profile("socialseo", deadline=None)
+settings.load_profile("socialseo")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
