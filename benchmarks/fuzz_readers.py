@@ -145,14 +145,18 @@ def generate(i: int, seed: dict[str, Any]) -> tuple[str, bytes]:
 # -- the readers ------------------------------------------------------------------------------------------------
 def read_cheaply(reader: str, path: Path) -> None:
     """The reader-level calls each import starts with, without a warehouse."""
-    from socialseo.ingest import backlink_exports, gsc, pages, ranks, warc
     from socialseo.ingest._files import check_nonempty
     from socialseo.ingest._sheets import read_sheets
+    from socialseo.ingest.archives import warc
     from socialseo.ingest.archives.links import LinkFilter, read_archive
+    from socialseo.ingest.backlinks import exports as backlink_exports
+    from socialseo.ingest.backlinks import pages
     from socialseo.ingest.logs.blocks import Block
     from socialseo.ingest.logs.general_reader import parse_block
     from socialseo.ingest.logs.importer import resolve_format, split_blocks
     from socialseo.ingest.posts.layouts import parse_export, platform_candidates
+    from socialseo.ingest.search_console import importer as gsc
+    from socialseo.ingest.search_console import ranks
 
     if reader == "logs":
         check_nonempty(path)
