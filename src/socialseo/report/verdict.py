@@ -107,7 +107,7 @@ def platform_carriers(model: pd.DataFrame, direction: float) -> tuple[list[Carri
                         f"{_pct(r['ci_high'])}), {int(r['n_treated'] or 0)} spiked pages", colour(str(r["scope"])))
                 for r in same.head(SHOWN).to_dict("records")]
     rest = len(rows) - len(carriers)
-    note = (f"{rest} other platform(s) show no effect distinguishable from zero on their own. " if carriers and rest
+    note = (f"{rest} other platform(s): their own 95% intervals include zero. " if carriers and rest
             else "" if carriers else "No platform's own estimate excludes zero. ")
     return carriers, note + "Per-platform estimates are exploratory: few pages each."
 
