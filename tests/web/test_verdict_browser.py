@@ -71,7 +71,8 @@ def test_report_opens_with_the_effect_card_in_view(tab: Any, demo_report: Path) 
     _check_card(info)
     assert info["top"] < 300, "the answer is not in the first screen"
     assert "Effect" in info["text"] and "95% interval +" in info["text"]
-    assert "Platforms that carry it" in info["text"] and "Do next" in info["text"]
+    # headings are shown in capitals (innerText follows the CSS)
+    assert "PLATFORMS THAT CARRY IT" in info["text"] and "DO NEXT" in info["text"]
     assert tab.errors == []
 
 
@@ -82,7 +83,7 @@ def test_dashboard_overview_opens_with_the_same_card(tab: Any, dashboard: str, d
     tab.goto(demo_report.as_uri(), wait_until="load")
     report = tab.evaluate(FIRST_BLOCK)
     # the same answer, word for word, in the report and on the dashboard
-    assert info["text"].split("Platforms that carry it")[0] == report["text"].split("Platforms that carry it")[0]
+    assert info["text"].split("PLATFORMS THAT CARRY IT")[0] == report["text"].split("PLATFORMS THAT CARRY IT")[0]
     tab.goto(dashboard + "/channels", wait_until="networkidle")
     assert tab.locator("#verdict").count() == 0
 
