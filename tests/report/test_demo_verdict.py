@@ -55,6 +55,23 @@ def test_the_demo_states_its_planted_effect_as_significant(demo_dir: Path, capsy
     assert f"Days analysed: {truth['start']} to 2026-08-27, the days Search Console covers" in html
 
 
+def test_the_demo_report_opens_with_the_planted_effect_and_its_interval(demo_dir: Path) -> None:
+    truth = json.loads((demo_dir / "data" / "truth.json").read_text())
+    html = (demo_dir / "report.html").read_text(encoding="utf-8")
+    assert html.split("<main>", 1)[1].lstrip().startswith('<section id="verdict" class="verdict effect"')
+    card = re.search(r'<section id="verdict".*?</section>', html, flags=re.S)
+    assert card is not None
+    text = re.sub(r"<[^>]+>", " ", card.group(0))
+    assert truth["effect"]["relative_effect"] > 0
+    figure = re.search(r"Effect\s+\+(\d+\.\d)%\s+search clicks after a social spike", text)
+    interval = re.search(r"95% interval \+(\d+\.\d)% to \+(\d+\.\d)% \((panel model|event study)\)", text)
+    assert figure and interval, text
+    low, high = float(interval.group(1)), float(interval.group(2))
+    assert 0 < low <= float(figure.group(1)) <= high
+    assert "Platforms that carry it" in text and "Pages where it shows" in text and "Do next" in text
+    assert re.search(r"The panel model and the event study agree|The methods disagree", text)
+
+
 def test_backlinks_without_search_days_do_not_change_the_estimate(demo_dir: Path, tmp_path: Path) -> None:
     data = demo_dir / "data"
     truth = json.loads((data / "truth.json").read_text())

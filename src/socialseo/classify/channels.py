@@ -9,13 +9,7 @@ Channel names follow Google Analytics 4's default channel group, written in snak
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
-from types import MappingProxyType
 from typing import Literal, get_args
-
-from socialseo.classify._data import load
 
 Channel = Literal[
     "ai_assistant",
@@ -40,27 +34,3 @@ nothing at all."""
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EVIDENCE: tuple[Evidence, ...] = get_args(Evidence)
-
-
-@dataclass(frozen=True)
-class ChannelStyle:
-    """How a channel is shown: GA4's label and a colour of its own (see ``data/channels.yaml``)."""
-
-    label: str
-    colour: str
-
-
-@cache
-def channel_styles() -> Mapping[str, ChannelStyle]:
-    """Label and colour of every channel, in :data:`CHANNELS` order; a channel the file lacks is refused."""
-    raw = load("channels")["channels"]
-    missing = [c for c in CHANNELS if c not in raw]
-    if missing:
-        raise ValueError(f"classify/data/channels.yaml lacks channel(s) {', '.join(missing)}")
-    return MappingProxyType({c: ChannelStyle(str(raw[c]["label"]), str(raw[c]["colour"])) for c in CHANNELS})
-
-
-@cache
-def platform_colours() -> Mapping[str, str]:
-    """Colours of platforms the charts' own palette lacks (AI assistants, newer networks)."""
-    return MappingProxyType({str(k): str(v) for k, v in (load("channels").get("platforms") or {}).items()})

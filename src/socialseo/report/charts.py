@@ -1,6 +1,7 @@
 """Plotly figures for the report and the dashboard, rendered as HTML fragments without the library.
 
-The report inlines plotly.js once (from the installed Python package, never a CDN) so it works offline.
+The report inlines plotly.js once (from the installed Python package, never a CDN) so it works offline. Every
+channel and platform is drawn in its fixed colour (:mod:`socialseo.report.colours`), whatever else a chart shows.
 """
 
 from __future__ import annotations
@@ -12,20 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from socialseo.classify.channels import channel_styles, platform_colours
+from socialseo.report.colours import channel_colours, colour, platform_colours
 
-PLATFORM_COLOURS = {
-    "facebook": "#1877F2",
-    "x": "#14171A",
-    "instagram": "#E1306C",
-    "linkedin": "#0A66C2",
-    "pinterest": "#E60023",
-    "reddit": "#FF4500",
-    "youtube": "#FF0000",
-    "tiktok": "#25F4EE",
-    **platform_colours(),
-}
-CHANNEL_COLOURS = {channel: style.colour for channel, style in channel_styles().items()}
+# Kept as plain dicts for callers that pass a map; every chart below looks names up with ``colour``.
+PLATFORM_COLOURS = dict(platform_colours())
+CHANNEL_COLOURS = dict(channel_colours())
 
 
 @cache
@@ -38,13 +30,18 @@ def fragment(fig: go.Figure, div_id: str) -> str:
     """Render a figure as a ``<div>`` + script with a stable id, so the same data gives the same report."""
     # A figure that set its own top margin (room for panel titles under the main title) keeps it.
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
-    fig.update_layout(margin={"l": 40, "r": 20, "t": top, "b": 40}, template="plotly_white", height=380)
-    html: str = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
+    height = fig.layout.height or 380
+    fig.update_layout(margin={"l": 56, "r": 20, "t": top, "b": 48}, template="plotly_white", height=height,
+                      autosize=True, legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0})
+    # responsive: the chart follows its box's width, so a phone never scrolls sideways to read it
+    html: str = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                            config={"displaylogo": False, "responsive": True})
     return html
 
 
 def stacked_daily(frame: pd.DataFrame, series: str, title: str, colours: dict[str, str] | None = None) -> go.Figure:
-    """One stacked area per value of ``series`` over ``day``: sessions over time."""
+    """One stacked area per value of ``series`` over ``day``: sessions over time, each in its fixed colour
+    (``colours`` overrides single names)."""
     fig = go.Figure()
     pivot = frame.pivot_table(index="day", columns=series, values="sessions", aggfunc="sum", fill_value=0)
     for name in pivot.columns:
@@ -55,10 +52,10 @@ def stacked_daily(frame: pd.DataFrame, series: str, title: str, colours: dict[st
                 name=str(name),
                 mode="lines",
                 stackgroup="one",
-                line={"color": (colours or {}).get(str(name))},
+                line={"color": (colours or {}).get(str(name)) or colour(str(name))},
             )
         )
-    fig.update_layout(title=title, yaxis_title="sessions", hovermode="x unified")
+    fig.update_layout(title=title, yaxis_title="sessions per day", xaxis_title="day", hovermode="x unified")
     return fig
 
 
@@ -77,7 +74,7 @@ def engagement_bars(frame: pd.DataFrame) -> go.Figure:
     fig = make_subplots(rows=1, cols=len(_ENGAGEMENT_PANELS), horizontal_spacing=0.07,
                         subplot_titles=[title for _, title, _ in _ENGAGEMENT_PANELS])
     platforms = frame["platform"].fillna("unknown").astype(str)
-    colours = [PLATFORM_COLOURS.get(p, "#6b7280") for p in platforms]
+    colours = [colour(p) for p in platforms]
     for col, (column, title, scale) in enumerate(_ENGAGEMENT_PANELS, start=1):
         fig.add_trace(go.Bar(x=platforms, y=frame[column] * scale, name=title, marker_color=colours,
                              showlegend=False, hovertemplate="%{x}: %{y:.2f}<extra>" + title + "</extra>"),
@@ -95,11 +92,11 @@ def backlinks_by_rel(summary: pd.DataFrame) -> go.Figure:
     """Backlinks per platform by link attribute; grouped, not stacked, because one link can be both nofollow and ugc."""
     frame = summary.sort_values("backlinks", ascending=False)
     fig = go.Figure()
-    for rel, colour in REL_COLOURS.items():
+    for rel, fill in REL_COLOURS.items():
         fig.add_trace(go.Bar(x=frame["platform"], y=(frame[f"{rel}_share"] * frame["backlinks"]).round(),
-                             name=rel, marker_color=colour))
+                             name=rel, marker_color=fill))
     fig.update_layout(title="Backlinks per platform by link attribute (a link can carry several)",
-                      barmode="group", yaxis_title="backlinks")
+                      barmode="group", yaxis_title="backlinks", xaxis_title="platform")
     return fig
 
 
@@ -110,14 +107,14 @@ def backlinks_new_lost(over_time: pd.DataFrame) -> go.Figure:
     new = months.pivot_table(index="month", columns="platform", values="new", aggfunc="sum", fill_value=0)
     lost = months.pivot_table(index="month", columns="platform", values="lost", aggfunc="sum", fill_value=0)
     for platform in new.sum().sort_values(ascending=False).index:
-        colour = PLATFORM_COLOURS.get(str(platform), "#6b7280")
+        fill = colour(str(platform))
         fig.add_trace(go.Bar(x=new.index, y=new[platform], name=str(platform), legendgroup=str(platform),
-                             marker_color=colour))
+                             marker_color=fill))
         fig.add_trace(go.Bar(x=lost.index, y=-lost[platform], name=f"{platform} (lost)", legendgroup=str(platform),
-                             marker_color=colour, opacity=0.45, showlegend=False))
+                             marker_color=fill, opacity=0.45, showlegend=False))
     fig.add_hline(y=0, line_color="#888")
     fig.update_layout(title="Backlinks first seen (up) and lost (down) per month", barmode="relative",
-                      yaxis_title="backlinks", hovermode="x unified")
+                      yaxis_title="backlinks per month", xaxis_title="month first seen / lost", hovermode="x unified")
     return fig
 
 
@@ -128,14 +125,19 @@ def page_timeline(frame: pd.DataFrame, page: str) -> go.Figure:
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         # Plotly reads a little HTML in text; the page path is untrusted, so it is escaped.
                         subplot_titles=(f"Social activity: {html.escape(page)}", "Search performance"))
-    fig.add_trace(go.Bar(x=frame["day"], y=frame["social_sessions"], name="social sessions"), row=1, col=1)
+    fig.add_trace(go.Bar(x=frame["day"], y=frame["social_sessions"], name="social sessions",
+                         marker_color=colour("social")), row=1, col=1)
     fig.add_trace(go.Scatter(x=frame["day"], y=frame["posts"], name="posts", mode="markers",
                              marker={"symbol": "diamond", "size": 9}), row=1, col=1)
-    fig.add_trace(go.Scatter(x=frame["day"], y=frame["clicks"], name="search clicks", mode="lines"), row=2, col=1)
+    fig.add_trace(go.Scatter(x=frame["day"], y=frame["clicks"], name="search clicks", mode="lines",
+                             line={"color": colour("organic_search")}), row=2, col=1)
     fig.add_trace(go.Scatter(x=frame["day"], y=frame["impressions"], name="search impressions", mode="lines",
                              line={"dash": "dot"}), row=2, col=1)
     if not (frame["clicks"].sum() or frame["impressions"].sum()):
         fig.add_annotation(text="no Search Console data for this page", showarrow=False,
                            xref="x2 domain", yref="y2 domain", x=0.5, y=0.5)
+    fig.update_yaxes(title_text="sessions / posts per day", row=1, col=1)
+    fig.update_yaxes(title_text="per day", row=2, col=1)
+    fig.update_xaxes(title_text="day", row=2, col=1)
     fig.update_layout(hovermode="x unified")
     return fig

@@ -20,6 +20,7 @@ from socialseo.errors import SocialSeoError
 from socialseo.report import charts
 from socialseo.report.browser import html_to_pdf
 from socialseo.report.sections import Section, build_sections
+from socialseo.report.verdict import VerdictCard, build_card
 
 FORMATS = ("html", "pdf")
 
@@ -31,15 +32,31 @@ def environment() -> Environment:
     )
 
 
+# Sections whose first lines the verdict card already states; repeating them below it would bury the rest.
+ON_THE_CARD = ("impact", "actions")
+
+
+def verdict_of(sections: list[Section]) -> VerdictCard:
+    """The card that opens the page: the impact section's evidence and the action list's first actions."""
+    evidence = next((s.verdict for s in sections if s.verdict is not None), None)
+    impact = next((s for s in sections if s.key == "impact"), None)
+    actions = [a for s in sections for a in s.actions]
+    return build_card(evidence, actions, impact.missing if impact is not None and not impact.has_data else "")
+
+
 def frame_context(con: duckdb.DuckDBPyConnection, sections: list[Section]) -> dict[str, Any]:
-    """What the report's frame shows around the sections: sites, period, the executive summary."""
+    """What the report's frame shows around the sections: sites, period, the verdict card, the key findings."""
     period = con.execute("SELECT min(ts), max(ts) FROM hits").fetchone()
+    findings = [(s.key, s.title, s.summary) for s in sections if s.summary and s.key not in ON_THE_CARD]
     return {
         "version": __version__,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "period": period if period and period[0] else None,
         "sites": [r[0] for r in con.execute("SELECT host FROM sites ORDER BY 1").fetchall()],
-        "summary": [line for section in sections for line in section.summary],
+        "verdict": verdict_of(sections),
+        # the findings under the card, grouped by the section they come from, which each links to
+        "findings": findings,
+        "summary": [line for _, _, lines in findings for line in lines],
         "hidden": [section.title for section in sections if not section.has_data],
     }
 

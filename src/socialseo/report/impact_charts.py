@@ -35,6 +35,10 @@ def impact_panels(series: pd.DataFrame, title: str) -> go.Figure:
         start = post["date"].iloc[0]
         for row in (1, 2, 3):
             fig.add_vline(x=start, line_dash="dot", line_color="#888", row=row, col=1)
+    fig.update_yaxes(title_text="clicks per day", row=1, col=1)
+    fig.update_yaxes(title_text="clicks per day", row=2, col=1)
+    fig.update_yaxes(title_text="clicks", row=3, col=1)
+    fig.update_xaxes(title_text="day", row=3, col=1)
     fig.update_layout(title=title, height=620)
     return fig
 

@@ -28,7 +28,7 @@ from socialseo.web.cache import Builder
 from socialseo.web.deps import FiltersDep, ProjectDep, SnapshotDep
 from socialseo.web.guard import allowed_hosts, check_token, host_guard, token_guard
 from socialseo.web.snapshot import Snapshot, Snapshots
-from socialseo.web.views import BY_NAME, VIEWS, sections_for
+from socialseo.web.views import BY_NAME, VIEWS, sections_for, view_of
 
 
 def _environment() -> Environment:
@@ -127,6 +127,8 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
             sections=sections_for(view, sections), platforms=project.known_platforms(),
             kpis=_kpis(project, filters) if view == "overview" else [], query=request.query_params,
             copied_at=current.taken_at, behind=snapshots.behind,
+            # a finding links to its section on the dashboard page that shows it
+            links={s.key: ("/" if view_of(s) == "overview" else f"/{view_of(s)}") + f"#{s.key}" for s in sections},
         )
         return HTMLResponse(html)
 

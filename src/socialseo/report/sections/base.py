@@ -60,6 +60,9 @@ class Section:
     # Recommendations (:class:`socialseo.analysis.actions.Action`) shown as numbered cards; only the action list has
     # them.
     actions: list[Any] = field(default_factory=list)
+    # The evidence for the verdict card that opens the report (:class:`socialseo.report.verdict.VerdictEvidence`);
+    # only the impact section has it.
+    verdict: Any = None
 
 
 def num(value: Any) -> str:

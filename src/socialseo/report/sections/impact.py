@@ -9,12 +9,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from socialseo.analysis import impact
-from socialseo.analysis.impact.panel import detect_spikes, load_panel, load_platform_panel, to_grid
+from socialseo.analysis.impact.panel import Grid, detect_spikes, load_panel, load_platform_panel, to_grid
 from socialseo.analysis.impact.platforms import load_platform_inputs, platform_effectiveness
 from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.timeline import page_daily_window
 from socialseo.report import charts, impact_charts
 from socialseo.report.sections.base import Section, Table, num, pct
+from socialseo.report.verdict import gather
 
 _WINDOW_BASIS = {
     "search": "the days Search Console covers (social activity and backlinks outside them are not compared)",
@@ -61,10 +62,13 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     summary, profile = impact.event_study(panel)
     answer = impact.headline([model.iloc[0], summary.iloc[0]])
     section.summary.extend(answer.lines())
+    grid = to_grid(panel)
     window = page_daily_window(con)
+    days = ""
     if window.first is not None:
-        section.paragraphs.append(f"Days analysed: {window.first} to {window.last}, "
-                                  + _WINDOW_BASIS.get(window.basis, window.basis) + ".")
+        days = f"{window.first} to {window.last}"
+        section.paragraphs.append(f"Days analysed: {days}, " + _WINDOW_BASIS.get(window.basis, window.basis) + ".")
+    section.verdict = gather(answer, model, grid, days)
     section.paragraphs.append(_verdict(model.iloc[0], "Panel model") + " " + _verdict(summary.iloc[0], "Event study"))
     section.paragraphs.append(f"Panel model — {model.iloc[0]['method']}. Assumes: {model.iloc[0]['assumptions']}")
     section.tables.append(_effect_table(model, "Effect of a social spike on search clicks, overall and by platform "
@@ -73,7 +77,7 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     section.tables.append(_effect_table(summary, "Event study: effect and pre-trend placebo"))
     if not profile.empty:
         section.charts.append(Markup(charts.fragment(impact_charts.event_profile(profile), "chart-event-profile")))
-    _largest_spike(panel, section)
+    _largest_spike(panel, grid, section)
     lags = impact.lag_summary(impact.lagged_association(panel))
     if not lags.empty:
         clicks = lags[(lags["search_metric"] == "search_clicks")]
@@ -91,9 +95,8 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     return section
 
 
-def _largest_spike(panel: pd.DataFrame, section: Section) -> None:
+def _largest_spike(panel: pd.DataFrame, grid: Grid, section: Section) -> None:
     """The counterfactual chart for the largest group of pages whose social spikes started within one week."""
-    grid = to_grid(panel)
     spikes = detect_spikes(grid)
     usable = np.flatnonzero(spikes >= 28)
     if len(usable) == 0:
