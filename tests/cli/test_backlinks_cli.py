@@ -28,3 +28,28 @@ def test_inspect_json_brand_and_backlinks(tmp_path: Path, capsys: pytest.Capture
     assert main(["backlinks", "--by", "nonsense", "--db", db]) == 2
     assert main(["ingest", "backlinks", str(page), "--db", db]) == 2
     assert "not a backlink export" in capsys.readouterr().err
+
+
+def test_an_unreachable_url_is_quarantined_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.crawl.sites import html, serve
+
+    page = tmp_path / "saved.html"
+    page.write_text('<link rel="canonical" href="https://x.com/a/status/1"><a href="https://www.example.com/a">a</a>',
+                    encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    with serve({"/review": html('<a href="https://www.example.com/b">b</a>')}) as site:
+        host = site.split("/")[2]
+        code = main(["ingest", "pages", f"{site}/gone", f"{site}/review", str(page), "--site", "www.example.com",
+                     "--allow-host", host, "--delay", "0", "--db", db])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert f"{site}/gone" in out and "not fetched" in out
+    assert "1 of 3 page(s) not fetched and quarantined" in err and "404" in err and len(err.strip().splitlines()) == 1
+    assert main(["backlinks", "--by", "link", "--json", "--db", db]) == 0
+    targets = sorted(r["target_url"] for r in json.loads(capsys.readouterr().out))
+    assert targets == ["https://www.example.com/a", "https://www.example.com/b"]
+    assert main(["sql", "SELECT raw, reason FROM quarantine", "--json", "--db", db]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["raw"] == f"{site}/gone" and row["reason"].startswith("fetch:") and "404" in row["reason"]

@@ -8,9 +8,10 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from socialseo.api import inspect as inspect_page
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, err_console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing, print_result
 from socialseo.cli.net import (
     DEFAULT_PAGE_MAX_BYTES,
@@ -36,12 +37,27 @@ def ingest_pages(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Read pages (files or URLs, fetched politely: robots.txt, --delay; public addresses only) for links to the
-    site and brand mentions."""
+    site and brand mentions.
+
+    A URL that cannot be fetched is quarantined with the reason and the others are still read. Exit status: 0 when
+    every target was read, 1 when some URLs could not be fetched, 2 when none of the targets could be read.
+    """
     items = [t for t in targets if t.startswith(("http://", "https://"))]
     items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
     with importing(db, "reading pages", len(items)) as (project, done):
-        project.ingest_pages(items, site=site, delay=delay, on_file_done=done, allow_private=allow_private,
-                             allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
+        results = project.ingest_pages(items, site=site, delay=delay, on_file_done=done, allow_private=allow_private,
+                                       allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
+        failed = project.pages_not_fetched(results)
+    if not failed:
+        return
+    first = failed[0].notes[0].split(": ", 1)[-1]
+    summary = (f"{len(failed):,} of {len(results):,} page(s) not fetched and quarantined"
+               + (f": {first}" if len(failed) == 1 else f" (first: {first})")
+               + "; see socialseo sql \"SELECT * FROM quarantine WHERE reason LIKE 'fetch:%'\"")
+    if len(failed) == len(results):
+        raise SocialSeoError(summary)
+    err_console.print(f"[bold yellow]warning:[/bold yellow] {escape(summary)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def ingest_backlinks(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,26 +77,71 @@ def open_project(db: Path, *, read_only: bool = False) -> Project:
 
 
 def print_frame(frame: pd.DataFrame, *, as_json: bool, title: str | None = None, limit: int = 200) -> None:
-    """A DataFrame as a Rich table (first ``limit`` rows) or as JSON records (all rows)."""
+    """A DataFrame as a Rich table (first ``limit`` rows) or as JSON records (all rows).
+
+    The table formats each column by what it means (see :func:`cell_format`): shares and rates as percentages,
+    counts with thousands separators, positions to one decimal. JSON keeps the raw numbers, for machines.
+    """
     if as_json:
         text = frame.to_json(orient="records", date_format="iso", default_handler=str)
         sys.stdout.write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n")
         return
     table = Table(title=title, show_lines=False, header_style="bold")
+    formats = [cell_format(str(column)) for column in frame.columns]
     for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in frame.head(limit).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(fmt(v) for fmt, v in zip(formats, row, strict=True)))
     console.print(table)
     if len(frame) > limit:
         console.print(f"[dim]… {len(frame) - limit:,} more rows (use --json for all)[/dim]")
 
 
+# Column-name words that say a number is a fraction of a whole (``bounce_rate``, ``share``, ``ctr``), or a
+# search position (an average rank, read to one decimal). ``shares`` (a count of reshares) is not ``share``.
+_FRACTION_WORDS = frozenset({"share", "rate", "ctr", "bounce"})
+_POSITION_WORDS = frozenset({"position", "rank"})
+
+
+def cell_format(column: str) -> Callable[[Any], str]:
+    """How a table shows the values of ``column``, by the column's meaning.
+
+    >>> cell_format("bounce_rate")(0.123), cell_format("sessions")(501965.0), cell_format("search_position")(3.14)
+    ('12.3%', '501,965', '3.1')
+    """
+    words = set(column.lower().replace("-", "_").split("_"))
+    if words & _FRACTION_WORDS:
+        return _percent
+    if words & _POSITION_WORDS:
+        return _position
+    return _cell
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _percent(value: Any) -> str:
+    if _missing(value) or isinstance(value, bool) or not isinstance(value, int | float):
+        return _cell(value)
+    return f"{float(value):.1%}"
+
+
+def _position(value: Any) -> str:
+    if _missing(value) or isinstance(value, bool) or not isinstance(value, int | float):
+        return _cell(value)
+    return f"{float(value):,.1f}"
+
+
 def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
+        if value.is_integer():  # a count summed as a float (501965.0) is still a count
+            return f"{int(value):,}"
         return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"

@@ -12,7 +12,7 @@ from socialseo.crawl.policy import AddressPolicy
 from socialseo.ingest.analytics.ga4 import import_ga4
 from socialseo.ingest.archives.warc import import_backlinks_parquet, import_warc
 from socialseo.ingest.backlinks.exports import import_backlink_exports
-from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, import_pages, page_limits
+from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, import_pages, page_limits, unfetched
 from socialseo.ingest.logs.importer import import_access_logs
 from socialseo.ingest.posts.importer import import_posts, link_summary, read_link_map, resolve_short_links
 from socialseo.ingest.posts.mentions import record_post_mentions
@@ -79,13 +79,19 @@ class Ingesting(ProjectBase):
         allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
     ) -> list[ImportResult]:
         """Import saved HTML pages or fetch URLs (politely, public addresses only unless allowed); links to the
-        site become backlinks."""
+        site become backlinks. A URL that cannot be fetched is quarantined with the reason and the others are still
+        imported (see :meth:`pages_not_fetched`)."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         return self._refreshed(
             import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay,
                          on_file_done=on_file_done, policy=policy, limits=page_limits(timeout, max_bytes))
         )
+
+    @staticmethod
+    def pages_not_fetched(results: Sequence[ImportResult]) -> list[ImportResult]:
+        """Of :meth:`ingest_pages`' results, the URLs that could not be fetched; each note says why."""
+        return unfetched(results)
 
     def ingest_warc(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,

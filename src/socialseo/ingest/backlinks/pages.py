@@ -28,7 +28,7 @@ from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.policy import AddressPolicy
 from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, robots_from_fetch
 from socialseo.crawl.throttle import HostThrottle
-from socialseo.errors import InputFileError
+from socialseo.errors import InputFileError, SocialSeoError
 from socialseo.ingest._files import check_text
 from socialseo.ingest.backlinks.store import merge_links, source_facts
 from socialseo.ingest.limits import current, shown
@@ -38,6 +38,8 @@ from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
 MAX_FETCH_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
+NOT_FETCHED = "not fetched"
+"""How an import result of a URL that could not be fetched begins its note (see :func:`unfetched`)."""
 
 
 def page_limits(timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES) -> FetchLimits:
@@ -187,6 +189,11 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
+def unfetched(results: Sequence[ImportResult]) -> list[ImportResult]:
+    """The results of ``import_pages`` whose URL could not be fetched (each quarantined with its reason)."""
+    return [r for r in results if any(n.startswith(NOT_FETCHED + ":") for n in r.notes)]
+
+
 def import_pages(
     warehouse: Warehouse,
     targets: Sequence[str],
@@ -199,6 +206,8 @@ def import_pages(
 ) -> list[ImportResult]:
     """Import saved pages (paths) and pages fetched from URLs; links to the site become backlinks.
 
+    A URL that cannot be fetched (unreachable, refused by the address policy or robots.txt, too large, an error
+    status) is quarantined with the reason and the others are still imported; :func:`unfetched` picks those results.
     URLs are fetched within ``policy`` (default: public addresses only) and ``limits`` (default: :func:`page_limits`).
     """
     for host in site_hosts or ():
@@ -212,27 +221,48 @@ def import_pages(
     fetcher = Fetcher(delay=delay, limits=limits or page_limits(), policy=policy or AddressPolicy())
     fetcher.policy.validate()
     fetched: dict[Path, tuple[str, str | None]] = {}  # a fetched page's temporary file -> its URL, content type
+    failed: dict[Path, tuple[str, str]] = {}  # a URL that could not be fetched: its stand-in file -> URL, reason
 
     def files(tmp: Path) -> Iterator[Path]:
-        """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says)."""
+        """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says). A URL that
+        cannot be fetched becomes a stand-in file whose import quarantines it with the reason, and the batch goes
+        on: one dead link never costs the other pages."""
         for number, target in enumerate(targets):
             if not target.startswith(("http://", "https://")):
                 yield Path(target)
                 continue
-            body, content_type = fetcher.fetch(target)
+            try:
+                body, content_type = fetcher.fetch(target)
+            except SocialSeoError as exc:
+                stand_in = tmp / f"unfetched-{number}.txt"
+                # The attempt's time makes each failure its own ledger entry, so a later retry is never "already
+                # imported".
+                stand_in.write_text(f"{target}\n{exc}\n{datetime.now(UTC).isoformat()}\n")
+                failed[stand_in] = (target, str(exc))
+                yield stand_in
+                continue
             saved = tmp / f"page-{number}.html"
             saved.write_bytes(body)
             fetched[saved] = (target, content_type)
             yield saved
 
     def load(ctx: ImportContext) -> None:
+        if ctx.path in failed:
+            url, reason = failed[ctx.path]
+            ctx.quarantine_rows([(None, url, f"fetch: {reason}")])
+            ctx.result.notes.append(f"{NOT_FETCHED}: {reason}")
+            return
         url, content_type = fetched.get(ctx.path, (None, None))
         _load_page(ctx, url, content_type, hosts)
 
     def options(path: Path) -> dict[str, object]:
+        if path in failed:
+            return {"url": failed[path][0], "site": hosts, "fetch_error": failed[path][1]}
         return {"url": fetched.get(path, (None, None))[0], "site": hosts}
 
     def name(path: Path) -> str:
+        if path in failed:
+            return failed[path][0]
         return fetched[path][0] if path in fetched else str(path)
 
     with tempfile.TemporaryDirectory() as tmp:
