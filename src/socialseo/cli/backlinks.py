@@ -161,7 +161,8 @@ def backlinks(
         }
         if by not in frames:
             raise SocialSeoError(f"--by must be one of {', '.join(frames)}")
-        print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}")
+        print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}",
+                    empty=lambda: project.why_empty("backlinks"))
 
 
 def mentions(
@@ -174,7 +175,8 @@ def mentions(
     """Linked and unlinked brand mentions per platform, or the unlinked ones as link opportunities."""
     with open_project(db, read_only=True) as project:
         frame = project.link_opportunities() if opportunities else project.mentions()
-        print_frame(frame, as_json=as_json, title="Link opportunities" if opportunities else "Brand mentions")
+        print_frame(frame, as_json=as_json, title="Link opportunities" if opportunities else "Brand mentions",
+                    empty=lambda: project.why_empty("opportunities" if opportunities else "mentions"))
 
 
 def register(app: typer.Typer, ingest_app: typer.Typer) -> None:

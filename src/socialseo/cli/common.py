@@ -76,8 +76,14 @@ def open_project(db: Path, *, read_only: bool = False) -> Project:
     return socialseo.open(db, read_only=read_only)
 
 
-def print_frame(frame: pd.DataFrame, *, as_json: bool, title: str | None = None, limit: int = 200) -> None:
+def print_frame(
+    frame: pd.DataFrame, *, as_json: bool, title: str | None = None, limit: int = 200,
+    empty: str | Callable[[], str] | None = None,
+) -> None:
     """A DataFrame as a Rich table (first ``limit`` rows) or as JSON records (all rows).
+
+    ``empty`` says why there are no rows (a text, or a function asked only when the frame is empty): it goes to
+    stderr as one line in place of an empty table (after ``[]`` with ``--json``), so no answer is a silent one.
 
     The table formats each column by what it means (see :func:`cell_format`): shares and rates as percentages,
     counts with thousands separators, positions to one decimal. JSON keeps the raw numbers, for machines.
@@ -85,6 +91,10 @@ def print_frame(frame: pd.DataFrame, *, as_json: bool, title: str | None = None,
     if as_json:
         text = frame.to_json(orient="records", date_format="iso", default_handler=str)
         sys.stdout.write(json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n")
+    if frame.empty and empty is not None:
+        say_empty(empty() if callable(empty) else empty)
+        return
+    if as_json:
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     formats = [cell_format(str(column)) for column in frame.columns]
@@ -96,6 +106,11 @@ def print_frame(frame: pd.DataFrame, *, as_json: bool, title: str | None = None,
     console.print(table)
     if len(frame) > limit:
         console.print(f"[dim]… {len(frame) - limit:,} more rows (use --json for all)[/dim]")
+
+
+def say_empty(reason: str) -> None:
+    """Why an answer is empty, as one line on stderr (stdout stays a clean, empty answer for scripts)."""
+    err_console.print(f"nothing to show: {escape(one_line(reason))}", highlight=False, soft_wrap=True)
 
 
 # Column-name words that say a number is a fraction of a whole (``bounce_rate``, ``share``, ``ctr``), or a

@@ -26,7 +26,8 @@ def channels(
 ) -> None:
     """Sessions, bounce rate, session duration and pages per session per channel and platform."""
     with open_project(db, read_only=True) as project:
-        print_frame(project.channels(by=by), as_json=as_json, title="Engagement by channel")
+        print_frame(project.channels(by=by), as_json=as_json, title="Engagement by channel",
+                    empty=lambda: project.why_empty("channels"))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.classify.explain import explain_hit
 from socialseo.project.base import ProjectBase
+from socialseo.project.empty import why_empty
 
 
 class Questions(ProjectBase):
@@ -77,6 +78,12 @@ class Questions(ProjectBase):
         """The action list: one row per recommended action (rule, priority, title, why, number of items)."""
         records = [a.as_record() for a in run_rules(self.warehouse.con, self.check_filters(filters)).actions]
         return pd.DataFrame(records, columns=["rule_id", "priority", "title", "why", "items"])
+
+    def why_empty(self, question: str, *, platform: str | None = None, filters: Filters | None = None) -> str:
+        """One line saying why ``question`` (``channels``, ``metrics``, ``backlinks``, ``mentions``,
+        ``opportunities``, ``sessions``, ``pagerank``, ``lags``, ``panel``, ``platforms``) found nothing, with the
+        command that would fill it."""
+        return why_empty(self.warehouse.con, question, platform=platform, filters=filters)
 
     def pagerank(self) -> pd.DataFrame:
         """PageRank per page with followed links only and with social links counted as followed."""
