@@ -55,7 +55,7 @@ def platform_channels(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for name, channel in stored_platforms(con).items():
         grouped.setdefault(channel, []).append(name)
-    order = {c: i for i, c in enumerate(CHANNELS)}
+    order: dict[str, int] = {c: i for i, c in enumerate(CHANNELS)}
     return {c: sorted(grouped[c]) for c in sorted(grouped, key=lambda c: (order.get(c, len(order)), c))}
 
 

@@ -248,8 +248,8 @@ def import_pages(
 
     def load(ctx: ImportContext) -> None:
         if ctx.path in failed:
-            url, reason = failed[ctx.path]
-            ctx.quarantine_rows([(None, url, f"fetch: {reason}")])
+            target, reason = failed[ctx.path]
+            ctx.quarantine_rows([(None, target, f"fetch: {reason}")])
             ctx.result.notes.append(f"{NOT_FETCHED}: {reason}")
             return
         url, content_type = fetched.get(ctx.path, (None, None))
