@@ -53,3 +53,31 @@ def test_an_unreachable_url_is_quarantined_and_the_batch_goes_on(
     assert main(["sql", "SELECT raw, reason FROM quarantine", "--json", "--db", db]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["raw"] == f"{site}/gone" and row["reason"].startswith("fetch:") and "404" in row["reason"]
+
+
+def test_setting_the_brand_after_ingest_pages_finds_the_mentions_in_pages_read_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.crawl.sites import html, serve
+
+    saved = tmp_path / "forum.html"
+    saved.write_text('<link rel="canonical" href="https://forum.example.org/t/1"><p>Brandly tents are great</p>',
+                     encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    with serve({"/review": html("<p>I bought a Brandly tent</p>")}) as site:
+        fetch = [f"{site}/review", "--allow-host", site.split("/")[2], "--delay", "0"]
+        assert main(["ingest", "pages", str(saved), *fetch, "--site", "www.example.com", "--db", db]) == 0
+        capsys.readouterr()
+        assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+        assert json.loads(capsys.readouterr().out) == []
+        assert main(["brand", "set", "--name", "Brandly", "--db", db]) == 0
+        out = capsys.readouterr().out
+        assert "1 saved page(s) read again" in out
+        assert "1 page(s) imported before could not be read again" in out and f"{site}/review" in out
+        assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+        assert [r["source_url"] for r in json.loads(capsys.readouterr().out)] == ["https://forum.example.org/t/1"]
+        assert main(["ingest", "pages", *fetch, "--db", db]) == 0  # the same bytes: skipped, mentions found again
+        assert "already imported" in capsys.readouterr().out
+    assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+    assert sorted(r["source_url"] for r in json.loads(capsys.readouterr().out)) == sorted([
+        "https://forum.example.org/t/1", f"{site}/review"])

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiohttp
+import duckdb
 import pandas as pd
 
 from socialseo._version import __version__
@@ -33,7 +34,7 @@ from socialseo.ingest._files import check_text
 from socialseo.ingest.backlinks.store import merge_links, source_facts
 from socialseo.ingest.limits import current, shown
 from socialseo.ingest.posts.mentions import brand_terms, find_mentions
-from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse, file_sha256, scalar
 
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
 MAX_FETCH_BYTES = 50 * 1024 * 1024
@@ -147,6 +148,16 @@ def record_document_mentions(
     return len(rows)
 
 
+def refind_page_mentions(con: duckdb.DuckDBPyConnection, import_id: int, source: str, text: str,
+                         seen: datetime | None, site_hosts: Sequence[str]) -> int:
+    """Replace the mentions one earlier page import found with those in ``text`` (the brand may have changed)."""
+    con.execute("DELETE FROM mentions WHERE source_kind = 'page' AND import_id = ?", [import_id])
+    row = con.execute("SELECT path FROM imports WHERE import_id = ?", [import_id]).fetchall()
+    ctx = ImportContext(con=con, import_id=import_id, path=Path(str(row[0][0]) if row else source),
+                        result=ImportResult(path=source, kind="pages", import_id=import_id))
+    return record_document_mentions(ctx, [(source, text, seen)], "page", site_hosts)
+
+
 def _load_page(ctx: ImportContext, url: str | None, content_type: str | None, site_hosts: list[str]) -> None:
     """Store the links and brand mentions of one page, inside its import transaction."""
     path = ctx.path
@@ -223,12 +234,26 @@ def import_pages(
     fetched: dict[Path, tuple[str, str | None]] = {}  # a fetched page's temporary file -> its URL, content type
     failed: dict[Path, tuple[str, str]] = {}  # a URL that could not be fetched: its stand-in file -> URL, reason
 
+    def refind_if_imported(path: Path, url: str | None, content_type: str | None) -> None:
+        """The same bytes are skipped as imported, but the brand may have been set since: the text is in hand
+        now, so the page's mentions are found again (a page's text is not kept)."""
+        earlier = scalar(warehouse.con, "SELECT import_id FROM imports WHERE kind = 'pages' AND sha256 = ?",
+                         [file_sha256(path)])
+        if earlier is None or not brand_terms(warehouse.con):
+            return
+        page = extract_page(path.read_bytes(), url or path.resolve().as_uri(), content_type=content_type)
+        source = url or _declared_url(page) or path.resolve().as_uri()
+        seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
+        with warehouse.transaction() as con:
+            refind_page_mentions(con, int(earlier), source, page.text, seen, hosts)
+
     def files(tmp: Path) -> Iterator[Path]:
         """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says). A URL that
         cannot be fetched becomes a stand-in file whose import quarantines it with the reason, and the batch goes
         on: one dead link never costs the other pages."""
         for number, target in enumerate(targets):
             if not target.startswith(("http://", "https://")):
+                refind_if_imported(Path(target), None, None)
                 yield Path(target)
                 continue
             try:
@@ -244,6 +269,7 @@ def import_pages(
             saved = tmp / f"page-{number}.html"
             saved.write_bytes(body)
             fetched[saved] = (target, content_type)
+            refind_if_imported(saved, target, content_type)
             yield saved
 
     def load(ctx: ImportContext) -> None:
