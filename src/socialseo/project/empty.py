@@ -70,7 +70,10 @@ def why_empty(con: duckdb.DuckDBPyConnection, question: str, *, platform: str | 
             return "no posts or pages to look in: run socialseo ingest posts EXPORT.csv or socialseo ingest pages URL"
         if question == "opportunities" and _rows(con, "mentions"):
             return "every page and post that mentions the brand already links to the site"
-        return "no imported post or page mentions the brand's names or handles (socialseo brand show)"
+        fetched = _rows(con, "imports", "kind = 'pages' AND path LIKE 'http%'")
+        again = (f"; {fetched:,} page(s) fetched from URLs keep no text, so a brand set after them is looked for "
+                 "only when socialseo ingest pages reads them again" if fetched else "")
+        return "no imported post or page mentions the brand's names or handles (socialseo brand show)" + again
     if question == "pagerank":
         if not links and not _rows(con, "crawl_pages"):
             return ("no link graph to rank: import backlinks (socialseo ingest backlinks EXPORT.csv) or crawl the "
