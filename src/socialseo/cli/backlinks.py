@@ -163,7 +163,8 @@ def brand_set(
 def brand_show(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Print the brand's names and handles."""
     with open_project(db, read_only=True) as project:
-        print_frame(project.brand(), as_json=as_json, title="Brand")
+        print_frame(project.brand(), as_json=as_json, title="Brand",
+                    empty="no brand set: run socialseo brand set --name NAME --handle @HANDLE")
 
 
 def backlinks(
