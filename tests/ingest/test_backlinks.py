@@ -159,8 +159,9 @@ def test_fetched_pages_obey_robots_mark_lost_links_and_list_opportunities(server
     }
     project.ingest_pages([f"{server}/review", f"{server}/list"], site="www.example.com", delay=0, allow_hosts=[server.split("/")[2]])
     assert project.backlinks()["target_page"].tolist() == ["/a"]
-    with pytest.raises(InputFileError, match=r"robots\.txt"):
-        project.ingest_pages([f"{server}/private"], delay=0, allow_hosts=[server.split("/")[2]])
+    [refused] = project.pages_not_fetched(
+        project.ingest_pages([f"{server}/private"], delay=0, allow_hosts=[server.split("/")[2]]))
+    assert "robots.txt" in refused.notes[0] and refused.rows_quarantined == 1
     opportunities = project.link_opportunities()
     assert opportunities["source_url"].tolist() == [f"{server}/list"]
     # the page changes: its link is gone, so the re-check marks it lost

@@ -86,3 +86,30 @@ def test_csv_export_neutralises_enum_union_blob_struct_and_list_cells(
     assert cells["tags"].startswith("[") and "'-2+3" in cells["tags"] and "fine" in cells["tags"]
     assert "'\t=1" in cells["nested"] and cells["nested"].startswith("[[")
     assert cells["numbers"] == "[-5, 3]" and cells["n"] == "-7" and cells["quiet"] == "calm"
+
+
+def test_csv_and_parquet_exports_of_sessions_join_on_session_id(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+    from tests.ingest.test_access_logs import LINES, write_log
+
+    db = tmp_path / "w.duckdb"
+    assert main(["ingest", "logs", str(write_log(tmp_path, LINES)), "--site", "www.example.com", "--db", str(db)]) == 0
+    with Warehouse(db) as wh:  # ids as the sessions rebuild writes them: a negative visitor hash, a session number
+        wh.con.execute("UPDATE sessions SET session_id = '-9221' || (1000000000000000 + visitor_id % 1000) || '-1'")
+    for name in ("s.csv", "s.parquet"):
+        assert main(["export", "sessions", "--out", str(tmp_path / name), "--db", str(db)]) == 0
+    capsys.readouterr()
+    ids = [r["session_id"] for r in csv.DictReader((tmp_path / "s.csv").open())]
+    assert ids and all(i.startswith("-9221") for i in ids)
+    joined = duckdb.connect().execute(
+        f"SELECT count(*) FROM read_csv('{tmp_path / 's.csv'}', all_varchar=true) c "
+        f"JOIN read_parquet('{tmp_path / 's.parquet'}') p ON c.session_id = p.session_id").fetchone()
+    assert joined == (len(ids),)
+
+
+def test_csv_keeps_plain_numbers_in_text_and_neutralises_arithmetic(warehouse: Warehouse, tmp_path: Path) -> None:
+    export(warehouse.con, "SELECT * FROM (VALUES ('-12.5'), ('+3e4'), ('-1-2'), ('-2+3'), ('-A1'), ('=1')) t(v)",
+           tmp_path / "n.csv")
+    cells = [r[0] for r in csv.reader((tmp_path / "n.csv").open())][1:]
+    assert cells == ["-12.5", "+3e4", "-1-2", "'-2+3", "'-A1", "'=1"]

@@ -11,6 +11,8 @@ HTTP = httpx.Client(timeout=120)
 @pytest.mark.parametrize(("path", "params", "words"), [
     ("/api/channels", {"by": "foo"}, ["unknown grouping 'foo'", "landing-day"]),
     ("/api/actions", {"start": "2026-03-05", "end": "2026-03-01"}, ["is after end"]),
+    ("/api/channels", {"platform": "linkdin"}, ["no platform linkdin; did you mean linkedin?"]),
+    ("/platforms", {"platform": "linkdin"}, ["no platform linkdin; did you mean linkedin?"]),
     ("/platforms", {"start": "2026-03-05", "end": "2026-03-01"}, ["is after end"]),
     ("/api/pages", {"limit": "ten"}, ["limit", "integer", "'ten'"]),
     ("/api/pages", {"limit": "0"}, ["limit", "greater than or equal to 1"]),

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
-from socialseo.errors import NotEnoughDataError, SocialSeoError
+from socialseo.errors import SocialSeoError
 
 app = typer.Typer(help="Estimate what social activity does for search, with intervals.", no_args_is_help=True)
 
@@ -92,9 +92,9 @@ def lags(
     window = _window(start, end)
     with open_project(db, read_only=True) as project, progress("correlating lags"):
         frame = project.lags(max_lag=max_lag, summary=not per_page, **window)
-    if frame.empty:
-        raise NotEnoughDataError("no page has both social activity and at least 42 days of search data")
-    print_frame(frame, as_json=as_json, title="Lagged association (differenced series, Benjamini-Hochberg)")
+        # Too little data is an answer, not an error: exit 0 with the reason and what to import.
+        print_frame(frame, as_json=as_json, title="Lagged association (differenced series, Benjamini-Hochberg)",
+                    empty=lambda: project.why_empty("lags"))
 
 
 @app.command("panel")
@@ -183,9 +183,8 @@ def pagerank(
     """PageRank with followed links only, and if social nofollow/ugc links passed equity."""
     with open_project(db, read_only=True) as project, progress("computing PageRank"):
         frame = project.pagerank()
-    if frame.empty:
-        raise NotEnoughDataError("no link graph: import backlinks or crawl the site first")
-    print_frame(frame, as_json=as_json, title="Link equity (1.0 = an average page)", limit=limit)
+        print_frame(frame, as_json=as_json, title="Link equity (1.0 = an average page)", limit=limit,
+                    empty=lambda: project.why_empty("pagerank"))
 
 
 @app.command("platforms")
@@ -193,9 +192,8 @@ def platforms(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Platforms ranked per content segment: sessions, bounce, duration, backlinks, estimated search effect."""
     with open_project(db, read_only=True) as project, progress("comparing platforms"):
         frame = project.platforms()
-    if frame.empty:
-        raise NotEnoughDataError("no social sessions or platform backlinks: import logs or backlinks first")
-    print_frame(frame, as_json=as_json, title="Platform effectiveness by segment")
+        print_frame(frame, as_json=as_json, title="Platform effectiveness by segment",
+                    empty=lambda: project.why_empty("platforms"))
 
 
 def validate(

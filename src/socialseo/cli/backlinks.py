@@ -8,9 +8,10 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from socialseo.api import inspect as inspect_page
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, err_console, open_project, print_frame
 from socialseo.cli.ingest import PathsArgument, expand_paths, importing, print_result
 from socialseo.cli.net import (
     DEFAULT_PAGE_MAX_BYTES,
@@ -36,12 +37,27 @@ def ingest_pages(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Read pages (files or URLs, fetched politely: robots.txt, --delay; public addresses only) for links to the
-    site and brand mentions."""
+    site and brand mentions.
+
+    A URL that cannot be fetched is quarantined with the reason and the others are still read. Exit status: 0 when
+    every target was read, 1 when some URLs could not be fetched, 2 when none of the targets could be read.
+    """
     items = [t for t in targets if t.startswith(("http://", "https://"))]
     items += [str(p) for p in expand_paths([t for t in targets if not t.startswith(("http://", "https://"))])]
     with importing(db, "reading pages", len(items)) as (project, done):
-        project.ingest_pages(items, site=site, delay=delay, on_file_done=done, allow_private=allow_private,
-                             allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
+        results = project.ingest_pages(items, site=site, delay=delay, on_file_done=done, allow_private=allow_private,
+                                       allow_hosts=allow_host or (), timeout=timeout, max_bytes=max_bytes)
+        failed = project.pages_not_fetched(results)
+    if not failed:
+        return
+    first = failed[0].notes[0].split(": ", 1)[-1]
+    summary = (f"{len(failed):,} of {len(results):,} page(s) not fetched and quarantined"
+               + (f": {first}" if len(failed) == 1 else f" (first: {first})")
+               + "; see socialseo sql \"SELECT * FROM quarantine WHERE reason LIKE 'fetch:%'\"")
+    if len(failed) == len(results):
+        raise SocialSeoError(summary)
+    err_console.print(f"[bold yellow]warning:[/bold yellow] {escape(summary)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def ingest_backlinks(
@@ -120,16 +136,35 @@ def brand_set(
     db: DbOption = DEFAULT_DB,
     as_json: JsonOption = False,
 ) -> None:
-    """Replace the brand's names and handles; mentions in imported posts are found again."""
+    """Replace the brand's names and handles; mentions in imported posts and saved pages are found again.
+
+    A page fetched from a URL keeps only its links, not its text: the output names how many such pages were not
+    read again, and ``socialseo ingest pages URL`` on them finds their mentions.
+    """
     with open_project(db) as project:
-        print_frame(project.set_brand(name or [], handle or []), as_json=as_json, title="Brand")
+        brand = project.set_brand(name or [], handle or [], refind=False)
+        scan = project.refind_mentions()
+        found = int(project.mentions()[["linked", "unlinked"]].sum().sum()) if not brand.empty else 0
+    print_frame(brand, as_json=as_json, title="Brand")
+    say = err_console.print if as_json else console.print
+    if brand.empty:
+        say("no brand terms left: mentions are no longer looked for", highlight=False)
+        return
+    say(f"brand mentions: {found:,} imported post(s) and page(s) name the brand ({scan.pages_read:,} saved page(s) "
+        "read again)", highlight=False, soft_wrap=True)
+    if scan.not_read:
+        shown = ", ".join(scan.not_read[:3]) + (" …" if len(scan.not_read) > 3 else "")
+        say(f"{len(scan.not_read):,} page(s) imported before could not be read again (fetched from a URL, or the "
+            f"file moved or changed; only their links were kept): run socialseo ingest pages on them again to find "
+            f"their mentions ({escape(shown)})", highlight=False, soft_wrap=True)
 
 
 @brand_app.command("show")
 def brand_show(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Print the brand's names and handles."""
     with open_project(db, read_only=True) as project:
-        print_frame(project.brand(), as_json=as_json, title="Brand")
+        print_frame(project.brand(), as_json=as_json, title="Brand",
+                    empty="no brand set: run socialseo brand set --name NAME --handle @HANDLE")
 
 
 def backlinks(
@@ -145,7 +180,8 @@ def backlinks(
         }
         if by not in frames:
             raise SocialSeoError(f"--by must be one of {', '.join(frames)}")
-        print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}")
+        print_frame(frames[by](), as_json=as_json, title=f"Backlinks by {by}",
+                    empty=lambda: project.why_empty("backlinks"))
 
 
 def mentions(
@@ -158,7 +194,8 @@ def mentions(
     """Linked and unlinked brand mentions per platform, or the unlinked ones as link opportunities."""
     with open_project(db, read_only=True) as project:
         frame = project.link_opportunities() if opportunities else project.mentions()
-        print_frame(frame, as_json=as_json, title="Link opportunities" if opportunities else "Brand mentions")
+        print_frame(frame, as_json=as_json, title="Link opportunities" if opportunities else "Brand mentions",
+                    empty=lambda: project.why_empty("opportunities" if opportunities else "mentions"))
 
 
 def register(app: typer.Typer, ingest_app: typer.Typer) -> None:

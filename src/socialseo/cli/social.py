@@ -235,6 +235,7 @@ def register(app: typer.Typer) -> None:
         """Social metrics: impressions, likes, comments, shares, saves, link clicks, CTR, engagement rate."""
         with open_project(db, read_only=True) as project:
             frame = project.metrics(platform=platform, by=by)
-        keys = {"post": ["platform", "post_id"], "day": ["day", "platform"], "platform": ["platform"]}[by]
-        shown = frame if as_json else frame[[*keys, *(c for c in _METRIC_TABLE if c in frame.columns)]]
-        print_frame(shown, as_json=as_json, title=f"social metrics by {by}")
+            keys = {"post": ["platform", "post_id"], "day": ["day", "platform"], "platform": ["platform"]}[by]
+            shown = frame if as_json else frame[[*keys, *(c for c in _METRIC_TABLE if c in frame.columns)]]
+            print_frame(shown, as_json=as_json, title=f"social metrics by {by}",
+                        empty=lambda: project.why_empty("metrics", platform=platform))

@@ -10,7 +10,9 @@ import duckdb
 import pandas as pd
 
 from socialseo.analysis.derived import refresh_derived
+from socialseo.analysis.filters import Filters
 from socialseo.analysis.page_names import resolve_page
+from socialseo.project import choices
 from socialseo.store.warehouse import ImportResult, Warehouse
 
 
@@ -48,6 +50,20 @@ class ProjectBase:
         slash or tracking parameters. An unknown page raises
         :class:`~socialseo.analysis.page_names.UnknownPageError` listing the nearest stored pages."""
         return resolve_page(self.warehouse.con, page)
+
+    def check_filters(self, filters: Filters | None) -> Filters | None:
+        """``filters`` with each platform checked against the warehouse and socialseo's platform lists; an unknown
+        one raises :class:`~socialseo.project.choices.UnknownFilterError` naming the nearest
+        (``no platform linkdin; did you mean linkedin?``). Every method taking filters calls it."""
+        return choices.check_filters(self.warehouse.con, filters)
+
+    def check_platform(self, name: str) -> str:
+        """One platform name, checked like :meth:`check_filters` checks them; returned in lower case."""
+        return choices.check_platforms(self.warehouse.con, [name])[0]
+
+    def check_channel(self, name: str) -> str:
+        """One channel name (``social``, ``organic_search``…), checked against socialseo's channels."""
+        return choices.check_channel(self.warehouse.con, name)
 
     def sql(self, query: str, params: Sequence[object] | None = None) -> pd.DataFrame:
         """Any read query as a DataFrame (``?`` placeholders take ``params``); a bad one raises a QueryError."""

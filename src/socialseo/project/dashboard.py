@@ -13,6 +13,7 @@ from socialseo.analysis.filters import Filters
 from socialseo.analysis.pages import page_timeline, pages_overview
 from socialseo.errors import SocialSeoError
 from socialseo.project.base import ProjectBase
+from socialseo.project.choices import platform_channels
 from socialseo.report import charts
 from socialseo.report.html import frame_context
 from socialseo.report.sections import Section, build_sections
@@ -27,31 +28,33 @@ class Dashboard(ProjectBase):
 
     def sections(self, filters: Filters | None = None) -> list[Section]:
         """The report's sections (every analysis, each with what it is based on and what is missing)."""
-        return build_sections(self.warehouse.con, filters)
+        return build_sections(self.warehouse.con, self.check_filters(filters))
 
     def report_frame(self, sections: list[Section]) -> dict[str, Any]:
         """What the report shows around its sections: sites, period, the executive summary, hidden sections."""
         return frame_context(self.warehouse.con, sections)
 
     def known_platforms(self) -> list[str]:
-        """Every platform seen in sessions or posts, for choosing a filter."""
-        rows = self.warehouse.con.execute(
-            "SELECT DISTINCT platform FROM sessions WHERE platform IS NOT NULL "
-            "UNION SELECT DISTINCT platform FROM social_posts ORDER BY 1"
-        ).fetchall()
-        return [str(r[0]) for r in rows]
+        """The social platforms the warehouse holds (sessions, GA4, posts, backlinks), for choosing a filter.
+        Search engines and webmail are not social platforms: :meth:`platform_choices` lists them by channel."""
+        return platform_channels(self.warehouse.con).get("social", [])
+
+    def platform_choices(self) -> dict[str, list[str]]:
+        """Every platform the warehouse holds, grouped by the channel it came by (``social``, ``organic_search``,
+        ``email``…): what a platform filter can choose, each under its channel."""
+        return platform_channels(self.warehouse.con)
 
     def pages_overview(self, search: str = "", filters: Filters | None = None, limit: int = 200) -> pd.DataFrame:
         """Pages with their social and search numbers, busiest first; ``search`` keeps pages whose URL has it."""
-        return pages_overview(self.warehouse.con, search, filters, limit)
+        return pages_overview(self.warehouse.con, search, self.check_filters(filters), limit)
 
     def page_timeline(self, page: str, filters: Filters | None = None) -> pd.DataFrame:
         """One page's social activity and search performance per day; ``page`` in any spelling of its URL."""
-        return page_timeline(self.warehouse.con, page, filters)
+        return page_timeline(self.warehouse.con, page, self.check_filters(filters))
 
     def action_plan(self, filters: Filters | None = None) -> dict[str, list[dict[str, Any]]]:
         """The action list in full (every field of every action) and the rules skipped, with why."""
-        result = run_rules(self.warehouse.con, filters)
+        result = run_rules(self.warehouse.con, self.check_filters(filters))
         return {
             "actions": [asdict(a) for a in result.actions],
             "skipped": [{"rule": t, "why": w} for t, w in result.skipped],

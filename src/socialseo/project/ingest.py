@@ -12,7 +12,8 @@ from socialseo.crawl.policy import AddressPolicy
 from socialseo.ingest.analytics.ga4 import import_ga4
 from socialseo.ingest.archives.warc import import_backlinks_parquet, import_warc
 from socialseo.ingest.backlinks.exports import import_backlink_exports
-from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, import_pages, page_limits
+from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, import_pages, page_limits, unfetched
+from socialseo.ingest.backlinks.rescan import MentionScan, rescan_page_mentions
 from socialseo.ingest.logs.importer import import_access_logs
 from socialseo.ingest.posts.importer import import_posts, link_summary, read_link_map, resolve_short_links
 from socialseo.ingest.posts.mentions import record_post_mentions
@@ -79,13 +80,19 @@ class Ingesting(ProjectBase):
         allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
     ) -> list[ImportResult]:
         """Import saved HTML pages or fetch URLs (politely, public addresses only unless allowed); links to the
-        site become backlinks."""
+        site become backlinks. A URL that cannot be fetched is quarantined with the reason and the others are still
+        imported (see :meth:`pages_not_fetched`)."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         return self._refreshed(
             import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay,
                          on_file_done=on_file_done, policy=policy, limits=page_limits(timeout, max_bytes))
         )
+
+    @staticmethod
+    def pages_not_fetched(results: Sequence[ImportResult]) -> list[ImportResult]:
+        """Of :meth:`ingest_pages`' results, the URLs that could not be fetched; each note says why."""
+        return unfetched(results)
 
     def ingest_warc(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,
@@ -174,8 +181,11 @@ class Ingesting(ProjectBase):
         """Import GA4 Traffic acquisition CSV exports; each source/medium gets socialseo's channel and platform."""
         return import_ga4(self.warehouse, [Path(p) for p in paths], on_file_done=on_file_done)
 
-    def set_brand(self, names: Sequence[str] = (), handles: Sequence[str] = ()) -> pd.DataFrame:
-        """Replace the brand's names and handles, then re-find mentions in imported posts."""
+    def set_brand(self, names: Sequence[str] = (), handles: Sequence[str] = (), *, refind: bool = True
+                  ) -> pd.DataFrame:
+        """Replace the brand's names and handles, then (unless ``refind=False``, for a caller that calls it itself)
+        re-find mentions in imported posts and saved pages (see :meth:`refind_mentions`, which says what could not
+        be read again)."""
         with self.warehouse.transaction() as con:
             con.execute("DELETE FROM brand_terms")
             for kind, terms in (("name", names), ("handle", handles)):
@@ -183,8 +193,17 @@ class Ingesting(ProjectBase):
                     if term.strip():
                         con.execute("INSERT INTO brand_terms (term, kind) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                     [term.strip(), kind])
-            record_post_mentions(con)
+        if refind:
+            self.refind_mentions()
         return self.brand()
+
+    def refind_mentions(self) -> MentionScan:
+        """Find the brand's mentions again in every imported post and every saved page whose file is still there
+        unchanged; a page fetched from a URL keeps only its links, so it is listed in ``not_read`` (import it
+        again, after ``socialseo brand set``, to find its mentions)."""
+        with self.warehouse.transaction() as con:
+            record_post_mentions(con)
+            return rescan_page_mentions(con)
 
     def brand(self) -> pd.DataFrame:
         return self.warehouse.sql("SELECT term, kind FROM brand_terms ORDER BY kind, term")

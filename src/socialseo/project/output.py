@@ -15,7 +15,7 @@ class Output(ProjectBase):
 
     def report(self, out_dir: str | Path, *, fmt: str = "html", filters: Filters | None = None) -> Path:
         """Write the self-contained ``report.html`` (and ``report.pdf`` for ``fmt="pdf"``) into ``out_dir``."""
-        return write_report(self.warehouse.con, Path(out_dir), fmt=fmt, filters=filters)
+        return write_report(self.warehouse.con, Path(out_dir), fmt=fmt, filters=self.check_filters(filters))
 
     def export(self, table_or_query: str, out: str | Path, *, fmt: str | None = None) -> ExportResult:
         """Write a table or query to CSV (formula-safe), Parquet or JSON; the format defaults to the file's suffix."""

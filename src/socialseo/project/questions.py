@@ -12,6 +12,7 @@ from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.social_metrics import social_metrics
 from socialseo.classify.explain import explain_hit
 from socialseo.project.base import ProjectBase
+from socialseo.project.empty import why_empty
 
 
 class Questions(ProjectBase):
@@ -61,11 +62,11 @@ class Questions(ProjectBase):
     def channels(self, by: str | None = None, filters: Filters | None = None) -> pd.DataFrame:
         """Sessions, share, bounce rate, average duration and pages per session per channel and platform;
         ``by`` adds ``platform``, ``landing``, ``day`` or ``landing-day``; ``filters`` narrows days and platforms."""
-        return channel_engagement(self.warehouse.con, by=by, filters=filters)
+        return channel_engagement(self.warehouse.con, by=by, filters=self.check_filters(filters))
 
     def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
         """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
-        return social_metrics(self.warehouse.con, platform=platform, by=by)
+        return social_metrics(self.warehouse.con, platform=platform and self.check_platform(platform), by=by)
 
     def classify(
         self, referrer: str | None, user_agent: str | None = None, url: str | None = None
@@ -75,8 +76,14 @@ class Questions(ProjectBase):
 
     def actions(self, filters: Filters | None = None) -> pd.DataFrame:
         """The action list: one row per recommended action (rule, priority, title, why, number of items)."""
-        records = [a.as_record() for a in run_rules(self.warehouse.con, filters).actions]
+        records = [a.as_record() for a in run_rules(self.warehouse.con, self.check_filters(filters)).actions]
         return pd.DataFrame(records, columns=["rule_id", "priority", "title", "why", "items"])
+
+    def why_empty(self, question: str, *, platform: str | None = None, filters: Filters | None = None) -> str:
+        """One line saying why ``question`` (``channels``, ``metrics``, ``backlinks``, ``mentions``,
+        ``opportunities``, ``sessions``, ``pagerank``, ``lags``, ``panel``, ``platforms``) found nothing, with the
+        command that would fill it."""
+        return why_empty(self.warehouse.con, question, platform=platform, filters=filters)
 
     def pagerank(self) -> pd.DataFrame:
         """PageRank per page with followed links only and with social links counted as followed."""

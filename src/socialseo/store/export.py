@@ -2,7 +2,10 @@
 
 CSV files get opened in spreadsheets, and a cell such as ``=HYPERLINK(...)`` from a crawled title or a referrer
 would run there as a formula. So text cells starting with ``= + - @`` (or tab / carriage return, which some
-spreadsheets skip before looking) are prefixed with ``'``, as OWASP recommends; numbers stay numbers. "Text" is
+spreadsheets skip before looking) are prefixed with ``'``, as OWASP recommends; numbers stay numbers. A text value
+that is a plain number (``-12.5``, ``+3e4``) or digit groups joined by hyphens (a session id such as
+``-9221…-3``) names no function and no cell, so it is written as it is: prefixing it would break joins with the
+Parquet or JSON export of the same table. "Text" is
 every column whose CSV cell can hold text someone else wrote: VARCHAR and JSON, but also ENUM labels, UNION
 members, BLOBs (written as their bytes), structs and maps; in lists of text each element is neutralised too, for
 whoever splits the list into cells. Parquet and JSON keep values as they are: they are read by programs, not
@@ -22,6 +25,9 @@ from socialseo.errors import QueryError, SocialSeoError
 
 FORMATS = ("csv", "parquet", "json")
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
+# A value made only of a sign, digits, a decimal point, an exponent or hyphen-joined digit groups: no letters, so no
+# function and no cell reference, and nothing a spreadsheet could be made to fetch or run.
+PLAIN_NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$|^-?[0-9]+(-[0-9]+)+$"
 # Types whose CSV cell is a number, a date or a fixed-form value nobody can steer into a formula.
 _PLAIN_TYPES = frozenset({
     "boolean", "tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger",
@@ -61,7 +67,8 @@ def source_query(con: duckdb.DuckDBPyConnection, table_or_query: str) -> str:
 
 def _prefixed(text: str) -> str:
     """``text`` (a VARCHAR expression) with ``'`` put before a leading formula character."""
-    return f"CASE WHEN regexp_matches({text}, '{FORMULA_PATTERN}') THEN '''' || {text} ELSE {text} END"
+    return (f"CASE WHEN regexp_matches({text}, '{FORMULA_PATTERN}') "
+            f"AND NOT regexp_matches({text}, '{PLAIN_NUMBER_PATTERN}') THEN '''' || {text} ELSE {text} END")
 
 
 def _formula_safe(expr: str, column_type: DuckDBPyType) -> str | None:

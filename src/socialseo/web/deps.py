@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 import duckdb
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 
 from socialseo.api import Filters, Project
+from socialseo.errors import SocialSeoError
 from socialseo.web.snapshot import Snapshot
 from socialseo.web.views import parse_filters
 
@@ -35,11 +36,16 @@ def project(current: Annotated[Snapshot, Depends(snapshot)],
 
 
 def filters(
+    door: Annotated[Project, Depends(project)],
     start: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
     end: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
     platform: Annotated[list[str] | None, Query(description="Only these platforms (repeat)")] = None,
 ) -> Filters:
-    return parse_filters(start, end, platform)
+    parsed = parse_filters(start, end, platform)
+    try:  # a platform the warehouse does not know is the client's error, named with the nearest ones
+        return door.check_filters(parsed) or parsed
+    except SocialSeoError as exc:
+        raise HTTPException(400, str(exc)) from exc
 
 
 SnapshotDep = Annotated[Snapshot, Depends(snapshot)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiohttp
+import duckdb
 import pandas as pd
 
 from socialseo._version import __version__
@@ -28,16 +29,18 @@ from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.policy import AddressPolicy
 from socialseo.crawl.robots import DISALLOWED, ROBOTS_MAX_BYTES, RobotsRules, robots_from_fetch
 from socialseo.crawl.throttle import HostThrottle
-from socialseo.errors import InputFileError
+from socialseo.errors import InputFileError, SocialSeoError
 from socialseo.ingest._files import check_text
 from socialseo.ingest.backlinks.store import merge_links, source_facts
 from socialseo.ingest.limits import current, shown
 from socialseo.ingest.posts.mentions import brand_terms, find_mentions
-from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
+from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse, file_sha256, scalar
 
 USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)"
 MAX_FETCH_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
+NOT_FETCHED = "not fetched"
+"""How an import result of a URL that could not be fetched begins its note (see :func:`unfetched`)."""
 
 
 def page_limits(timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES) -> FetchLimits:
@@ -145,6 +148,16 @@ def record_document_mentions(
     return len(rows)
 
 
+def refind_page_mentions(con: duckdb.DuckDBPyConnection, import_id: int, source: str, text: str,
+                         seen: datetime | None, site_hosts: Sequence[str]) -> int:
+    """Replace the mentions one earlier page import found with those in ``text`` (the brand may have changed)."""
+    con.execute("DELETE FROM mentions WHERE source_kind = 'page' AND import_id = ?", [import_id])
+    row = con.execute("SELECT path FROM imports WHERE import_id = ?", [import_id]).fetchall()
+    ctx = ImportContext(con=con, import_id=import_id, path=Path(str(row[0][0]) if row else source),
+                        result=ImportResult(path=source, kind="pages", import_id=import_id))
+    return record_document_mentions(ctx, [(source, text, seen)], "page", site_hosts)
+
+
 def _load_page(ctx: ImportContext, url: str | None, content_type: str | None, site_hosts: list[str]) -> None:
     """Store the links and brand mentions of one page, inside its import transaction."""
     path = ctx.path
@@ -187,6 +200,11 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
+def unfetched(results: Sequence[ImportResult]) -> list[ImportResult]:
+    """The results of ``import_pages`` whose URL could not be fetched (each quarantined with its reason)."""
+    return [r for r in results if any(n.startswith(NOT_FETCHED + ":") for n in r.notes)]
+
+
 def import_pages(
     warehouse: Warehouse,
     targets: Sequence[str],
@@ -199,6 +217,8 @@ def import_pages(
 ) -> list[ImportResult]:
     """Import saved pages (paths) and pages fetched from URLs; links to the site become backlinks.
 
+    A URL that cannot be fetched (unreachable, refused by the address policy or robots.txt, too large, an error
+    status) is quarantined with the reason and the others are still imported; :func:`unfetched` picks those results.
     URLs are fetched within ``policy`` (default: public addresses only) and ``limits`` (default: :func:`page_limits`).
     """
     for host in site_hosts or ():
@@ -212,27 +232,63 @@ def import_pages(
     fetcher = Fetcher(delay=delay, limits=limits or page_limits(), policy=policy or AddressPolicy())
     fetcher.policy.validate()
     fetched: dict[Path, tuple[str, str | None]] = {}  # a fetched page's temporary file -> its URL, content type
+    failed: dict[Path, tuple[str, str]] = {}  # a URL that could not be fetched: its stand-in file -> URL, reason
+
+    def refind_if_imported(path: Path, url: str | None, content_type: str | None) -> None:
+        """The same bytes are skipped as imported, but the brand may have been set since: the text is in hand
+        now, so the page's mentions are found again (a page's text is not kept)."""
+        earlier = scalar(warehouse.con, "SELECT import_id FROM imports WHERE kind = 'pages' AND sha256 = ?",
+                         [file_sha256(path)])
+        if earlier is None or not brand_terms(warehouse.con):
+            return
+        page = extract_page(path.read_bytes(), url or path.resolve().as_uri(), content_type=content_type)
+        source = url or _declared_url(page) or path.resolve().as_uri()
+        seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
+        with warehouse.transaction() as con:
+            refind_page_mentions(con, int(earlier), source, page.text, seen, hosts)
 
     def files(tmp: Path) -> Iterator[Path]:
-        """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says)."""
+        """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says). A URL that
+        cannot be fetched becomes a stand-in file whose import quarantines it with the reason, and the batch goes
+        on: one dead link never costs the other pages."""
         for number, target in enumerate(targets):
             if not target.startswith(("http://", "https://")):
+                refind_if_imported(Path(target), None, None)
                 yield Path(target)
                 continue
-            body, content_type = fetcher.fetch(target)
+            try:
+                body, content_type = fetcher.fetch(target)
+            except SocialSeoError as exc:
+                stand_in = tmp / f"unfetched-{number}.txt"
+                # The attempt's time makes each failure its own ledger entry, so a later retry is never "already
+                # imported".
+                stand_in.write_text(f"{target}\n{exc}\n{datetime.now(UTC).isoformat()}\n")
+                failed[stand_in] = (target, str(exc))
+                yield stand_in
+                continue
             saved = tmp / f"page-{number}.html"
             saved.write_bytes(body)
             fetched[saved] = (target, content_type)
+            refind_if_imported(saved, target, content_type)
             yield saved
 
     def load(ctx: ImportContext) -> None:
+        if ctx.path in failed:
+            target, reason = failed[ctx.path]
+            ctx.quarantine_rows([(None, target, f"fetch: {reason}")])
+            ctx.result.notes.append(f"{NOT_FETCHED}: {reason}")
+            return
         url, content_type = fetched.get(ctx.path, (None, None))
         _load_page(ctx, url, content_type, hosts)
 
     def options(path: Path) -> dict[str, object]:
+        if path in failed:
+            return {"url": failed[path][0], "site": hosts, "fetch_error": failed[path][1]}
         return {"url": fetched.get(path, (None, None))[0], "site": hosts}
 
     def name(path: Path) -> str:
+        if path in failed:
+            return failed[path][0]
         return fetched[path][0] if path in fetched else str(path)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -16,8 +16,12 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
         "actions", "Action list",
         f"{ran} of {result.checked} rules over sessions, posts, search data, backlinks, crawl and audits",
         bool(result.actions),
-        missing=("No rule found anything to act on in the data available." if ran else
-                 "No rule could run: the data they need has not been imported yet."),
+        missing=("No rule found anything to act on in the data available"
+                 + (f"; {len(result.skipped)} rule(s) could not run for lack of data, each says below what to "
+                    "import (`socialseo ingest logs|gsc|posts|backlinks PATH`)." if result.skipped else ".")
+                 if ran else
+                 "No rule could run: the data they need has not been imported yet (`socialseo ingest logs PATH`, "
+                 "`socialseo ingest gsc PATH`, `socialseo ingest posts PATH`; each rule below says what it needs)."),
     )
     section.actions = result.actions
     if result.actions:

@@ -53,7 +53,9 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     section = Section(
         "impact", "Does social activity move search?",
         "daily search clicks per page (Search Console) and social posts and sessions per page", False,
-        missing="No daily search and social data per page: import Search Console and social post exports.",
+        missing="No daily search and social data per page: import Search Console per day (`socialseo ingest gsc "
+                "PATH`) and social posts (`socialseo ingest posts PATH`) or access logs (`socialseo ingest logs "
+                "PATH`).",
     )
     if panel.empty or panel["search_clicks"].sum() == 0:
         return section
@@ -125,7 +127,8 @@ def _largest_spike(panel: pd.DataFrame, grid: Grid, section: Section) -> None:
 
 def _equity_section(con: duckdb.DuckDBPyConnection) -> Section:
     section = Section("equity", "Direct link equity (PageRank)", "backlinks and internal links", False,
-                      missing="No link graph: import backlinks or crawl the site.")
+                      missing="No link graph: import backlinks (`socialseo ingest backlinks PATH`) or crawl the "
+                              "site (`socialseo crawl URL`).")
     table = link_equity(load_link_graph(con))
     if table.empty:
         return section
@@ -149,7 +152,8 @@ def _equity_section(con: duckdb.DuckDBPyConnection) -> Section:
 def _platform_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Section:
     section = Section("platforms", "Platform effectiveness by content segment",
                       "social sessions, platform backlinks and the panel model's per-platform estimate", False,
-                      missing="No social sessions or platform backlinks to compare.")
+                      missing="No social sessions or platform backlinks to compare: import access logs "
+                              "(`socialseo ingest logs PATH`) or backlinks (`socialseo ingest backlinks PATH`).")
     sessions, backlinks = load_platform_inputs(con)
     effects = impact.panel_model(panel, load_platform_panel(con)) if not panel.empty else None
     table = platform_effectiveness(sessions, backlinks, effects)

@@ -17,7 +17,8 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
     ).fetchall()
     section = Section(
         "data", "Data imported", "the import ledger", bool(imports),
-        missing="Nothing has been imported yet.",
+        missing="Nothing has been imported yet: start with `socialseo ingest logs PATH`, `socialseo ingest gsc "
+                "PATH` or `socialseo ingest posts PATH`.",
     )
     section.tables.append(
         Table("Imports", ["kind", "file", "rows read", "loaded", "quarantined", "imported at"],

@@ -62,7 +62,9 @@ def _search(con: duckdb.DuckDBPyConnection) -> Section:
     section = Section(
         "search", "Search performance", "the imported Search Console exports (search_performance, and the web "
         "exports' period totals); days are Search Console's Pacific days", bool(rows or totals),
-        missing="No Search Console export has been imported: run `socialseo ingest gsc PATH`.",
+        missing="No Search Console export has been imported: run `socialseo ingest gsc PATH`."
+        + (" (Rank-tracker positions are imported, but clicks and impressions come from Search Console.)"
+           if scalar(con, "SELECT count(*) FROM rank_positions") else ""),
     )
     _page_coverage(con, section)
     if not rows:

@@ -24,7 +24,9 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
     section = Section(
         "timelines", "Page timelines",
         "social sessions by landing page, social posts by linked page, Search Console rows by page",
-        bool(pages), missing="No social sessions yet, so no page to follow over time.",
+        bool(pages),
+        missing="No social sessions yet, so no page to follow over time: import access logs with social visits "
+                "(`socialseo ingest logs PATH`).",
     )
     section.paragraphs = [
         f"The {len(pages)} page(s) social platforms send most visitors to: social activity above, search "

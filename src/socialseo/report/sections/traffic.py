@@ -68,19 +68,39 @@ def _summary(con: duckdb.DuckDBPyConnection, engagement: pd.DataFrame, filters: 
     return lines
 
 
+def _no_sessions(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> str:
+    """Why there are no sessions to show: the filters, a GA4-only warehouse, or no access log at all."""
+    if filters is not None and filters.active and scalar(con, "SELECT count(*) FROM sessions"):
+        return f"No sessions match the filters ({filters.describe()}): widen the period or choose other platforms."
+    if scalar(con, "SELECT count(*) FROM ga4_traffic"):
+        return ("GA4 traffic is imported, but this section is built from the visits in access logs: run "
+                "`socialseo ingest logs PATH` (`socialseo channels --source ga4` lists the GA4 channels).")
+    return "No access log has been imported: run `socialseo ingest logs PATH`."
+
+
+def _no_social(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> str:
+    """Why there are no social sessions: none at all (see :func:`_no_sessions`), or none from social platforms."""
+    if not scalar(con, "SELECT count(*) FROM sessions"):
+        return _no_sessions(con, filters)
+    scope = f" for {filters.describe()}" if filters is not None and filters.active else " in the imported logs"
+    return (f"No social sessions were found{scope}: import access logs from a period with social visits "
+            "(`socialseo ingest logs PATH`); social post exports (`socialseo ingest posts PATH`) show the posts "
+            "themselves.")
+
+
 def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[Section]:
     engagement = channel_engagement(con, filters=filters)
     channels = Section(
         "channels", "Channels", "sessions built from the imported access logs", not engagement.empty,
-        missing="No access log has been imported: run `socialseo ingest logs PATH`.",
+        missing=_no_sessions(con, filters),
     )
     social = Section(
         "social", "Social referral traffic", "sessions whose first page view came from a social platform", False,
-        missing="No social sessions were found in the imported logs.",
+        missing=_no_social(con, filters),
     )
     landing = Section(
         "landing", "Top landing pages from social", "social sessions by landing page", False,
-        missing="No social sessions to list.",
+        missing=_no_social(con, filters),
     )
     if engagement.empty:
         return [channels, social, landing]
