@@ -39,7 +39,7 @@ def test_empty_warehouse_card_cannot_conclude_and_says_what_to_import(tmp_path: 
     _opens_with_card(html)
     card = _card(html)
     assert 'data-verdict="cannot_conclude"' in card and "Cannot conclude" in card
-    assert "import Search Console and social post exports" in card
+    assert "socialseo ingest gsc" in card and "socialseo ingest posts" in card  # the imports that would fill it
     assert "95% interval" not in card
 
 

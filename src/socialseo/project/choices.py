@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import duckdb
 
 from socialseo.analysis.filters import Filters
-from socialseo.classify import catalog
+from socialseo.classify import assistants, catalog
 from socialseo.classify.channels import CHANNELS
 from socialseo.errors import SocialSeoError
 
@@ -60,8 +60,8 @@ def platform_channels(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 
 def known_platforms() -> set[str]:
-    """Every platform, search engine and email service socialseo's data files name."""
-    return {*catalog.platforms(), *catalog.search_engines(), *catalog.email_hosts()}
+    """Every platform, AI assistant, search engine and email service socialseo's data files name."""
+    return {*catalog.platforms(), *assistants.assistants(), *catalog.search_engines(), *catalog.email_hosts()}
 
 
 def check_platforms(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> tuple[str, ...]:

@@ -35,9 +35,11 @@ class Dashboard(ProjectBase):
         return frame_context(self.warehouse.con, sections)
 
     def known_platforms(self) -> list[str]:
-        """The social platforms the warehouse holds (sessions, GA4, posts, backlinks), for choosing a filter.
-        Search engines and webmail are not social platforms: :meth:`platform_choices` lists them by channel."""
-        return platform_channels(self.warehouse.con).get("social", [])
+        """The social platforms and AI assistants the warehouse holds (sessions, GA4, posts, backlinks), for
+        choosing a filter. Search engines and webmail are not platforms of their own channel's kind:
+        :meth:`platform_choices` lists them by channel."""
+        grouped = platform_channels(self.warehouse.con)
+        return [*grouped.get("social", []), *grouped.get("ai_assistant", [])]
 
     def platform_choices(self) -> dict[str, list[str]]:
         """Every platform the warehouse holds, grouped by the channel it came by (``social``, ``organic_search``,
