@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 
 from socialseo.api import Project
 from socialseo.classify.wrappers import unwrap_url
-from socialseo.errors import FormatNotRecognisedError, InputFileError
+from socialseo.errors import FormatNotRecognisedError, InputFileError, SocialSeoError
 from socialseo.store.warehouse import Warehouse
 
 AHREFS = """Referring page URL,Target URL,Anchor,Nofollow,UGC,Sponsored,First seen,Last seen,Lost
@@ -398,3 +398,13 @@ def test_bad_map_or_layout_is_one_line_and_exit_2(
     code, _, err = _cli(["ingest", "backlinks", str(EXPORTS / "unknown-tool-backlinks.csv"), *args,
                          "--db", str(tmp_path / "w.duckdb")], capsys)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_refused_header_with_a_line_break_in_a_quoted_cell_is_named_on_one_line(tmp_path: Path) -> None:
+    from socialseo.ingest.backlinks.exports import import_backlink_exports
+
+    path = tmp_path / "odd.csv"
+    path.write_text('"URL,Title,Spam Score\n', encoding="utf-8")  # a quote never closed: the cell keeps the \n
+    with Warehouse(tmp_path / "w.duckdb") as warehouse, pytest.raises(SocialSeoError) as refused:
+        import_backlink_exports(warehouse, [path])
+    assert "\n" not in str(refused.value) and "(header: URL,Title,Spam Score)" in str(refused.value)

@@ -39,3 +39,17 @@ def test_missing_columns_are_named(warehouse: Warehouse, tmp_path: Path) -> None
     path.write_text("day,url,rank\n2026-03-03,https://www.example.com/x,2\n")
     with pytest.raises(FormatNotRecognisedError, match="keyword"):
         import_ranks(warehouse, [path])
+
+
+def test_a_row_without_a_date_is_quarantined_through_the_command(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from socialseo.cli import main
+
+    path = tmp_path / "ranks.csv"
+    path.write_text("Date,Keyword,URL,Position\n2026-03-02,utm parameters,https://www.example.com/a,4\n"
+                    ",utm parameters,https://www.example.com/a,3\n")
+    db = tmp_path / "w.duckdb"
+    assert main(["ingest", "ranks", str(path), "--db", str(db)]) == 0
+    assert "1 rows loaded, 1 quarantined of 2 read" in capsys.readouterr().out
+    assert main(["sql", "SELECT line_no, reason FROM quarantine", "--db", str(db), "--json"]) == 0
+    assert '"line_no": 3' in capsys.readouterr().out

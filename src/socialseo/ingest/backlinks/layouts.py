@@ -59,6 +59,11 @@ class Layout:
     mapping: dict[str, str]
 
 
+
+def _shown(header: Sequence[str]) -> str:
+    """A header for a one-line message: each cell's whitespace (a quoted cell may hold line breaks) collapsed."""
+    return ", ".join(" ".join(str(cell).split()) for cell in header)
+
 def _key(column: str) -> str:
     return column.strip().lstrip("\ufeff").lower()
 
@@ -92,7 +97,7 @@ def parse_column_map(pairs: Sequence[str] | None, header: Sequence[str]) -> dict
         if field not in FIELDS:
             raise InputFileError(f"--map {pair!r}: unknown field {field!r}; fields: {', '.join(FIELDS)}")
         if _key(column) not in by_key:
-            raise InputFileError(f"--map {pair!r}: no column {column.strip()!r} in the header ({', '.join(header)})")
+            raise InputFileError(f"--map {pair!r}: no column {column.strip()!r} in the header ({_shown(header)})")
         mapping[field] = by_key[_key(column)]
     return mapping
 
@@ -117,7 +122,7 @@ def detect_layout(
     if dropped:
         maps = " ".join(f"--map '{column}={field}'" for column, field in dropped)
         raise FormatNotRecognisedError(
-            f"{path}: header ({', '.join(header)}) reads as {chosen.name} but would drop "
+            f"{path}: header ({_shown(header)}) reads as {chosen.name} but would drop "
             f"{', '.join(repr(c) for c, _ in dropped)}; to keep {'it' if len(dropped) == 1 else 'them'} add {maps} "
             f"(or pass --layout {chosen.name} to accept the {chosen.name} reading as it is)"
         )
@@ -137,7 +142,7 @@ def _forced(header: Sequence[str], path: object, name: str, extra: dict[str, str
     if missing:
         raise FormatNotRecognisedError(
             f"{path}: --layout {name} needs the {' and '.join(missing)} column(s), not in the header "
-            f"({', '.join(header)}); add --map COLUMN={missing[0]}"
+            f"({_shown(header)}); add --map COLUMN={missing[0]}"
         )
     return Layout(fmt.name, mapping)
 
@@ -164,6 +169,6 @@ def _unknown(header: Sequence[str], path: object, extra: dict[str, str]) -> str:
         for fmt in export_formats()
     )
     return (
-        f"{path}: not a backlink export socialseo knows (header: {', '.join(header[:12])}). Expected columns: "
+        f"{path}: not a backlink export socialseo knows (header: {_shown(header[:12])}). Expected columns: "
         f"{expected}; or name the columns with --map COLUMN=source --map COLUMN=target [--map COLUMN=anchor ...]"
     )

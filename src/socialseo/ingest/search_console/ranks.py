@@ -80,6 +80,8 @@ def _read(path: Path) -> _Ranks:
     days, date_errors = parse_column(frame["date"], partial(parse_date, day_first=day_first_hint(frame["date"])))
     positions, position_errors = parse_column(frame["position"], _position)
     errors = date_errors.map(lambda e: e and f"date: {e}").fillna(position_errors)
+    # An empty date parses to nothing without an error; the table needs a day, so the row is quarantined.
+    errors = errors.where(errors.notna() | days.notna(), "date: missing")
     errors = errors.where(frame["keyword"].map(lambda k: bool(str(k).strip())), "keyword: missing")
     frame["date"], frame["position"] = days, positions
     frame["page_url"] = frame["url"].map(_page)
