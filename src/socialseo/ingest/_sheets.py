@@ -57,6 +57,39 @@ def decode(data: bytes, path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _unquoted_counts(line: str, delimiters: str) -> dict[str, int]:
+    counts = dict.fromkeys(delimiters, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return counts
+
+
+def guess_delimiter(sample: str, delimiters: str = ",;\t") -> str:
+    """The delimiter that splits the sample's lines most consistently (``,`` when none does).
+
+    Linear in the sample, unlike ``csv.Sniffer``, whose quote-guessing regular expression took 20 s on a 13 KB file
+    with an unclosed quote. A delimiter scores by how many lines it splits into the same number of cells as the
+    header line does; ties go to the order of ``delimiters``.
+    """
+    lines = [line for line in sample.splitlines() if line.strip()][:_MAX_ROWS_SNIFF]
+    if not lines:
+        return ","
+    per_line = [_unquoted_counts(line, delimiters) for line in lines]
+    best, best_score = ",", (0, 0)
+    for delimiter in delimiters:
+        first = per_line[0][delimiter]
+        if first == 0:
+            continue
+        score = (sum(1 for counts in per_line if counts[delimiter] == first), first)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def read_csv_text(text: str, name: str) -> Sheet:
     """Rows of a CSV text with its delimiter sniffed from the first lines (``,``, ``;`` or tab).
 
@@ -66,10 +99,7 @@ def read_csv_text(text: str, name: str) -> Sheet:
     limits = current()
     csv.field_size_limit(limits.max_field_bytes)
     sample = "\n".join(line[:4096] for line in text[: 1 << 20].splitlines()[:_MAX_ROWS_SNIFF])
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = guess_delimiter(sample)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     sheet = Sheet(name, [], [])
     line, cells = 1, 0
