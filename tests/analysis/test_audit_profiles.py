@@ -8,8 +8,8 @@ from aiohttp import web
 from PIL import Image, ImageDraw
 from tests.crawl.sites import html, serve
 
-from socialseo.analysis.audit import load_config
-from socialseo.analysis.audit.profiles import audit_profiles, display_name, handle_of
+from socialseo.analysis.audit.profiles import display_name, handle_of
+from socialseo.api import Project
 from socialseo.crawl.crawler import CrawlOptions
 from socialseo.crawl.extract import extract_page
 from socialseo.crawl.store import run_crawl
@@ -91,7 +91,7 @@ saved = "fb.html"
 platform = "linkedin"
 url = "{platform}/in/acme"
 ''', encoding="utf-8")
-        table, findings = audit_profiles(warehouse.con, load_config(tmp_path / "profiles.toml"), allow_private=True)
+        table, findings = Project(warehouse).audit_profiles(tmp_path / "profiles.toml", allow_private=True)
     got = {(p, r) for p, r in zip(findings["platform"], findings["rule_id"], strict=True)}
     assert got == {
         ("instagram", "profile-no-site-link"), ("instagram", "profile-keywords-missing"),
@@ -110,5 +110,5 @@ def test_profile_text_is_kept_as_data_not_markup(tmp_path: Path, warehouse: Ware
     _saved(tmp_path / "x.html", "&lt;script&gt;alert(1)&lt;/script&gt; [bold]Acme[/bold]", "bio")
     (tmp_path / "p.toml").write_text('[brand]\nname = "Acme"\n[[profiles]]\nplatform = "x"\n'
                                      'url = "https://x.com/acme"\nsaved = "x.html"\n', encoding="utf-8")
-    table, _ = audit_profiles(warehouse.con, load_config(tmp_path / "p.toml"))
+    table, _ = Project(warehouse).audit_profiles(tmp_path / "p.toml")
     assert table["name"].iloc[0] == "<script>alert(1)</script> [bold]Acme[/bold]"

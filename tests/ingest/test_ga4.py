@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,34 @@ def test_a_csv_that_is_not_a_ga4_export_is_refused(tmp_path: Path) -> None:
 def test_source_that_names_a_platform_without_a_host_is_read_as_utm() -> None:
     assert classify_source_medium("linkedin", "social")[:2] == ("social", "linkedin")
     assert classify_source_medium("spring-launch", "launch") == ("referral", None, "utm")
+
+
+# Tagged pairs GA4 reports as they were set on the landing URL; GA4's own "(direct) / (none)" and
+# "host / referral" are left out, since a landing URL cannot say them.
+_PAIRS = [("facebook", "social"), ("Facebook", "Paid_Social"), ("newsletter", "email"), ("google", "cpc"),
+          ("google", "organic"), ("chatgpt.com", "(not set)"), ("perplexity", "ai-assistant"),
+          ("spring sale", "launch"), ("lnkd.in", "social"), ("bing", "cpc"), ("x.com", "(not set)"),
+          ("mailchimp", "newsletter")]
+
+
+def test_a_source_medium_gets_the_same_channel_in_ga4_as_on_a_landing_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from urllib.parse import urlencode
+
+    from socialseo.cli import main
+
+    export = tmp_path / "traffic.csv"
+    export.write_text("Session source / medium,Sessions\n" + "".join(f"{s} / {m},10\n" for s, m in _PAIRS),
+                      encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    assert main(["ingest", "ga4", str(export), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["sql", "SELECT source, medium, channel, platform FROM ga4_traffic", "--db", db, "--json"]) == 0
+    ga4 = {(r["source"], r["medium"]): (r["channel"], r["platform"]) for r in json.loads(capsys.readouterr().out)}
+    assert len(ga4) == len(_PAIRS)
+    for source, medium in _PAIRS:
+        url = "/?" + urlencode({"utm_source": source, "utm_medium": medium})
+        assert main(["classify", "-", "--url", url, "--json"]) == 0
+        hit = json.loads(capsys.readouterr().out)
+        assert ga4[(source, medium)] == (hit["channel"], hit["platform"]), (source, medium)

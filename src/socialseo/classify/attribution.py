@@ -17,13 +17,16 @@ Precedence (see docs/attribution.md for the reasons), as Matomo and GA4 apply it
 Whether the client is a bot is reported beside the channel, never instead of it.
 
 :func:`combine` holds the precedence and is the one place it is written: :func:`attribute` calls it for one
-hit, :func:`socialseo.classify.bulk.attribute_relation` for each distinct combination in a table.
+hit, :func:`socialseo.classify.bulk.attribute_relation` for each distinct combination in a table, and
+:func:`attribute_source_medium` for a source/medium pair an analytics tool reports (GA4), so the same
+source/medium gets the same channel whether it came in a log's landing URL or in an analytics export.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from socialseo.classify.campaigns import CampaignClass, classify_campaign
 from socialseo.classify.channels import Channel, Evidence
@@ -83,4 +86,21 @@ def attribute(
         classify_campaign(key.utm_source, key.utm_medium, key.click_id),
         classify_referrer(referrer, site_hosts),
         classify_user_agent(user_agent),
+    )
+
+
+def attribute_source_medium(source: str | None, medium: str | None, referrer: str | None = None) -> Attribution:
+    """Attribute a visit known only by its decoded source and medium (and, where the tool says it, the referrer),
+    through the same precedence as a hit whose landing URL carries them as ``utm_source``/``utm_medium``.
+
+    >>> attribute_source_medium("newsletter", "email").channel
+    'email'
+    >>> attribute_source_medium(None, None, "https://m.facebook.com/").platform
+    'facebook'
+    """
+    # The values arrive decoded; classify_campaign decodes what it is given, so they go back to URL form first.
+    return combine(
+        classify_campaign(quote(source or "", safe=""), quote(medium or "", safe=""), None),
+        classify_referrer(referrer, ()),
+        classify_user_agent(None),
     )

@@ -33,6 +33,8 @@ from socialseo.classify.referrers import ReferrerClass, classify_origin, referre
 from socialseo.classify.urls import campaign_key_sql, page_key_sql
 from socialseo.classify.useragents import UserAgentClass, classify_user_agents
 from socialseo.errors import WarehouseError
+from socialseo.store.export import quote_identifier
+from socialseo.store.frames import register_frame
 
 OUTPUT_COLUMNS: dict[str, str] = {
     "referrer_host": "VARCHAR",
@@ -55,12 +57,8 @@ class MissingColumnsError(WarehouseError, ValueError):
     """The table given to :func:`attribute_relation` lacks one of its input columns."""
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _table_ref(table: str) -> str:
-    return ".".join(_ident(part) for part in table.split("."))
+    return ".".join(quote_identifier(part) for part in table.split("."))
 
 
 class Numbering:
@@ -97,7 +95,7 @@ def attribute_relation(con: duckdb.DuckDBPyConnection, table: str, site_hosts: S
     target = _table_ref(table)
     _check_inputs(con, table)
     for column, sql_type in OUTPUT_COLUMNS.items():
-        con.execute(f"ALTER TABLE {target} ADD COLUMN IF NOT EXISTS {_ident(column)} {sql_type}")
+        con.execute(f"ALTER TABLE {target} ADD COLUMN IF NOT EXISTS {quote_identifier(column)} {sql_type}")
     with attributed(con, table, site_hosts) as rows:
         con.execute(
             f"""
@@ -138,7 +136,7 @@ def attributed(
     tables, rows_sql = _lookups(con, _table_ref(table), present, site_hosts, row_id)
     try:
         for name, lookup in tables.items():
-            _register_table(con, name, lookup)
+            register_frame(con, name, lookup)
         yield rows_sql
     finally:
         for name in tables:
@@ -197,8 +195,8 @@ def _lookups(
         "click_id": pa.array([k[2] for k in camp_keys], pa.string()),
         "camp_id": pa.array(camp_ids, pa.int32()),
     })
-    rid = "rowid" if row_id == "rowid" else _ident(row_id)
-    own_columns = ", ".join(f"t.{_ident(c)}" for c in own)
+    rid = "rowid" if row_id == "rowid" else quote_identifier(row_id)
+    own_columns = ", ".join(f"t.{quote_identifier(c)}" for c in own)
     keys_sql = f"""
         SELECT t.{rid} AS rid, {own_columns}, r.ref_id, r.referrer_host, a.ua_id, u.page, c.camp_id
         FROM {target} t
@@ -234,7 +232,7 @@ def _lookups(
         "is_bot": pa.array([a.is_bot for a in results], pa.bool_()),
         "bot_name": pa.array([a.bot_name for a in results], pa.string()),
     })
-    own_k = ", ".join(f"k.{_ident(c)}" for c in own)
+    own_k = ", ".join(f"k.{quote_identifier(c)}" for c in own)
     rows_sql = f"""
         SELECT k.rid, {own_k}, k.referrer_host, k.page, m.channel, m.platform, m.evidence, m.is_bot, m.bot_name
         FROM ({keys_sql}) k JOIN _ss_combos m
@@ -248,8 +246,3 @@ def _item(numbering: Numbering, number: int, kind: type[C]) -> C:
     if not isinstance(item, kind):
         raise TypeError(f"expected a {kind.__name__}, found {type(item).__name__}")
     return item
-
-
-def _register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.execute("SELECT 1").fetchall()  # register() needs no unread result pending
-    con.register(name, table)

@@ -21,19 +21,27 @@ from socialseo.cli import (
     analyze,
     audit,
     backlinks,
+    brand,
+    channels,
     classify,
     crawl,
     demo,
     discover,
     export,
+    generate,
     ingest,
+    inspect,
+    mentions,
+    metrics,
+    pages,
     pull,
-    query,
+    rebuild,
     refresh,
     report,
     serve,
-    social,
     spark,
+    sql,
+    validate,
 )
 from socialseo.cli.common import err_console, one_line, reader_errors
 from socialseo.errors import SocialSeoError
@@ -66,18 +74,26 @@ def _main(
 
 app.add_typer(ingest.app, name="ingest")
 demo.register(app)
-query.register(app)
+generate.register(app)
+sql.register(app)
+channels.register(app)
 report.register(app)
-backlinks.register(app, ingest.app)
+inspect.register(app)
+brand.register(app)
+backlinks.register(app)
+mentions.register(app)
 crawl.register(app)
 app.add_typer(audit.app, name="audit")
 export.register(app)
 serve.register(app)
-social.register(app)
+pages.register(app)
+rebuild.register(app)
+metrics.register(app)
 app.add_typer(spark.app, name="spark")
 analyze.register(app)
+validate.register(app)
 classify.register(app)
-pull.register(app, ingest.app)
+pull.register(app)
 discover.register(app)
 refresh.register(app)
 

@@ -1,4 +1,4 @@
-"""``socialseo analyze …``: does social activity move search? and ``socialseo validate``: can the methods be trusted?"""
+"""``socialseo analyze …``: does social activity move search? with intervals, from the warehouse."""
 
 from __future__ import annotations
 
@@ -196,25 +196,5 @@ def platforms(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
                     empty=lambda: project.why_empty("platforms"))
 
 
-def validate(
-    seeds: Annotated[int, typer.Option("--seeds", help="Simulated sites (each gives treated and placebo cases).")] = 40,
-    effect: Annotated[float, typer.Option("--effect", help="Planted relative effect, e.g. 0.25.")] = 0.25,
-    pages: Annotated[int, typer.Option("--pages", help="Pages per simulated site.")] = 200,
-    per_site: Annotated[int, typer.Option("--pages-per-site",
-                                          help="Treated and placebo single pages analysed per site.")] = 8,
-    as_json: JsonOption = False,
-) -> None:
-    """Score the effect analyses on simulated sites with planted effects and planted nulls, through the project."""
-    if seeds < 1 or pages < 10 or effect <= -1 or per_site < 1:
-        raise BadArgumentError("--seeds must be >= 1, --pages >= 10, --pages-per-site >= 1 and --effect > -1")
-    from socialseo.demo.validation import ValidationConfig, coverage_table, run_validation  # slow to load
-
-    config = ValidationConfig(seeds=seeds, relative_effect=effect, n_pages=pages, pages_per_site=per_site)
-    with progress("simulating and estimating", total=seeds) as (bar, task):
-        runs = run_validation(config, on_site=lambda done: bar.update(task, completed=done))
-    print_frame(coverage_table(runs), as_json=as_json, title="Effect analyses on planted truth (95% intervals)")
-
-
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="analyze")
-    root.command("validate")(validate)

@@ -1,4 +1,4 @@
-"""``socialseo demo`` and ``socialseo generate``: the synthetic site with a planted truth."""
+"""``socialseo demo``: the synthetic site with a planted truth, imported and reported in one command."""
 
 from __future__ import annotations
 
@@ -32,22 +32,5 @@ def demo(
     console.print(f"[bold]report written to {escape(str(run.report.resolve()))}[/bold]", highlight=False)
 
 
-def generate(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write the generated files into.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same bytes.")] = 7,
-    pages: Annotated[int, typer.Option("--pages", help="Number of pages of the site.")] = 200,
-    days: Annotated[int, typer.Option("--days", help="Number of days.")] = 180,
-    lines: Annotated[int, typer.Option("--lines", help="Approximate access-log lines.")] = 300_000,
-) -> None:
-    """Write a synthetic site's access log, Search Console export, post exports, backlinks and truth.json."""
-    from socialseo.demo import generate as generate_files
-
-    with progress("generating"):
-        files = generate_files(out, seed=seed, n_pages=pages, days=days, target_log_lines=lines)
-    for path in files.all():
-        console.print(escape(str(path)), highlight=False)
-
-
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
-    app.command("generate")(generate)

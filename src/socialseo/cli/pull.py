@@ -1,4 +1,4 @@
-"""``socialseo pull gsc`` and ``socialseo ingest ga4-bigquery``: live sources into the warehouse."""
+"""``socialseo pull gsc``: live sources into the warehouse over their APIs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from socialseo.cli.common import DEFAULT_DB, DbOption, console, open_project, progress
-from socialseo.cli.ingest import PathsArgument, expand_paths, print_result
+from socialseo.cli.ingest import print_result
 from socialseo.errors import SocialSeoError
 
 app = typer.Typer(help="Pull data from live sources over their APIs (Search Console).", no_args_is_help=True)
@@ -60,13 +60,5 @@ def gsc(
         console.print(f"[dim]nothing stored in {escape(str(db))}[/dim]", highlight=False)
 
 
-def ga4_bigquery(paths: PathsArgument, db: DbOption = DEFAULT_DB) -> None:
-    """Import GA4's BigQuery export (events_* as Parquet or newline-delimited JSON from bq extract)."""
-    files = expand_paths(paths)
-    with open_project(db) as project:
-        project.ingest_ga4_bigquery(files, on_file_done=print_result)
-
-
-def register(root: typer.Typer, ingest_app: typer.Typer) -> None:
+def register(root: typer.Typer) -> None:
     root.add_typer(app, name="pull")
-    ingest_app.command("ga4-bigquery")(ga4_bigquery)

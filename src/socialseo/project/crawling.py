@@ -10,13 +10,20 @@ from typing import Any
 import pandas as pd
 
 from socialseo.analysis.audit import summarise
-from socialseo.analysis.audit.profiles import audit_profiles
+from socialseo.analysis.audit.profiles import (
+    audit_profiles,
+    avatar_urls,
+    links_to_check,
+    live_profile_urls,
+    read_profiles,
+)
 from socialseo.analysis.audit.rules import load_config, rules_frame
 from socialseo.analysis.audit.site import run_site_audit
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract, extract_page
 from socialseo.crawl.fetch import FetchLimits
 from socialseo.crawl.policy import AddressPolicy
+from socialseo.crawl.profiles import check_links, fetch_images, fetch_profile_pages
 from socialseo.crawl.store import run_crawl
 from socialseo.ingest.backlinks.pages import FETCH_TIMEOUT, MAX_FETCH_BYTES, Fetcher, page_limits
 from socialseo.project.base import ProjectBase
@@ -59,9 +66,20 @@ class Crawling(ProjectBase):
 
     def audit_profiles(self, profiles: str | Path, *, allow_private: bool = False, allow_hosts: Sequence[str] = ()
                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Audit the brand profiles listed in a TOML file: (one row per profile, findings)."""
-        return audit_profiles(self.warehouse.con, load_config(Path(profiles)), allow_private=allow_private,
-                              allow_hosts=tuple(allow_hosts))
+        """Audit the brand profiles listed in a TOML file: (one row per profile, findings).
+
+        Live profile pages, avatars and site links are fetched within the address policy (``allow_private``,
+        ``allow_hosts``); saved pages are read offline.
+        """
+        config = load_config(Path(profiles))
+        live = live_profile_urls(config)
+        policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
+        policy.validate()
+        limits = FetchLimits()
+        reads = read_profiles(config, fetch_profile_pages(live, policy, limits))
+        avatars = fetch_images(avatar_urls(reads), policy, limits)
+        checks = check_links(links_to_check(reads), policy, limits)
+        return audit_profiles(self.warehouse.con, config, reads, avatars, checks)
 
     @staticmethod
     def audit_summary(findings: pd.DataFrame) -> pd.DataFrame:

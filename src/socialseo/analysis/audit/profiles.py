@@ -2,23 +2,23 @@
 
 Most platforms answer crawlers with a login wall, a 403 or LinkedIn's 999, so a profile can be given as a saved
 HTML page (``saved = "x.html"``) and read offline with the same extractor the crawler uses. A live profile that
-cannot be read is reported as such (``profile-unreadable``), never silently passed.
+cannot be read is reported as such (``profile-unreadable``), never silently passed. Nothing here touches the
+network: ``socialseo.crawl.profiles`` fetches the live pages, avatars and site links, and the Project hands them in.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
-import aiohttp
 import duckdb
 import imagehash
 import pandas as pd
@@ -34,9 +34,8 @@ from socialseo.analysis.audit.rules import (
 )
 from socialseo.analysis.audit.social import profile_key, same_as
 from socialseo.crawl.extract import PageExtract, extract_page
-from socialseo.crawl.fetch import FetchLimits, fetch, open_session
 from socialseo.crawl.frontier import site_host
-from socialseo.crawl.policy import AddressPolicy
+from socialseo.crawl.profiles import FetchedProfile
 from socialseo.errors import InputFileError
 
 # Platform suffixes in profile titles: "Acme (@acme) / X", "Acme | LinkedIn", "Acme (@acme) • Instagram photos".
@@ -44,7 +43,6 @@ _TITLE_TAIL = re.compile(r"\s+(?:[/|•·–—-]|on)\s+.*$")
 _HANDLE_IN_TITLE = re.compile(r"\s*\(@[^)]*\)")
 _URL_IN_TEXT = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/[^\s\"'<>]*)?", re.IGNORECASE)
 _NOT_NAME = re.compile(r"[\W_]+")
-_AVATAR_BYTES = 5 << 20
 
 
 @dataclass
@@ -58,6 +56,7 @@ class ProfileRead:
     bio: str = ""
     site_links: list[str] = field(default_factory=list)
     avatar: Image.Image | None = None
+    avatar_url: str | None = None
 
 
 def display_name(page: PageExtract) -> str | None:
@@ -121,31 +120,31 @@ def _open_image(data: bytes | Path) -> Image.Image | None:
         return None
 
 
-async def _read_all(entries: tuple[ProfileEntry, ...], site: str, policy: AddressPolicy, limits: FetchLimits
-                    ) -> tuple[list[ProfileRead], dict[str, str | None]]:
-    async with open_session(policy, limits) as session:
-        reads = [await _read_one(session, e, site, limits, policy) for e in entries]
-        checks: dict[str, str | None] = {}
-        for url in dict.fromkeys(u for r in reads for u in r.site_links[:1]):
-            result = await fetch(session, url, limits, policy=policy)
-            checks[url] = None if result.ok else (result.error or f"status {result.status}")
-    return reads, checks
-
-
-async def _read_one(session: aiohttp.ClientSession, entry: ProfileEntry, site: str, limits: FetchLimits,
-                    policy: AddressPolicy) -> ProfileRead:
-    if entry.saved is not None:
-        if not entry.saved.is_file():
+def live_profile_urls(config: AuditConfig) -> list[str]:
+    """The profile pages to fetch: those listed without a saved copy. Checks the file first, so a missing saved
+    page or an empty list stops the audit before anything is fetched."""
+    if not config.profiles:
+        raise InputFileError("the profiles file lists no [[profiles]]")
+    for entry in config.profiles:
+        if entry.saved is not None and not entry.saved.is_file():
             raise InputFileError(f"{entry.saved}: saved profile page not found ({entry.platform})")
+    return [e.url for e in config.profiles if e.saved is None and e.url is not None]
+
+
+def read_profiles(config: AuditConfig, fetched: Mapping[str, FetchedProfile]) -> list[ProfileRead]:
+    """Read every profile from its saved page or from what was fetched of it; images and links stay to fetch."""
+    return [_read_one(entry, config.brand.site, fetched) for entry in config.profiles]
+
+
+def _read_one(entry: ProfileEntry, site: str, fetched: Mapping[str, FetchedProfile]) -> ProfileRead:
+    if entry.saved is not None:
         read = ProfileRead(entry, "saved", extract_page(entry.saved.read_bytes(), entry.url or entry.saved.as_uri()))
     else:
         assert entry.url is not None
-        result = await fetch(session, entry.url, limits, policy=policy)
-        if not result.ok or not result.body:
-            why = result.error or f"the platform answered {result.status}"
-            return ProfileRead(entry, "unreadable", problem=f"could not read {entry.url} live: {why}")
-        read = ProfileRead(entry, "live", extract_page(result.body, result.final_url,
-                                                       content_type=result.content_type))
+        got = fetched.get(entry.url) or FetchedProfile(entry.url, problem="it was not fetched")
+        if got.page is None:
+            return ProfileRead(entry, "unreadable", problem=f"could not read {entry.url} live: {got.problem}")
+        read = ProfileRead(entry, "live", got.page)
     assert read.page is not None
     read.name = display_name(read.page)
     if read.source == "live" and read.name is None and not read.page.opengraph:
@@ -154,22 +153,33 @@ async def _read_one(session: aiohttp.ClientSession, entry: ProfileEntry, site: s
     read.handle = handle_of(entry.url or next(iter(read.page.opengraph.get("og:url", [])), None))
     read.bio = _bio(read.page)
     read.site_links = site_links(read.page, read.bio, site) if site else []
-    read.avatar = await _avatar(session, read, limits, policy)
+    _local_avatar(read)
     return read
 
 
-async def _avatar(session: aiohttp.ClientSession, read: ProfileRead, limits: FetchLimits, policy: AddressPolicy
-                  ) -> Image.Image | None:
+def _local_avatar(read: ProfileRead) -> None:
+    """Open the avatar given as a file, or saved beside the page; an avatar on the web is left in ``avatar_url``."""
     if read.entry.avatar is not None:
-        return _open_image(read.entry.avatar)
+        read.avatar = _open_image(read.entry.avatar)
+        return
     assert read.page is not None
     image = next(iter(read.page.opengraph.get("og:image") or read.page.twitter.get("twitter:image") or []), None)
     if not image:
-        return None
+        return
     if read.source == "saved" and read.entry.saved is not None and not image.startswith(("http://", "https://")):
-        return _open_image((read.entry.saved.parent / unquote(image)).resolve())
-    result = await fetch(session, urljoin(read.page.url, image), limits, policy=policy, max_bytes=_AVATAR_BYTES)
-    return _open_image(result.body) if result.ok else None
+        read.avatar = _open_image((read.entry.saved.parent / unquote(image)).resolve())
+        return
+    read.avatar_url = urljoin(read.page.url, image)
+
+
+def avatar_urls(reads: list[ProfileRead]) -> list[str]:
+    """The avatars to fetch: those the profile pages point at on the web."""
+    return [r.avatar_url for r in reads if r.avatar_url]
+
+
+def links_to_check(reads: list[ProfileRead]) -> list[str]:
+    """The site links to check: the first each profile gives (the one a visitor sees)."""
+    return list(dict.fromkeys(u for r in reads for u in r.site_links[:1]))
 
 
 def _site_same_as(con: duckdb.DuckDBPyConnection, site: str) -> set[str] | None:
@@ -186,19 +196,19 @@ def _site_same_as(con: duckdb.DuckDBPyConnection, site: str) -> set[str] | None:
     return keys
 
 
-def audit_profiles(con: duckdb.DuckDBPyConnection, config: AuditConfig, *, allow_private: bool = False,
-                   allow_hosts: tuple[str, ...] = (), limits: FetchLimits | None = None
+def audit_profiles(con: duckdb.DuckDBPyConnection, config: AuditConfig, reads: list[ProfileRead],
+                   avatars: Mapping[str, bytes | None], link_checks: Mapping[str, str | None]
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Audit the configured profiles; returns (one row per profile, findings) and stores the findings.
+    """Audit the profiles read by :func:`read_profiles`; returns (one row per profile, findings) and stores the
+    findings.
 
-    Live pages, avatars and site links are fetched within the address policy (``allow_private``, ``allow_hosts``).
+    ``avatars`` holds the bytes of the :func:`avatar_urls` and ``link_checks`` why each of the :func:`links_to_check`
+    fails (None: it works), as ``socialseo.crawl.profiles`` fetched them within the address policy.
     """
-    if not config.profiles:
-        raise InputFileError("the profiles file lists no [[profiles]]")
-    policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
-    policy.validate()
     brand, lim = config.brand, thresholds()
-    reads, link_checks = asyncio.run(_read_all(config.profiles, brand.site, policy, limits or FetchLimits()))
+    for read in reads:
+        if read.avatar is None and read.avatar_url and (data := avatars.get(read.avatar_url)) is not None:
+            read.avatar = _open_image(data)
     logo = _open_image(brand.logo) if brand.logo is not None else None
     hashes = {i: imagehash.phash(r.avatar) for i, r in enumerate(reads) if r.avatar is not None}
     reference = imagehash.phash(logo) if logo is not None else (next(iter(hashes.values())) if hashes else None)

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from socialseo.classify.campaigns import classify_campaign
-from socialseo.classify.referrers import classify_referrer
+from socialseo.classify.attribution import attribute_source_medium
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest._files import check_text, read_whole
 from socialseo.ingest.limits import shown
@@ -38,7 +37,9 @@ _HEADER_DATE = re.compile(r"^#\s*(Start|End) date:\s*(\d{8})", re.I)
 
 @cache
 def classify_source_medium(source: str | None, medium: str | None) -> tuple[str, str | None, str]:
-    """Channel, platform and evidence of one GA4 source/medium pair.
+    """Channel, platform and evidence of one GA4 source/medium pair, by the precedence every hit goes through
+    (:func:`socialseo.classify.attribution.combine`); only GA4's own "(direct) / (none)" and "host / referral" are
+    read here.
 
     >>> classify_source_medium("m.facebook.com", "referral")
     ('social', 'facebook', 'referrer_host')
@@ -47,17 +48,16 @@ def classify_source_medium(source: str | None, medium: str | None) -> tuple[str,
     """
     src = (source or "").strip()
     med = (medium or "").strip()
+    # GA4's own labels: no source and no medium is its "(direct) / (none)".
     if src in ("(direct)", "(not set)", "") and med in ("(none)", "(not set)", ""):
         return "direct", None, "none"
-    # GA4 writes medium "referral" when the source is the referring host: read it as a referrer, as in logs.
+    # GA4 writes medium "referral" when the source is the referring host: read it as the referrer, as in logs.
     if med == "referral" and "." in src:
-        referrer = classify_referrer(f"https://{src}/", ())
-        if referrer.channel is not None:
-            return referrer.channel, referrer.platform, referrer.evidence
-    campaign = classify_campaign(src, med, None)
-    if campaign.channel is not None:
-        return campaign.channel, campaign.platform, "utm"
-    return "referral", None, "utm"
+        referred = attribute_source_medium(None, None, f"https://{src}/")
+        if referred.evidence != "none":
+            return referred.channel, referred.platform, referred.evidence
+    found = attribute_source_medium(src, med)
+    return found.channel, found.platform, found.evidence
 
 
 def import_ga4_traffic(warehouse: Warehouse, path: Path) -> ImportResult:

@@ -1,4 +1,4 @@
-"""Commands that ask the warehouse a question: ``sql`` and ``channels``."""
+"""``socialseo channels``: engagement per channel and platform, from logs or GA4."""
 
 from __future__ import annotations
 
@@ -9,16 +9,6 @@ import typer
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
 from socialseo.cli.filters import FromOption, PlatformOption, ToOption, make_filters
 from socialseo.errors import SocialSeoError
-
-
-def sql(
-    query: Annotated[str, typer.Argument(help="A DuckDB SQL query, e.g. \"SELECT * FROM sessions LIMIT 5\".")],
-    db: DbOption = DEFAULT_DB,
-    as_json: JsonOption = False,
-) -> None:
-    """Run SQL against the warehouse (read-only) and print the result."""
-    with open_project(db, read_only=True) as project:
-        print_frame(project.sql(query), as_json=as_json)
 
 
 def channels(
@@ -45,5 +35,4 @@ def channels(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("sql")(sql)
     app.command("channels")(channels)
