@@ -408,3 +408,16 @@ def test_a_refused_header_with_a_line_break_in_a_quoted_cell_is_named_on_one_lin
     with Warehouse(tmp_path / "w.duckdb") as warehouse, pytest.raises(SocialSeoError) as refused:
         import_backlink_exports(warehouse, [path])
     assert "\n" not in str(refused.value) and "(header: URL,Title,Spam Score)" in str(refused.value)
+
+
+def test_a_file_the_csv_reader_cannot_get_through_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from socialseo.cli import main
+
+    db = tmp_path / "w.duckdb"
+    code = main(["ingest", "backlinks", str(TEST_DATA / "backlink-exports" / "moz-broken-quoting.csv"), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 2 and "not a readable CSV file" in err and len(err.strip().splitlines()) == 1
+    assert main(["sql", "SELECT count(*) AS n FROM imports", "--db", str(db), "--json"]) == 0
+    assert '"n": 0' in capsys.readouterr().out

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
+
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text, utf8_copy
 from socialseo.ingest.backlinks.layouts import Layout, detect_layout, export_formats
@@ -147,13 +149,19 @@ def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_
     delimiter = _delimiter(header_line)
     header = _parse_header(header_line)
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
-        f"columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, quote = '\"', "
-        f"escape = '\"', ignore_errors = true, max_line_size = {max(current().max_field_bytes, 4096)}, "
-        "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
-        [str(readable), delimiter],
-    )
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
+            f"columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, quote = '\"', "
+            f"escape = '\"', ignore_errors = true, max_line_size = {max(current().max_field_bytes, 4096)}, "
+            "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
+            [str(readable), delimiter],
+        )
+    except duckdb.InvalidInputException as exc:
+        # DuckDB's strict CSV reader gives up on some broken quoting instead of rejecting rows: refuse the file.
+        raise InputFileError(
+            f"{ctx.result.path}: not a readable CSV file ({str(exc).splitlines()[0][:160]}); check its quoting"
+        ) from exc
     rejects = con.execute(
         "SELECT line, left(any_value(csv_line), 300), any_value(error_message) FROM _bx_rejects GROUP BY line "
         "ORDER BY line"
