@@ -22,7 +22,7 @@ def report(
     """Write report.html (works offline: charts and styles are inlined), or report.pdf with --format pdf."""
     with open_project(db, read_only=True) as project, progress("writing the report"):
         path = project.report(out, fmt=fmt, filters=make_filters(start, end, platform))
-    console.print(f"report written to {path.resolve()}", highlight=False)
+    console.print(f"report written to {path.resolve()}", highlight=False, soft_wrap=True)  # a path stays copyable
 
 
 def register(app: typer.Typer) -> None:
