@@ -1,0 +1,217 @@
+"""The crawl chain: does a page's social spike bring search engines back to it sooner?
+
+Social activity can only move search through what search engines see: social spike -> recrawl -> impressions ->
+clicks. This module measures the first link. For each page with a social spike (as
+:func:`~socialseo.analysis.impact.panel.detect_spikes` dates it), it counts the *verified* search-engine fetches
+(``bot_purpose = 'search_index' AND bot_verified``: from the operator's published addresses) in the ``pre_days``
+before the spike day and the ``post_days`` from it, and the hours from the start of the spike day to the first
+such fetch. The same is read for matched pages without social activity in that window, chosen by the nearest
+pre-period crawl count, at the same date: what would have happened anyway.
+
+Method: a matched difference. Per spiked page, its latency minus the mean latency of its controls, and its
+change in fetches per day (after minus before) minus that of its controls; the effect is the mean over spiked
+pages, with a 95% percentile bootstrap interval resampling spiked pages (each with its controls). A page not
+fetched within ``post_days`` has its latency censored at ``post_days`` days, which shortens the latencies of
+rarely crawled pages and controls alike. Fetches claiming a search engine from other addresses (impostors) or
+from an operator whose ranges are not bundled (cannot be checked) are counted apart and never used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from socialseo.analysis.impact.panel import detect_spikes, load_panel, table_exists, to_grid
+
+METHOD = ("matched difference: each spiked page against the pages without social activity nearest to it in "
+          "verified crawls before the spike, at the same date; 95% percentile bootstrap over spiked pages")
+ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages that were crawled as often before "
+               "it; the spike is dated to its first social day, so latency counts from 00:00 UTC of that day; a "
+               "page not fetched after the spike counts as fetched at the end of the after period.")
+MIN_SPIKES = 3
+BOOTSTRAP = 2000
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "measure", "unit", "spiked", "controls", "treated", "control", "effect", "ci_low", "ci_high", "verdict",
+    "verdict_reason", "method", "assumptions",
+)
+PAGE_COLUMNS: tuple[str, ...] = (
+    "page", "spike_date", "fetches_before", "fetches_after", "first_fetch_after", "latency_hours",
+    "control_latency_hours", "control_pages",
+)
+_VERIFIED = "bot_purpose = 'search_index' AND bot_verified AND page IS NOT NULL AND status BETWEEN 200 AND 299 " \
+    "AND NOT regexp_matches(page, '\\.(txt|xml)$')"
+
+
+@dataclass
+class CrawlChain:
+    """What the crawl chain found: the effects, one row per spiked page, and the fetches that were not used.
+
+    ``note`` says in a sentence why there is no estimate (empty when there is one).
+    """
+
+    summary: pd.DataFrame
+    pages: pd.DataFrame
+    unverified: pd.DataFrame
+    verified_fetches: int = 0
+    note: str = ""
+    days: dict[str, int] = field(default_factory=dict)
+
+
+def unverified_fetches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Fetches claiming a search engine that could not be trusted, by bot and why: counted apart, never used."""
+    if not table_exists(con, "hit_rows"):
+        return pd.DataFrame(columns=["bot_name", "status", "fetches"])
+    return con.execute(
+        "SELECT bot_name, CASE WHEN bot_verified IS NULL THEN 'cannot be checked' ELSE 'impostor' END AS status, "
+        "count(*) AS fetches FROM hits WHERE bot_purpose = 'search_index' AND bot_verified IS NOT TRUE "
+        "GROUP BY ALL ORDER BY fetches DESC, bot_name"
+    ).df()
+
+
+def _verified(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    if not table_exists(con, "hit_rows"):
+        return pd.DataFrame({"page": pd.Series(dtype=object), "ts": pd.Series(dtype="datetime64[ns]")})
+    frame = con.execute(f"SELECT page, ts FROM hits WHERE {_VERIFIED} ORDER BY ts").df()
+    frame["ts"] = pd.to_datetime(frame["ts"])
+    return frame
+
+
+def _empty(note: str, unverified: pd.DataFrame, fetches: int = 0) -> CrawlChain:
+    return CrawlChain(pd.DataFrame(columns=list(SUMMARY_COLUMNS)), pd.DataFrame(columns=list(PAGE_COLUMNS)),
+                      unverified, fetches, note)
+
+
+def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days: int = 14, n_controls: int = 5,
+                seed: int = 0) -> CrawlChain:
+    """Verified search-engine fetches around each page's social spike, against matched pages without one."""
+    unverified = unverified_fetches(con)
+    fetches = _verified(con)
+    if fetches.empty:
+        return _empty(_no_verified_note(unverified), unverified)
+    panel = load_panel(con) if table_exists(con, "page_daily") else pd.DataFrame()
+    if panel.empty:
+        return _empty("no page has social activity per day: import social post exports or logs with social "
+                      "visits, so spikes can be dated", unverified, len(fetches))
+    grid = to_grid(panel)
+    spikes = detect_spikes(grid)
+    social = (grid.matrix("social_posts") + grid.matrix("social_sessions")) > 0
+    first_day = min(fetches["ts"].min().normalize(), grid.dates[0])
+    last_day = max(fetches["ts"].max().normalize(), grid.dates[-1])
+    dates = pd.date_range(first_day, last_day, freq="D")
+    pages = np.array(sorted(set(fetches["page"]) | set(grid.pages)), dtype=object)
+    index = {p: k for k, p in enumerate(pages)}
+    counts = np.zeros((len(pages), len(dates)))
+    np.add.at(counts, (fetches["page"].map(index).to_numpy(),
+                       (fetches["ts"].dt.normalize() - first_day).dt.days.to_numpy()), 1)
+    busy = np.zeros((len(pages), len(dates)), dtype=bool)
+    offset = (grid.dates[0] - first_day).days
+    busy[[index[p] for p in grid.pages], offset:offset + len(grid.dates)] = social
+    crawled = np.isin(pages, fetches["page"].unique())
+    cum = np.concatenate([np.zeros((len(pages), 1)), np.cumsum(counts, axis=1)], axis=1)
+    cum_busy = np.concatenate([np.zeros((len(pages), 1)), np.cumsum(busy, axis=1)], axis=1)
+    events: list[tuple[int, int, npt.NDArray[np.int64]]] = []
+    spiked_pages = 0
+    for g, s_grid in enumerate(spikes):  # one small match per spiked page: tens of pages, not rows
+        if s_grid < 0:
+            continue
+        spiked_pages += 1
+        i, s = index[grid.pages[g]], int(s_grid) + offset
+        if s < pre_days or s + post_days > len(dates):
+            continue
+        clean = crawled & ((cum_busy[:, s + post_days] - cum_busy[:, s - pre_days]) == 0)
+        clean[i] = False
+        candidates = np.flatnonzero(clean)
+        if len(candidates) == 0:
+            continue
+        pre = cum[:, s] - cum[:, s - pre_days]
+        distance = np.abs(np.log1p(pre[candidates]) - np.log1p(pre[i]))
+        events.append((i, s, candidates[np.argsort(distance, kind="stable")[:n_controls]]))
+    if len(events) < MIN_SPIKES:
+        return _empty(
+            f"{len(events)} of {spiked_pages} social spikes had {pre_days} days of verified crawls before them and "
+            f"{post_days} after, with uncrawled-by-social control pages; at least {MIN_SPIKES} are needed",
+            unverified, len(fetches))
+    return _estimate(events, pages, dates, fetches, cum, pre_days, post_days, seed, unverified)
+
+
+def _first_after(fetches: pd.DataFrame, pages: list[str], starts: list[pd.Timestamp]) -> pd.Series:
+    """The first verified fetch of each page at or after its start: one forward as-of merge, no loop."""
+    left = pd.DataFrame({"page": pages, "start": pd.to_datetime(starts), "k": range(len(pages))})
+    right = fetches.rename(columns={"ts": "fetched"}).sort_values("fetched")
+    right["start"] = right["fetched"]
+    merged = pd.merge_asof(left.sort_values("start"), right, on="start", by="page", direction="forward")
+    return merged.sort_values("k")["fetched"].reset_index(drop=True)
+
+
+def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.NDArray[np.object_],
+              dates: pd.DatetimeIndex, fetches: pd.DataFrame, cum: npt.NDArray[np.float64], pre_days: int,
+              post_days: int, seed: int, unverified: pd.DataFrame) -> CrawlChain:
+    cap = 24.0 * post_days
+    owners = [k for k, (_, _, ctrl) in enumerate(events) for _ in range(len(ctrl) + 1)]
+    who = [int(i) for i, _, ctrl in events for i in (i, *ctrl)]
+    starts = [dates[s] for _, s, ctrl in events for _ in range(len(ctrl) + 1)]
+    first = _first_after(fetches, [str(pages[w]) for w in who], starts)
+    hours = ((first - pd.Series(starts)).dt.total_seconds() / 3600).clip(upper=cap).fillna(cap).to_numpy()
+    s_of = np.array([events[k][1] for k in owners])
+    w_arr = np.array(who)
+    rate_change = ((cum[w_arr, s_of + post_days] - cum[w_arr, s_of]) / post_days
+                   - (cum[w_arr, s_of] - cum[w_arr, s_of - pre_days]) / pre_days)
+    is_treated = np.zeros(len(who), dtype=bool)
+    pos = 0
+    for _, _, ctrl in events:
+        is_treated[pos] = True
+        pos += len(ctrl) + 1
+    owner = np.array(owners)
+    n = len(events)
+    ctrl_latency = np.bincount(owner[~is_treated], hours[~is_treated], minlength=n) / np.bincount(
+        owner[~is_treated], minlength=n)
+    ctrl_rate = np.bincount(owner[~is_treated], rate_change[~is_treated], minlength=n) / np.bincount(
+        owner[~is_treated], minlength=n)
+    latency, rate = hours[is_treated], rate_change[is_treated]
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, size=(BOOTSTRAP, n))
+    rows = []
+    for measure, unit, treated, control in (
+        ("hours to the first verified search-engine fetch after the spike", "hours", latency, ctrl_latency),
+        ("change in verified search-engine fetches per day, after against before", "fetches per day", rate,
+         ctrl_rate),
+    ):
+        diff = treated - control
+        boot = diff[draws].mean(axis=1)
+        lo, hi = (float(v) for v in np.percentile(boot, [2.5, 97.5]))
+        excludes = lo > 0 or hi < 0
+        rows.append({
+            "measure": measure, "unit": unit, "spiked": n, "controls": int((~is_treated).sum()),
+            "treated": float(treated.mean()), "control": float(control.mean()), "effect": float(diff.mean()),
+            "ci_low": lo, "ci_high": hi, "verdict": "effect" if excludes else "no_effect_detected",
+            "verdict_reason": (f"the 95% interval, {lo:+.2f} to {hi:+.2f} {unit}, "
+                               f"{'excludes' if excludes else 'includes'} zero"),
+            "method": METHOD, "assumptions": ASSUMPTIONS,
+        })
+    t_idx = np.flatnonzero(is_treated)
+    page_rows = pd.DataFrame({
+        "page": [str(pages[i]) for i, _, _ in events],
+        "spike_date": [dates[s].date().isoformat() for _, s, _ in events],
+        "fetches_before": [int(cum[i, s] - cum[i, s - pre_days]) for i, s, _ in events],
+        "fetches_after": [int(cum[i, s + post_days] - cum[i, s]) for i, s, _ in events],
+        "first_fetch_after": [None if pd.isna(first[k]) else first[k].isoformat() for k in t_idx],
+        "latency_hours": np.round(latency, 2),
+        "control_latency_hours": np.round(ctrl_latency, 2),
+        "control_pages": [len(ctrl) for _, _, ctrl in events],
+    })
+    summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    return CrawlChain(summary, page_rows[list(PAGE_COLUMNS)], unverified, len(fetches), "",
+                      {"pre_days": pre_days, "post_days": post_days})
+
+
+def _no_verified_note(unverified: pd.DataFrame) -> str:
+    text = ("no verified search-engine fetches: import access logs that include search-engine crawlers with their "
+            "full client addresses (Googlebot is checked against Google's published ranges)")
+    if not unverified.empty:
+        named = ", ".join(f"{int(r.fetches):,} {r.bot_name} ({r.status})" for r in unverified.itertuples())
+        text += f"; fetches that could not be used: {named}"
+    return text
