@@ -35,8 +35,8 @@ ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages tha
 MIN_SPIKES = 3
 BOOTSTRAP = 2000
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "measure", "unit", "spiked", "controls", "treated", "control", "effect", "ci_low", "ci_high", "verdict",
-    "verdict_reason", "method", "assumptions",
+    "measure", "description", "unit", "spiked", "controls", "treated", "control", "effect", "ci_low", "ci_high",
+    "verdict", "verdict_reason", "method", "assumptions",
 )
 PAGE_COLUMNS: tuple[str, ...] = (
     "page", "spike_date", "fetches_before", "fetches_after", "first_fetch_after", "latency_hours",
@@ -175,17 +175,19 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, n, size=(BOOTSTRAP, n))
     rows = []
-    for measure, unit, treated, control in (
-        ("hours to the first verified search-engine fetch after the spike", "hours", latency, ctrl_latency),
-        ("change in verified search-engine fetches per day, after against before", "fetches per day", rate,
-         ctrl_rate),
+    for measure, description, unit, treated, control in (
+        ("first_fetch_hours", "time to the first verified search-engine fetch after the spike", "hours", latency,
+         ctrl_latency),
+        ("fetch_rate_change", "change in verified search-engine fetches, after the spike against before",
+         "fetches per day", rate, ctrl_rate),
     ):
         diff = treated - control
         boot = diff[draws].mean(axis=1)
         lo, hi = (float(v) for v in np.percentile(boot, [2.5, 97.5]))
         excludes = lo > 0 or hi < 0
         rows.append({
-            "measure": measure, "unit": unit, "spiked": n, "controls": int((~is_treated).sum()),
+            "measure": measure, "description": description, "unit": unit, "spiked": n,
+            "controls": int((~is_treated).sum()),
             "treated": float(treated.mean()), "control": float(control.mean()), "effect": float(diff.mean()),
             "ci_low": lo, "ci_high": hi, "verdict": "effect" if excludes else "no_effect_detected",
             "verdict_reason": (f"the 95% interval, {lo:+.2f} to {hi:+.2f} {unit}, "

@@ -32,6 +32,7 @@ from socialseo.cli import (
     refresh,
     report,
     serve,
+    shares,
     social,
     spark,
 )
@@ -80,6 +81,7 @@ classify.register(app)
 pull.register(app, ingest.app)
 discover.register(app)
 refresh.register(app)
+shares.register(app, analyze.app)
 
 
 def main(argv: list[str] | None = None) -> int:
