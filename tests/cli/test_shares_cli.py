@@ -132,3 +132,16 @@ def test_crawl_chain_table_states_its_method(tmp_path: Path, capsys: pytest.Capt
     text = " ".join(out.split())
     assert code == 0 and "6 social spikes" in text and "method: matched difference" in text
     assert "not used, unverified: 1 Googlebot (impostor)" in text
+
+
+def test_report_shows_shares_and_the_crawl_chain_beside_impact(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(SHARES_LOG, db, capsys)
+    ingest(write_crawl_log(tmp_path), db, capsys)
+    code, _, err = run(["report", "--db", str(db), "--out", str(tmp_path / "report")], capsys)
+    html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert code == 0, err
+    assert "11 link-preview fetches show 3 pages shared on 10 platforms" in html
+    assert "After 6 social spikes, verified search engines fetched the page in 4.0 hours" in html
+    assert html.index("Does social activity move search?") < html.index("bring search engines back sooner")
