@@ -214,6 +214,10 @@ def _no_verified_note(unverified: pd.DataFrame) -> str:
     text = ("no verified search-engine fetches: import access logs that include search-engine crawlers with their "
             "full client addresses (Googlebot is checked against Google's published ranges)")
     if not unverified.empty:
-        named = ", ".join(f"{int(r.fetches):,} {r.bot_name} ({r.status})" for r in unverified.itertuples())
-        text += f"; fetches that could not be used: {named}"
+        text += f"; fetches that could not be used: {name_unverified(unverified)}"
     return text
+
+
+def name_unverified(unverified: pd.DataFrame) -> str:
+    """The unverified fetches in words: ``3 Googlebot (impostor), 2 bingbot (cannot be checked)``."""
+    return ", ".join(f"{int(r['fetches']):,} {r['bot_name']} ({r['status']})" for r in unverified.to_dict("records"))

@@ -167,7 +167,7 @@ def shares_by_page(days: pd.DataFrame) -> pd.DataFrame:
     if days.empty:
         return pd.DataFrame(columns=list(PAGE_COLUMNS))
     counts = ["preview_fetches", "visits", "platform_visits", "in_app_visits", "dark_visits"]
-    by_platform = days.groupby(["page", "platform"], as_index=False)["preview_fetches"].sum()
+    by_platform = days.groupby(["page", "platform"], as_index=False).agg(preview_fetches=("preview_fetches", "sum"))
     by_platform = by_platform.sort_values(["page", "preview_fetches", "platform"], ascending=[True, False, True])
     names = by_platform.groupby("page")["platform"].agg(", ".join)
     out = days.groupby("page")[counts].sum()

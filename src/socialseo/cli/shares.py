@@ -118,7 +118,8 @@ def crawl_chain(
         console.print(f"[dim]method: {escape(str(found.summary['method'].iloc[0]))}[/dim]", highlight=False)
         console.print(f"[dim]assumes: {escape(str(found.summary['assumptions'].iloc[0]))}[/dim]", highlight=False)
     if not found.unverified.empty and not found.note:
-        named = ", ".join(f"{int(r.fetches):,} {r.bot_name} ({r.status})" for r in found.unverified.itertuples())
+        named = ", ".join(f"{int(r['fetches']):,} {r['bot_name']} ({r['status']})"
+                          for r in found.unverified.to_dict("records"))
         console.print(f"[dim]not used, unverified: {escape(named)}[/dim]", highlight=False)
 
 

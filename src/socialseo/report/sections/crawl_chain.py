@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from socialseo.analysis.crawl_chain import crawl_chain
+from socialseo.analysis.crawl_chain import crawl_chain, name_unverified
 from socialseo.report.sections.base import Section, Table, num
 
 
@@ -38,6 +38,6 @@ def sections(con: duckdb.DuckDBPyConnection) -> list[Section]:
     ], [[r["page"], r["spike_date"], num(r["fetches_before"]), num(r["fetches_after"]), f"{r['latency_hours']:.1f}",
          f"{r['control_latency_hours']:.1f}"] for r in found.pages.to_dict("records")]))
     if not found.unverified.empty:
-        named = ", ".join(f"{int(r.fetches):,} {r.bot_name} ({r.status})" for r in found.unverified.itertuples())
-        section.paragraphs.append(f"Not used, because their addresses could not vouch for them: {named}.")
+        section.paragraphs.append("Not used, because their addresses could not vouch for them: "
+                                  f"{name_unverified(found.unverified)}.")
     return [section]
