@@ -98,8 +98,8 @@ def test_crawl_chain_finds_the_faster_recrawl_after_spikes(tmp_path: Path,
     assert code == 0
     found = json.loads(out)
     latency = next(r for r in found["summary"] if r["measure"] == "first_fetch_hours")
-    assert latency["spiked"] == SPIKED and latency["treated"] == pytest.approx(RECRAWL_HOURS)
-    assert latency["verdict"] == "effect" and latency["ci_high"] < 0
+    assert latency["spiked"] == SPIKED and latency["verdict"] == "effect" and latency["ci_high"] < 0
+    assert [r["latency_hours"] for r in found["pages"]] == [RECRAWL_HOURS] * SPIKED
     assert latency["ci_low"] <= latency["effect"] <= latency["ci_high"]
     assert {r["spike_date"] for r in found["pages"]} == {f"2026-02-{10 + p}" for p in range(SPIKED)}
     assert found["unverified"] == [{"bot_name": "Googlebot", "status": "impostor", "fetches": 1}]
@@ -110,8 +110,8 @@ def test_crawl_chain_without_a_planted_recrawl_detects_no_faster_one(tmp_path: P
     db = tmp_path / "w.duckdb"
     ingest(write_crawl_log(tmp_path, recrawl=False), db, capsys)
     code, out, _ = run(["analyze", "crawl-chain", "--json", "--db", str(db)], capsys)
-    latency = json.loads(out)["summary"][0]
-    assert code == 0 and latency["treated"] > RECRAWL_HOURS * 2
+    waits = [r["latency_hours"] for r in json.loads(out)["pages"]]
+    assert code == 0 and len(waits) == SPIKED and sum(waits) / len(waits) > RECRAWL_HOURS * 2
 
 
 def test_crawl_chain_without_verified_fetches_says_what_would_fill_it(tmp_path: Path,
@@ -143,5 +143,5 @@ def test_report_shows_shares_and_the_crawl_chain_beside_impact(tmp_path: Path,
     html = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert code == 0, err
     assert "11 link-preview fetches show 3 pages shared on 10 platforms" in html
-    assert "After 6 social spikes, verified search engines fetched the page in 4.0 hours" in html
+    assert "After 6 social spikes, verified search engines fetched the page 4.0 hours into the spike day" in html
     assert html.index("Does social activity move search?") < html.index("bring search engines back sooner")

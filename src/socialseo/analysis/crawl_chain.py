@@ -36,12 +36,14 @@ ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages tha
                "it; the spike is dated to its first social day, so latency counts from 00:00 UTC of that day; a "
                "page not fetched after the spike counts as fetched at the end of the after period.")
 MIN_SPIKES = 3
+KNOWN_WITHIN_DAYS = 7
+"""A page counts only when verified crawlers fetched it within this many days of the before period's start."""
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "measure", "description", "unit", "spiked", "controls", "treated", "control", "effect", "ci_low", "ci_high",
     "verdict", "verdict_reason", "method", "assumptions",
 )
 PAGE_COLUMNS: tuple[str, ...] = (
-    "page", "spike_date", "fetches_before", "fetches_after", "first_fetch_after", "latency_hours",
+    "page", "spike_date", "fetches_before", "fetches_after", "first_fetch_after", "usual_wait_hours", "latency_hours",
     "control_latency_hours", "control_pages",
 )
 _VERIFIED = "bot_purpose = 'search_index' AND bot_verified AND page IS NOT NULL AND status BETWEEN 200 AND 299 " \
@@ -112,7 +114,9 @@ def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days
     busy = np.zeros((len(pages), len(dates)), dtype=bool)
     offset = (grid.dates[0] - first_day).days
     busy[[index[p] for p in grid.pages], offset:offset + len(grid.dates)] = social
-    crawled = np.isin(pages, fetches["page"].unique())
+    # the day of each page's first verified fetch: a page new to the crawler is shared and discovered at once, so
+    # its spike says nothing about recrawls; pages (spiked or control) must be known from the before period's start
+    first_seen = np.where(counts.any(axis=1), np.argmax(counts > 0, axis=1), len(dates))
     cum = np.concatenate([np.zeros((len(pages), 1)), np.cumsum(counts, axis=1)], axis=1)
     cum_busy = np.concatenate([np.zeros((len(pages), 1)), np.cumsum(busy, axis=1)], axis=1)
     events: list[tuple[int, int, npt.NDArray[np.int64]]] = []
@@ -122,9 +126,10 @@ def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days
             continue
         spiked_pages += 1
         i, s = index[grid.pages[g]], int(s_grid) + offset
-        if s < pre_days or s + post_days > len(dates):
+        known = first_seen <= s - pre_days + KNOWN_WITHIN_DAYS
+        if s < pre_days or s + post_days > len(dates) or not known[i]:
             continue
-        clean = crawled & ((cum_busy[:, s + post_days] - cum_busy[:, s - pre_days]) == 0)
+        clean = known & ((cum_busy[:, s + post_days] - cum_busy[:, s - pre_days]) == 0)
         clean[i] = False
         candidates = np.flatnonzero(clean)
         if len(candidates) == 0:
@@ -134,8 +139,9 @@ def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days
         events.append((i, s, candidates[np.argsort(distance, kind="stable")[:n_controls]]))
     if len(events) < MIN_SPIKES:
         return _empty(
-            f"{len(events)} of {spiked_pages} social spikes had {pre_days} days of verified crawls before them and "
-            f"{post_days} after, with uncrawled-by-social control pages; at least {MIN_SPIKES} are needed",
+            f"{len(events)} of {spiked_pages} social spikes were on pages verified crawlers already knew {pre_days} "
+            f"days before them, with {post_days} days of logs after, and control pages; at least {MIN_SPIKES} are "
+            "needed",
             unverified, len(fetches))
     return _estimate(events, pages, dates, fetches, cum, pre_days, post_days, unverified)
 
@@ -149,6 +155,11 @@ def _first_after(fetches: pd.DataFrame, pages: list[str], starts: list[pd.Timest
     return merged.sort_values("k")["fetched"].reset_index(drop=True)
 
 
+def _hours(first: pd.Series, starts: list[pd.Timestamp], cap: float) -> npt.NDArray[np.float64]:
+    waited = (first - pd.Series(pd.to_datetime(starts))).dt.total_seconds() / 3600
+    return np.asarray(waited.clip(upper=cap).fillna(cap).to_numpy(), dtype=np.float64)
+
+
 def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.NDArray[np.object_],
               dates: pd.DatetimeIndex, fetches: pd.DataFrame, cum: npt.NDArray[np.float64], pre_days: int,
               post_days: int, unverified: pd.DataFrame) -> CrawlChain:
@@ -156,8 +167,15 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     owners = [k for k, (_, _, ctrl) in enumerate(events) for _ in range(len(ctrl) + 1)]
     who = [int(i) for i, _, ctrl in events for i in (i, *ctrl)]
     starts = [dates[s] for _, s, ctrl in events for _ in range(len(ctrl) + 1)]
-    first = _first_after(fetches, [str(pages[w]) for w in who], starts)
-    hours = ((first - pd.Series(starts)).dt.total_seconds() / 3600).clip(upper=cap).fillna(cap).to_numpy()
+    names = [str(pages[w]) for w in who]
+    first = _first_after(fetches, names, starts)
+    hours = _hours(first, starts, cap)
+    # the same wait read from each day start of the before period: the page's usual wait, so that a page crawled
+    # more often than its controls does not pass for a quicker recrawl (a difference in differences)
+    earlier = [start - pd.Timedelta(days=d) for start in starts for d in range(1, pre_days + 1)]
+    usual = _hours(_first_after(fetches, [n for n in names for _ in range(pre_days)], earlier), earlier, cap)
+    before = usual.reshape(len(who), pre_days).mean(axis=1)
+    change = hours - before
     s_of = np.array([events[k][1] for k in owners])
     w_arr = np.array(who)
     rate_change = ((cum[w_arr, s_of + post_days] - cum[w_arr, s_of]) / post_days
@@ -171,14 +189,16 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     n = len(events)
     ctrl_latency = np.bincount(owner[~is_treated], hours[~is_treated], minlength=n) / np.bincount(
         owner[~is_treated], minlength=n)
+    ctrl_change = np.bincount(owner[~is_treated], change[~is_treated], minlength=n) / np.bincount(
+        owner[~is_treated], minlength=n)
     ctrl_rate = np.bincount(owner[~is_treated], rate_change[~is_treated], minlength=n) / np.bincount(
         owner[~is_treated], minlength=n)
-    latency, rate = hours[is_treated], rate_change[is_treated]
+    latency, rate, latency_change = hours[is_treated], rate_change[is_treated], change[is_treated]
     half_width = float(stats.t.ppf(0.975, n - 1)) / np.sqrt(n)
     rows = []
     for measure, description, unit, treated, control in (
-        ("first_fetch_hours", "time to the first verified search-engine fetch after the spike", "hours", latency,
-         ctrl_latency),
+        ("first_fetch_hours", "change in the wait for a verified search-engine fetch, from the spike day's start "
+         "against the days before", "hours", latency_change, ctrl_change),
         ("fetch_rate_change", "change in verified search-engine fetches, after the spike against before",
          "fetches per day", rate, ctrl_rate),
     ):
@@ -202,6 +222,7 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
         "fetches_before": [int(cum[i, s] - cum[i, s - pre_days]) for i, s, _ in events],
         "fetches_after": [int(cum[i, s + post_days] - cum[i, s]) for i, s, _ in events],
         "first_fetch_after": [None if pd.isna(first[k]) else first[k].isoformat() for k in t_idx],
+        "usual_wait_hours": np.round(before[is_treated], 2),
         "latency_hours": np.round(latency, 2),
         "control_latency_hours": np.round(ctrl_latency, 2),
         "control_pages": [len(ctrl) for _, _, ctrl in events],
