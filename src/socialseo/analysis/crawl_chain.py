@@ -8,8 +8,11 @@ before the spike day and the ``post_days`` from it, and the hours from the start
 such fetch. The same is read for matched pages without social activity in that window, chosen by the nearest
 pre-period crawl count, at the same date: what would have happened anyway.
 
-Method: a matched difference. Per spiked page, its latency minus the mean latency of its controls, and its
-change in fetches per day (after minus before) minus that of its controls; the effect is the mean over spiked
+Method: a matched difference in differences. Per spiked page, the change in its wait (the wait from the spike
+day's start against its usual wait, read from each day start of the before period) minus the mean change of its
+controls, and its change in fetches per day (after minus before) minus that of its controls; pages that crawlers
+first fetched over a week into the before period are left out (a new page is shared and discovered at
+once, which says nothing about recrawls); the effect is the mean over spiked
 pages, with a Student-t 95% interval over the spiked pages' differences (each page with its own controls is one
 observation; with a handful of spikes a bootstrap interval would be too narrow). A page not
 fetched within ``post_days`` has its latency censored at ``post_days`` days, which shortens the latencies of
@@ -29,9 +32,9 @@ from scipy import stats
 
 from socialseo.analysis.impact.panel import detect_spikes, load_panel, table_exists, to_grid
 
-METHOD = ("matched difference: each spiked page against the pages without social activity nearest to it in "
-          "verified crawls before the spike, at the same date; mean of the per-page differences with a Student-t "
-          "95% interval over spiked pages")
+METHOD = ("matched difference in differences: each spiked page's wait on its spike day minus its usual wait (from "
+          "each day start of the before period), against the same for the pages without social activity nearest "
+          "to it in verified crawls before the spike; mean over spiked pages with a Student-t 95% interval")
 ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages that were crawled as often before "
                "it; the spike is dated to its first social day, so latency counts from 00:00 UTC of that day; a "
                "page not fetched after the spike counts as fetched at the end of the after period.")
