@@ -6,7 +6,7 @@ clicks. This module measures the first link. For each page with a social spike (
 (``bot_purpose = 'search_index' AND bot_verified``: from the operator's published addresses) in the ``pre_days``
 before the spike day and the ``post_days`` from it, and the hours from the start of the spike day to the first
 such fetch. The same is read for matched pages without social activity in that window, chosen by the nearest
-pre-period crawl count, at the same date: what would have happened anyway.
+crawl rate outside the window, at the same date: what would have happened anyway.
 
 Method: a matched difference in differences. Per spiked page, the change in its wait (the wait from the spike
 day's start against its usual wait, read from each day start of the before period) minus the mean change of its
@@ -137,8 +137,11 @@ def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days
         candidates = np.flatnonzero(clean)
         if len(candidates) == 0:
             continue
-        pre = cum[:, s] - cum[:, s - pre_days]
-        distance = np.abs(np.log1p(pre[candidates]) - np.log1p(pre[i]))
+        # matched on the crawl rate outside the window: matched on the before period itself, a control picked for
+        # a lucky run of fetches there regresses afterwards and passes for a slower recrawl (as in the event study)
+        inside = cum[:, s + post_days] - cum[:, s - pre_days]
+        outside = (cum[:, -1] - inside) / max(1, len(dates) - pre_days - post_days)
+        distance = np.abs(np.log1p(outside[candidates]) - np.log1p(outside[i]))
         events.append((i, s, candidates[np.argsort(distance, kind="stable")[:n_controls]]))
     if len(events) < MIN_SPIKES:
         return _empty(
