@@ -24,6 +24,7 @@ from socialseo.project.ingest import Ingesting
 from socialseo.project.output import Output
 from socialseo.project.pages import Pages
 from socialseo.project.questions import Questions
+from socialseo.project.shares import Shares
 from socialseo.project.tools import explain, run_spark_backlinks
 from socialseo.project.types import (
     FETCH_TIMEOUT,
@@ -65,7 +66,7 @@ __all__ = [
 
 
 class Project(
-    Ingesting, Crawling, Questions, Pages, Impact, Output, Dashboard, LiveSources, DiscoverySources, ProjectBase
+    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, LiveSources, DiscoverySources, ProjectBase
 ):
     """One site's data: a warehouse plus every operation over it.
 

@@ -39,6 +39,7 @@ from socialseo.cli import (
     refresh,
     report,
     serve,
+    shares,
     spark,
     sql,
     validate,
@@ -96,6 +97,7 @@ classify.register(app)
 pull.register(app)
 discover.register(app)
 refresh.register(app)
+shares.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.markup import escape
 
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame, progress
+from socialseo.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    console,
+    open_project,
+    print_frame,
+    progress,
+    records,
+)
 from socialseo.errors import SocialSeoError
 
 app = typer.Typer(help="Estimate what social activity does for search, with intervals.", no_args_is_help=True)
@@ -194,6 +203,51 @@ def platforms(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
         frame = project.platforms()
         print_frame(frame, as_json=as_json, title="Platform effectiveness by segment",
                     empty=lambda: project.why_empty("platforms"))
+
+
+@app.command("crawl-chain")
+def crawl_chain(
+    pre_days: Annotated[int, typer.Option("--pre-days", help="Days before the spike to count fetches in.")] = 28,
+    post_days: Annotated[int, typer.Option("--post-days", help="Days from the spike to count fetches in.")] = 14,
+    controls: Annotated[int, typer.Option("--controls", help="Matched pages without a spike per spiked page.")] = 5,
+    pages: Annotated[bool, typer.Option("--pages", help="One row per spiked page instead of the summary.")] = False,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Do social spikes bring verified search-engine crawlers back sooner? Against matched pages, with intervals."""
+    with open_project(db, read_only=True) as project, progress("matching spiked pages with crawled controls"):
+        found = project.crawl_chain(pre_days=pre_days, post_days=post_days, n_controls=controls)
+    if as_json:
+        record: dict[str, Any] = {
+            "summary": records(found.summary), "pages": records(found.pages),
+            "unverified": records(found.unverified), "verified_fetches": found.verified_fetches, "note": found.note,
+        }
+        sys.stdout.write(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        return
+    if found.note:
+        console.print(f"no crawl-chain estimate: {escape(found.note)}", highlight=False, soft_wrap=True)
+    elif pages:
+        print_frame(found.pages, as_json=False, title="Verified search-engine fetches around each social spike")
+    else:
+        shown = pd.DataFrame({
+            "measure": [f"{d} ({u})" for d, u in zip(found.summary["description"], found.summary["unit"],
+                                                      strict=True)],
+            "spiked pages": found.summary["treated"].round(2),
+            "matched pages": found.summary["control"].round(2),
+            "effect (95% interval)": [f"{e:+.2f} ({lo:+.2f} to {hi:+.2f})" for e, lo, hi in zip(
+                found.summary["effect"], found.summary["ci_low"], found.summary["ci_high"], strict=True)],
+        })
+        print_frame(shown, as_json=False, title=f"The crawl chain: verified recrawls after "
+                    f"{int(found.summary['spiked'].iloc[0])} social spikes, against "
+                    f"{int(found.summary['controls'].iloc[0])} matched pages")
+        for why in found.summary["verdict_reason"]:
+            console.print(escape(str(why)), highlight=False)
+        console.print(f"[dim]method: {escape(str(found.summary['method'].iloc[0]))}[/dim]", highlight=False)
+        console.print(f"[dim]assumes: {escape(str(found.summary['assumptions'].iloc[0]))}[/dim]", highlight=False)
+    if not found.unverified.empty and not found.note:
+        named = ", ".join(f"{int(r['fetches']):,} {r['bot_name']} ({r['status']})"
+                          for r in found.unverified.to_dict("records"))
+        console.print(f"[dim]not used, unverified: {escape(named)}[/dim]", highlight=False)
 
 
 def register(root: typer.Typer) -> None:

@@ -185,3 +185,9 @@ def progress(
     with bar:
         task = bar.add_task(description, total=total)
         yield bar, task
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready rows: dates in ISO form, anything else JSON cannot hold as text."""
+    text = frame.to_json(orient="records", date_format="iso", default_handler=str)
+    return list(json.loads(text))

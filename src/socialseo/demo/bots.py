@@ -9,8 +9,10 @@ social visit to a naive counter; vulnerability scanners ask for ``/wp-login.php`
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +52,11 @@ _PREVIEW_BOT = {
     "x": "twitterbot",
     "linkedin": "linkedinbot",
 }
+_SHARE_PLATFORM = {"facebookexternalhit": "facebook", "twitterbot": "x", "linkedinbot": "linkedin"}
+RECRAWL_HOURS = 2
+"""Pages of the recrawled half get a verified Googlebot fetch this many hours after each post linking them."""
+CENSOR_DAYS = 14
+"""Latency is measured up to this many days after a day starts, as ``socialseo analyze crawl-chain`` does."""
 _SCAN_PATHS = (
     "/wp-login.php",
     "/.env",
@@ -72,6 +79,11 @@ class BotHits:
     times: list[int]
     lines: list[str]
     by_bot: Counter[str]
+    previews: Counter[str] = field(default_factory=Counter)
+    """Link-preview fetches per platform: the shares a correct analysis must count."""
+    recrawl: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Recrawled page -> UTC day -> hours by which the planted fetch shortened the wait for a verified fetch
+    from that day's start (days it did not shorten are left out; pages not listed were not recrawled)."""
 
 
 def _addresses(bot: str, rng: np.random.Generator, n: int = 12) -> list[str]:
@@ -133,6 +145,7 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator) 
         )
         by_bot[bot] += 1
 
+    previews: Counter[str] = Counter()
     linked = world.posts[world.posts["page"] >= 0]
     for platform, page, day, second, link in zip(
         linked["platform"],
@@ -151,7 +164,9 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator) 
         for _ in range(int(rng.integers(1, 4))):
             t0 += int(rng.integers(1, 90))
             emit(bot, t0, "GET", target, 200, str(30000 + 97 * int(page)), "-", uas[bot][0])
+            previews[_SHARE_PLATFORM[bot]] += 1
 
+    crawled: dict[str, list[int]] = {}
     remaining = max(0, budget - len(lines))
     counts = dict(
         zip(_CRAWL_SHARES, rng.multinomial(remaining, list(_CRAWL_SHARES.values())).tolist(), strict=True)
@@ -169,6 +184,10 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator) 
             if bot == "fake-googlebot" and status == 404:
                 target, status, size = _SCAN_PATHS[t % len(_SCAN_PATHS)], 404, "196"
             emit(bot, t, "GET", target, status, size, "-", uas[bot][a])
+            if bot == "googlebot" and status == 200:
+                crawled.setdefault(target, []).append(t)
+    recrawl = _plant_recrawls(world, linked, crawled, lambda t, path: emit(
+        "googlebot", t, "GET", path, 200, str(30000 + 97 * paths.index(path)), "-", GOOGLEBOT_SMARTPHONE))
 
     n = counts["python-requests"]
     for t, scan in zip(np.sort(rng.integers(0, span, n)).tolist(), rng.random(n).tolist(), strict=True):
@@ -211,4 +230,33 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator) 
                 f"https://{world.config.site_host}{paths[page]}",
                 HEADLESS_CHROME,
             )
-    return BotHits(times=times, lines=lines, by_bot=by_bot)
+    return BotHits(times=times, lines=lines, by_bot=by_bot, previews=previews, recrawl=recrawl)
+
+
+def _plant_recrawls(world: World, linked: Any, crawled: dict[str, list[int]],
+                    emit: Callable[[int, str], None]) -> dict[str, dict[str, float]]:
+    """Every other linked page gets a verified Googlebot fetch RECRAWL_HOURS after each post linking it; returns,
+    per such page and UTC day, how many hours sooner that made the first verified fetch after the day started."""
+    offset = 60 * world.config.utc_offset_minutes  # local seconds = UTC seconds + offset
+    paths: list[str] = world.pages["path"].tolist()
+    chosen = sorted(int(p) for p in linked["page"].unique())[::2]
+    span, cap = world.config.days, CENSOR_DAYS * 86400
+    out: dict[str, dict[str, float]] = {}
+    for page in chosen:
+        path = paths[page]
+        posts = linked[linked["page"] == page]
+        planted = sorted({int(d) * 86400 + int(s) + 3600 * RECRAWL_HOURS
+                          for d, s in zip(posts["day"], posts["local_second"], strict=True)})
+        planted = [t for t in planted if t < span * 86400]
+        for t in planted:
+            emit(t, path)
+        base = np.sort(np.asarray(crawled.get(path, []), dtype=np.int64) - offset)
+        both = np.sort(np.concatenate([base, np.asarray(planted, dtype=np.int64) - offset]))
+        starts = np.arange(-1, span + 1, dtype=np.int64) * 86400
+        waits = [np.minimum(np.where(k < len(a), a[np.minimum(k, len(a) - 1)] - starts, cap), cap)
+                 if len(a) else np.full(len(starts), cap) for a in (base, both)
+                 for k in [np.searchsorted(a, starts)]]
+        change = (waits[1] - waits[0]) / 3600
+        out[path] = {(world.config.start + timedelta(days=int(d))).isoformat(): round(float(c), 4)
+                     for d, c in zip(starts // 86400, change, strict=True) if c != 0}
+    return out

@@ -228,8 +228,11 @@ def plan_sessions(world: World, scale: float, rng: np.random.Generator) -> Sessi
         "open_social": OPEN_SOCIAL_FORMS,
     }
     for channel, rate in popularity_rates(world).items():
-        _, day = add(rng.poisson(rate * scale).astype(np.int64), groups[channel])
-        secs_l.append(_diurnal_seconds(day.size, rng))
+        page, day = add(rng.poisson(rate * scale).astype(np.int64), groups[channel])
+        secs = _diurnal_seconds(day.size, rng)
+        if channel == "direct":
+            secs = _dark_social(page, day, secs, post_second, clicks.shape[1], n_platforms)
+        secs_l.append(secs)
 
     day_all = np.concatenate(days_l)
     start = day_all * 86400 + np.concatenate(secs_l)
@@ -242,6 +245,20 @@ def plan_sessions(world: World, scale: float, rng: np.random.Generator) -> Sessi
         start=start[order],
         n_pages=_page_counts(forms, rng)[order],
     )
+
+
+def _dark_social(page: npt.NDArray[np.int64], day: npt.NDArray[np.int64], secs: npt.NDArray[np.int64],
+                 post_second: _Lookup, days: int, n_platforms: int) -> npt.NDArray[np.int64]:
+    """Direct visits on the day a page was posted come after the post, like the social visits: people who got the
+    link in a chat or an app that strips the referrer (dark social). Only their time moves, so every count stays;
+    the time is derived from the drawn one, so no random stream shifts."""
+    key = (page * days + day) * n_platforms
+    posted = np.full(page.size, -1, dtype=np.int64)
+    for k in range(n_platforms):
+        found = post_second.get_many(key + k)
+        posted = np.where((found >= 0) & ((posted < 0) | (found < posted)), found, posted)
+    u = (secs / 86400.0) ** 6  # most of them soon after the post
+    return np.where(posted >= 0, posted + 60 + (u * np.maximum(86399 - 60 - posted, 0)).astype(np.int64), secs)
 
 
 @dataclass(frozen=True)
