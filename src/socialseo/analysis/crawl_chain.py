@@ -152,7 +152,7 @@ def crawl_chain(con: duckdb.DuckDBPyConnection, *, pre_days: int = 28, post_days
         return _empty(
             f"{len(events)} of {spiked_pages} social spikes were on pages verified crawlers already knew {pre_days} "
             f"days before them, with {post_days} days of logs after, and control pages; at least {MIN_SPIKES} are "
-            "needed",
+            "needed (more days of logs: socialseo ingest logs PATH; more posts: socialseo ingest posts PATH)",
             unverified, len(fetches))
     return _estimate(events, pages, dates, fetches, cum, pre_days, post_days, unverified)
 
@@ -246,7 +246,8 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
 
 def _no_verified_note(unverified: pd.DataFrame) -> str:
     text = ("no verified search-engine fetches: import access logs that include search-engine crawlers with their "
-            "full client addresses (Googlebot is checked against Google's published ranges)")
+            "full client addresses (socialseo ingest logs PATH; Googlebot is checked against Google's published "
+            "ranges)")
     if not unverified.empty:
         text += f"; fetches that could not be used: {name_unverified(unverified)}"
     return text
