@@ -421,3 +421,14 @@ def test_a_file_the_csv_reader_cannot_get_through_is_refused_in_one_line(
     assert code == 2 and "not a readable CSV file" in err and len(err.strip().splitlines()) == 1
     assert main(["sql", "SELECT count(*) AS n FROM imports", "--db", str(db), "--json"]) == 0
     assert '"n": 0' in capsys.readouterr().out
+
+
+def test_a_header_that_repeats_a_name_imports_reading_the_first_of_them(tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("URL,Title,Target URL,Anchor Text,Anchor Text\n"
+                    "https://news.example/a,A,https://www.example.com/p,first,second\n", encoding="utf-8")
+    with Warehouse(tmp_path / "w.duckdb") as warehouse:
+        project = Project(warehouse)
+        (result,) = project.ingest_backlinks([path])
+        assert result.rows_loaded == 1
+        assert warehouse.sql("SELECT anchor FROM backlinks")["anchor"].tolist() == ["first"]

@@ -18,6 +18,7 @@ import duckdb
 
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text, utf8_copy
+from socialseo.ingest._sheets import guess_delimiter
 from socialseo.ingest.backlinks.layouts import Layout, detect_layout, export_formats
 from socialseo.ingest.backlinks.store import merge_links
 from socialseo.ingest.limits import current
@@ -34,10 +35,9 @@ _PREAMBLE_LINES = 20
 
 def _parse_header(line: str) -> list[str]:
     try:
-        dialect = csv.Sniffer().sniff(line, delimiters=",;\t") if any(c in line for c in ",;\t") else csv.excel
-        return next(csv.reader(io.StringIO(line), dialect), [])
+        return next(csv.reader(io.StringIO(line), delimiter=guess_delimiter(line)), [])
     except csv.Error:
-        return []  # a line the sniffer cannot read is no header row
+        return []  # a line the csv module cannot read is no header row
 
 
 def _first_lines(path: Path, n: int) -> list[str]:
@@ -143,11 +143,22 @@ def import_backlink_exports(
         return warehouse.import_files("backlinks", paths, load, prepare=prepare, on_file_done=on_file_done)
 
 
+def _unique(header: list[str]) -> list[str]:
+    """Header names made distinct for the reader (a repeated name gets `` (2)``, `` (3)``…); the first keeps its
+    name, so the layout's mapping reads the first of two same-named columns, as the csv module would."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
 def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_target: str | None) -> None:
     con, mapping = ctx.con, found.mapping
     header_line = _first_lines(readable, skip + 1)[-1]
     delimiter = _delimiter(header_line)
-    header = _parse_header(header_line)
+    header = _unique(_parse_header(header_line))
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
     try:
         con.execute(
