@@ -42,7 +42,7 @@ class DiscoverySources:
         mastodon_tags: Sequence[str] = (),
         reddit_urls: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
-        on_done: Callable[[SourceOutcome], None] | None = None,
+        on_source_done: Callable[[SourceOutcome], None] | None = None,
     ) -> list[SourceOutcome]:
         """Find public posts linking to the site on each network and store them as social backlinks.
 
@@ -52,7 +52,8 @@ class DiscoverySources:
         """
         hosts = [site] if isinstance(site, str) else list(site or [])
         outcomes = _discover(self.warehouse, site_hosts=hosts, networks=networks, max_pages=max_pages,
-                             mastodon_tags=mastodon_tags, reddit_urls=reddit_urls, env=env, on_done=on_done)
+                             mastodon_tags=mastodon_tags, reddit_urls=reddit_urls, env=env,
+                             on_source_done=on_source_done)
         if any(o.ok and o.results and not o.results[0].skipped for o in outcomes):
             from socialseo.analysis.derived import refresh_derived
 

@@ -47,3 +47,13 @@ def test_posts_imported_through_the_door_say_how_many_link_to_a_page(tmp_path: P
         assert project.post_links([]) == {"posts": 0, "linked": 0, "unlinked": {}}
         assert project.rebuild_stale() == []  # the import rebuilt what it made stale: nothing is left to rebuild
         assert project.warehouse.stale_tables() == []
+
+
+def test_the_earlier_callback_name_still_works_with_a_warning(tmp_path: Path) -> None:
+    page = tmp_path / "post.html"
+    page.write_text('<html><body><a href="https://example.com/pricing">pricing</a></body></html>')
+    done: list[ImportResult] = []
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        with pytest.warns(DeprecationWarning, match="on_file_done"):
+            results = project.ingest_pages([page], site="example.com", on_done=done.append)
+        assert done == results and len(done) == 1

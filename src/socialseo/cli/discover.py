@@ -43,7 +43,7 @@ def discover(
 
     with open_project(Path(db)) as project:
         outcomes = project.discover(networks or tuple(NETWORKS), site=site, max_pages=max_pages,
-                                    mastodon_tags=tag or (), reddit_urls=url or (), on_done=done)
+                                    mastodon_tags=tag or (), reddit_urls=url or (), on_source_done=done)
     if as_json:
         sys.stdout.write(json.dumps([{"network": o.name, "ok": o.ok, "message": o.message} for o in outcomes],
                                     indent=2) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,16 @@ from socialseo.ingest.search_console.importer import import_search_console
 from socialseo.ingest.search_console.ranks import import_ranks
 from socialseo.project.base import ProjectBase
 from socialseo.store.warehouse import ImportResult
+
+
+def _file_callback(
+    on_file_done: Callable[[ImportResult], None] | None, on_done: Callable[[ImportResult], None] | None,
+) -> Callable[[ImportResult], None] | None:
+    """``on_done=`` was this callback's name in earlier releases; code written for them keeps working, warned."""
+    if on_done is None:
+        return on_file_done
+    warnings.warn("on_done= is now named on_file_done=", DeprecationWarning, stacklevel=3)
+    return on_file_done or on_done
 
 
 class Ingesting(ProjectBase):
@@ -78,6 +89,7 @@ class Ingesting(ProjectBase):
         self, targets: Sequence[str | Path], *, site: str | Sequence[str] | None = None, delay: float = 1.0,
         on_file_done: Callable[[ImportResult], None] | None = None, allow_private: bool = False,
         allow_hosts: Sequence[str] = (), timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_FETCH_BYTES,
+        on_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Import saved HTML pages or fetch URLs (politely, public addresses only unless allowed); links to the
         site become backlinks. A URL that cannot be fetched is quarantined with the reason and the others are still
@@ -86,7 +98,8 @@ class Ingesting(ProjectBase):
         policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         return self._refreshed(
             import_pages(self.warehouse, [str(t) for t in targets], site_hosts=hosts, delay=delay,
-                         on_file_done=on_file_done, policy=policy, limits=page_limits(timeout, max_bytes))
+                         on_file_done=_file_callback(on_file_done, on_done), policy=policy,
+                         limits=page_limits(timeout, max_bytes))
         )
 
     @staticmethod
@@ -97,23 +110,25 @@ class Ingesting(ProjectBase):
     def ingest_warc(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None, all_referrers: bool = False,
         on_file_done: Callable[[ImportResult], None] | None = None,
+        on_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Import WARC/WAT files: links from social platforms (or any site) to the site."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         return self._refreshed(import_warc(
             self.warehouse, [Path(p) for p in paths], site_hosts=hosts, all_referrers=all_referrers,
-            on_file_done=on_file_done,
+            on_file_done=_file_callback(on_file_done, on_done),
         ))
 
     def ingest_backlinks_parquet(
         self, paths: Sequence[str | Path], *, site: str | Sequence[str] | None = None,
         on_file_done: Callable[[ImportResult], None] | None = None,
+        on_done: Callable[[ImportResult], None] | None = None,
     ) -> list[ImportResult]:
         """Load the Parquet written by the Spark backlink job."""
         hosts = [site] if isinstance(site, str) else list(site or [])
         return self._refreshed(
             import_backlinks_parquet(self.warehouse, [Path(p) for p in paths], site_hosts=hosts,
-                                     on_file_done=on_file_done)
+                                     on_file_done=_file_callback(on_file_done, on_done))
         )
 
     def ingest_posts(

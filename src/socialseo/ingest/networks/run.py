@@ -64,7 +64,7 @@ def discover(
     mastodon_tags: Sequence[str] = (),
     reddit_urls: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
-    on_done: Callable[[SourceOutcome], None] | None = None,
+    on_source_done: Callable[[SourceOutcome], None] | None = None,
 ) -> list[SourceOutcome]:
     """Ask each network for posts linking to the site and store those that do; one outcome per network."""
     unknown = [n for n in networks if n not in NETWORKS]
@@ -83,8 +83,8 @@ def discover(
         outcome = _one(warehouse, name, api_base(name, env), domain, hosts, max_pages, tuple(mastodon_tags),
                        tuple(reddit_urls))
         outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
+        if on_source_done is not None:
+            on_source_done(outcome)
     return outcomes
 
 
