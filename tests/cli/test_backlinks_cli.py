@@ -68,11 +68,42 @@ def test_setting_the_brand_after_ingest_pages_finds_the_mentions_in_pages_read_b
         fetch = [f"{site}/review", "--allow-host", site.split("/")[2], "--delay", "0"]
         assert main(["ingest", "pages", str(saved), *fetch, "--site", "www.example.com", "--db", db]) == 0
         capsys.readouterr()
-        assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
-        assert json.loads(capsys.readouterr().out) == []
+    saved.unlink()  # neither the saved file nor the site is needed again: the text was kept
+    assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["brand", "set", "--name", "Brandly", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "2 imported page(s) read again" in out and "could not be read again" not in out
+    assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+    assert sorted(r["source_url"] for r in json.loads(capsys.readouterr().out)) == sorted([
+        "https://forum.example.org/t/1", f"{site}/review"])
+    assert main(["brand", "set", "--name", "Tentco", "--db", db]) == 0  # a new brand drops the old mentions
+    capsys.readouterr()
+    assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_page_imported_without_kept_text_is_read_from_its_file_or_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Warehouses written before page texts were kept: saved pages are read from their files, fetched ones named."""
+    from tests.crawl.sites import html, serve
+
+    import socialseo
+
+    saved = tmp_path / "forum.html"
+    saved.write_text('<link rel="canonical" href="https://forum.example.org/t/1"><p>Brandly tents are great</p>',
+                     encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    with serve({"/review": html("<p>I bought a Brandly tent</p>")}) as site:
+        fetch = [f"{site}/review", "--allow-host", site.split("/")[2], "--delay", "0"]
+        assert main(["ingest", "pages", str(saved), *fetch, "--site", "www.example.com", "--db", db]) == 0
+        capsys.readouterr()
+        with socialseo.open(db) as project:
+            project.warehouse.con.execute("DELETE FROM page_texts")
         assert main(["brand", "set", "--name", "Brandly", "--db", db]) == 0
         out = capsys.readouterr().out
-        assert "1 saved page(s) read again" in out
+        assert "1 imported page(s) read again" in out
         assert "1 page(s) imported before could not be read again" in out and f"{site}/review" in out
         assert main(["mentions", "--opportunities", "--json", "--db", db]) == 0
         assert [r["source_url"] for r in json.loads(capsys.readouterr().out)] == ["https://forum.example.org/t/1"]

@@ -21,7 +21,8 @@ def brand_set(
 ) -> None:
     """Replace the brand's names and handles; mentions in imported posts and saved pages are found again.
 
-    A page fetched from a URL keeps only its links, not its text: the output names how many such pages were not
+    Pages keep their visible text at import, so fetched pages are not fetched again. A page imported by an older
+    release from a URL kept only its links: the output names how many such pages were not
     read again, and ``socialseo ingest pages URL`` on them finds their mentions.
     """
     with open_project(db) as project:
@@ -33,13 +34,13 @@ def brand_set(
     if brand.empty:
         say("no brand terms left: mentions are no longer looked for", highlight=False)
         return
-    say(f"brand mentions: {found:,} imported post(s) and page(s) name the brand ({scan.pages_read:,} saved page(s) "
-        "read again)", highlight=False, soft_wrap=True)
+    say(f"brand mentions: {found:,} imported post(s) and page(s) name the brand ({scan.pages_read:,} imported "
+        "page(s) read again)", highlight=False, soft_wrap=True)
     if scan.not_read:
         shown = ", ".join(scan.not_read[:3]) + (" …" if len(scan.not_read) > 3 else "")
-        say(f"{len(scan.not_read):,} page(s) imported before could not be read again (fetched from a URL, or the "
-            f"file moved or changed; only their links were kept): run socialseo ingest pages on them again to find "
-            f"their mentions ({escape(shown)})", highlight=False, soft_wrap=True)
+        say(f"{len(scan.not_read):,} page(s) imported before could not be read again (imported by an older "
+            "release from a URL, or the file moved or changed; only their links were kept): run socialseo ingest "
+            f"pages on them again to find their mentions ({escape(shown)})", highlight=False, soft_wrap=True)
 
 
 @app.command("show")

@@ -213,9 +213,9 @@ class Ingesting(ProjectBase):
         return self.brand()
 
     def refind_mentions(self) -> MentionScan:
-        """Find the brand's mentions again in every imported post and every saved page whose file is still there
-        unchanged; a page fetched from a URL keeps only its links, so it is listed in ``not_read`` (import it
-        again, after ``socialseo brand set``, to find its mentions)."""
+        """Find the brand's mentions again in every imported post and page, from the text kept at import; a page
+        imported by an older release without kept text is read from its file if still there unchanged, and listed
+        in ``not_read`` otherwise (import it again to find its mentions)."""
         with self.warehouse.transaction() as con:
             record_post_mentions(con)
             return rescan_page_mentions(con)

@@ -40,6 +40,8 @@ USER_AGENT = f"socialseo/{__version__} (+https://github.com/socialseo/socialseo)
 MAX_FETCH_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
 NOT_FETCHED = "not fetched"
+MAX_STORED_TEXT = 1_000_000
+"""Characters of a page's visible text kept for finding brand mentions again (a long article is ~50,000)."""
 """How an import result of a URL that could not be fetched begins its note (see :func:`unfetched`)."""
 
 
@@ -173,6 +175,16 @@ def _load_page(ctx: ImportContext, url: str | None, content_type: str | None, si
     )
     mentions = record_document_mentions(ctx, [(source, page.text, seen)], "page", site_hosts)
     ctx.result.notes.append(f"{mentions} brand mention(s)")
+    store_page_text(ctx.con, ctx.import_id, source, seen, page.text)
+
+
+def store_page_text(con: duckdb.DuckDBPyConnection, import_id: int, source: str, seen: datetime | None,
+                    text: str) -> None:
+    """Keep the page's visible text (bounded), so a brand set later finds its mentions without a new fetch."""
+    con.execute(
+        "INSERT OR REPLACE INTO page_texts (import_id, source_url, seen_at, text, truncated) VALUES (?, ?, ?, ?, ?)",
+        [import_id, source, seen, text[:MAX_STORED_TEXT], len(text) > MAX_STORED_TEXT],
+    )
 
 
 def check_page(path: Path) -> Path:
@@ -236,7 +248,7 @@ def import_pages(
 
     def refind_if_imported(path: Path, url: str | None, content_type: str | None) -> None:
         """The same bytes are skipped as imported, but the brand may have been set since: the text is in hand
-        now, so the page's mentions are found again (a page's text is not kept)."""
+        now, so the page's mentions are found again (and its text kept, if an older import did not keep it)."""
         earlier = scalar(warehouse.con, "SELECT import_id FROM imports WHERE kind = 'pages' AND sha256 = ?",
                          [file_sha256(path)])
         if earlier is None or not brand_terms(warehouse.con):
@@ -246,6 +258,7 @@ def import_pages(
         seen = datetime.now(UTC).replace(tzinfo=None) if url else _mtime(path)
         with warehouse.transaction() as con:
             refind_page_mentions(con, int(earlier), source, page.text, seen, hosts)
+            store_page_text(con, int(earlier), source, seen, page.text)
 
     def files(tmp: Path) -> Iterator[Path]:
         """Each target as a file, fetching URLs one at a time (politely, as the fetcher's delay says). A URL that
