@@ -1,10 +1,10 @@
 """Is a hit that claims to be a search engine's or an AI operator's crawler really from that operator?
 
-User agents are free text: anyone can send ``Googlebot``. Google, Bing, OpenAI, Perplexity and Apple publish the
-address ranges their crawlers use (``data/bot_ranges.yaml``, refreshed by ``scripts/refresh_bot_data.py``), so
-a claim is checked against them: True when the address is in the operator's ranges, False (an impostor) when it
-is not, None when the bot's operator publishes nothing we hold or the address is not one. This needs the full
-address, so it runs before the address is masked for storage.
+User agents are free text: anyone can send ``Googlebot``. Google, Bing, OpenAI, Perplexity, Apple, DuckDuckGo,
+Amazon and Common Crawl publish the IPv4 and IPv6 ranges their crawlers use (``data/bot_ranges.yaml``, refreshed
+by ``scripts/refresh_bot_data.py``), so a claim is checked against them: True when the address is in the
+operator's ranges, False (an impostor) when it is not, None when the bot's operator publishes nothing we hold or
+the address is not one. This needs the full address, so it runs before the address is masked for storage.
 """
 
 from __future__ import annotations
