@@ -7,7 +7,7 @@ from pathlib import Path
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-VERIFIED_GOOGLE = "66.249.66.1"  # inside googlebot.json's 66.249.64.0/19 (classify/data/bot_ranges.yaml)
+VERIFIED_GOOGLE = "66.249.66.1"  # inside Google's published 66.249.66.0/24 (classify/data/bot_ranges.yaml)
 IMPOSTOR = "45.155.205.3"
 START = datetime(2026, 1, 1)
 DAYS = 70

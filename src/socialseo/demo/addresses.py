@@ -34,7 +34,7 @@ MALFORMED_BLOCK = "192.0.2."
 recovers one of those lines cannot change any visitor's sessions."""
 
 BOT_BLOCKS: dict[str, tuple[str, ...]] = {
-    "googlebot": ("66.249.66.", "66.249.68.", "66.249.79."),
+    "googlebot": ("66.249.66.", "66.249.69.", "66.249.72."),
     "bingbot": ("40.77.167.", "157.55.39.", "207.46.13."),
     "ahrefsbot": ("54.36.148.", "54.36.149.", "51.222.253."),
     "semrushbot": ("185.191.171.",),
