@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialseo.analysis.alerts import evaluate, record_sent, unsent
+from socialseo.analysis.alerts import Alert, evaluate, record_delivered, record_sent, undelivered, unsent
 from socialseo.errors import SocialSeoError
 from socialseo.refresh.config import ProjectFile, source_path
 from socialseo.refresh.delivery import send_email, send_webhook
@@ -124,16 +124,36 @@ def _alerts(project: Any, config: ProjectFile) -> str:
     fresh = unsent(con, found)
     if not fresh:
         return f"{len(config.rules)} rule(s) checked: nothing new to tell ({len(found)} alert(s) sent before)"
-    channels: list[str] = []
+    senders: dict[str, Callable[[list[Alert]], None]] = {}
     if config.email is not None:
-        send_email(config.email, config.site, fresh)
-        channels.append("email")
+        email = config.email
+        senders["email"] = lambda alerts: send_email(email, config.site, alerts)
     if config.webhook is not None:
-        send_webhook(config.webhook, config.site, fresh)
-        channels.append("webhook")
-    # Recorded only once every channel took them: a failed delivery is tried again on the next refresh.
+        webhook = config.webhook
+        senders["webhook"] = lambda alerts: send_webhook(webhook, config.site, alerts)
+    sent_to: list[str] = []
+    had_them: list[str] = []
+    failures: list[str] = []
+    for channel, send in senders.items():
+        # Each channel gets each alert once: one that took them while another failed is not sent them again.
+        pending = undelivered(con, fresh, channel)
+        if not pending:
+            had_them.append(channel)
+            continue
+        try:
+            send(pending)
+        except SocialSeoError as exc:
+            failures.append(" ".join(str(exc).split()))
+            continue
+        with project.warehouse.transaction() as tx:
+            record_delivered(tx, pending, channel)
+        sent_to.append(channel)
+    if failures:
+        took = f"{', '.join(sent_to)} took {len(fresh)} alert(s); " if sent_to else ""
+        raise SocialSeoError("; ".join(failures) + f"; {took}the next refresh tries the failed channel(s) again")
     with project.warehouse.transaction() as tx:
-        record_sent(tx, fresh, [*channels, "report"])
-    where = ", ".join([*channels, "the report"])
-    return f"{len(fresh)} new alert(s) sent to {where}: " + "; ".join(a.text for a in fresh[:3]) + \
+        record_sent(tx, fresh, [*senders, "report"])
+    where = ", ".join([*sent_to, "the report"])
+    before = f" ({', '.join(had_them)} had them before)" if had_them else ""
+    return f"{len(fresh)} new alert(s) sent to {where}{before}: " + "; ".join(a.text for a in fresh[:3]) + \
         ("…" if len(fresh) > 3 else "")
