@@ -51,6 +51,8 @@ class FakeGoogle:
     queries: list[dict[str, Any]] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
     bad_auth: int = 0
+    scope: str = SCOPE
+    """The scope a service account's assertion must ask for."""
 
     def service_account_file(self, directory: Path, mode: int = 0o600) -> Path:
         pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -84,7 +86,7 @@ class FakeGoogle:
         # Google's documented audience, whichever URL the grant is posted to (a proxy forwards it to Google).
         if claims.get("iss") != CLIENT_EMAIL or claims.get("aud") != "https://oauth2.googleapis.com/token":
             return "iss/aud"
-        if claims.get("scope") != SCOPE or not claims["iat"] - 60 <= now <= claims["exp"]:
+        if claims.get("scope") != self.scope or not claims["iat"] - 60 <= now <= claims["exp"]:
             return "scope/time"
         return None
 
