@@ -40,7 +40,7 @@ def import_ga4_tables(
         with tempfile.TemporaryDirectory(prefix="socialseo-bq-") as tmp:
             path = Path(tmp) / f"{table_id}.parquet"
             rows = reader.download(table_id, path)
-            result = (import_ga4_bigquery(warehouse, path) if rows else
+            result = (import_ga4_bigquery(warehouse, path, replaces=label) if rows else
                       _empty(label, "ga4-bigquery", "the table holds no events; nothing imported"))
         _relabel(warehouse, result, label)
         results.append(result)

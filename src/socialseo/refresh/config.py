@@ -10,6 +10,10 @@ Example::
 
     [sources.gsc]
     credentials = "secrets/gsc-service-account.json"
+    [sources.ga4_bigquery]                  # needs pip install 'socialseo[bigquery]'
+    table = "my-project.analytics_123456.events_*"
+    credentials = "secrets/bigquery-service-account.json"
+    days = 3                                # GA4 rewrites a day's table for about three days
     [sources.logs]
     directory = "/var/log/nginx"
     pattern = "access.log*"
@@ -48,9 +52,10 @@ from socialseo.errors import SocialSeoError
 from socialseo.ingest.networks import NETWORKS
 from socialseo.refresh.schedule import cron_fields
 
-SOURCES = ("gsc", "logs", "discover")
+SOURCES = ("gsc", "ga4_bigquery", "logs", "discover")
 _SOURCE_SETTINGS = {
     "gsc": {"credentials", "site", "incremental"},
+    "ga4_bigquery": {"table", "credentials", "days"},
     "logs": {"directory", "pattern", "format"},
     "discover": {"networks", "max_pages", "mastodon_tags", "reddit_urls"},
 }
@@ -143,6 +148,11 @@ def load_project_file(path: Path) -> ProjectFile:
     networks = sources.get("discover", {}).get("networks", list(NETWORKS))
     if not isinstance(networks, list) or any(n not in NETWORKS for n in networks):
         raise ProjectFileError(f"{where}: sources.discover.networks must list some of {', '.join(NETWORKS)}")
+    ga4 = sources.get("ga4_bigquery")
+    if ga4 is not None and (not isinstance(ga4.get("table"), str)
+                            or not isinstance(ga4.get("days", 3), int) or not 1 <= ga4.get("days", 3) <= 60):
+        raise ProjectFileError(f"{where}: [sources.ga4_bigquery] needs table = \"PROJECT.DATASET.events_*\" "
+                               "(and days, from 1 to 60, if set)")
     if "logs" in sources and not isinstance(sources["logs"].get("directory"), str):
         raise ProjectFileError(f"{where}: [sources.logs] needs directory = \"/var/log/nginx\"")
     alerts = data.get("alerts", {})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,8 @@ def run_refresh(project: Any, config: ProjectFile, on_line: Callable[[Outcome], 
     sources = config.sources
     if "gsc" in sources:
         step("gsc", lambda: _gsc(project, config))
+    if "ga4_bigquery" in sources:
+        step("ga4_bigquery", lambda: _ga4_bigquery(project, config))
     if "logs" in sources:
         step("logs", lambda: _logs(project, config))
     if "discover" in sources:
@@ -88,6 +91,20 @@ def _gsc(project: Any, config: ProjectFile) -> str:
     result = pull(table.get("site") or config.site, None, None, credentials=credentials,
                   incremental=bool(table.get("incremental", True)))
     return str(result.message)
+
+
+def _ga4_bigquery(project: Any, config: ProjectFile) -> str:
+    table = config.sources["ga4_bigquery"]
+    credentials = source_path(config, table["credentials"]) if table.get("credentials") else None
+    end = datetime.now(UTC).date()
+    start = end - timedelta(days=int(table.get("days", 3)))
+    results = project.ingest_ga4_bigquery_table(table["table"], start, end, credentials=credentials)
+    new = [r for r in results if not r.skipped]
+    rows = sum(r.rows_loaded for r in new)
+    quarantined = sum(r.rows_quarantined for r in new)
+    text = (f"{len(results)} daily table(s) from {start} to {end}: {len(new)} read anew ({rows:,} events, "
+            f"{quarantined:,} quarantined), {len(results) - len(new)} unchanged since the last refresh")
+    return text
 
 
 def _logs(project: Any, config: ProjectFile) -> str:
