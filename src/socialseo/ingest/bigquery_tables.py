@@ -188,5 +188,7 @@ class _answers:
 
 
 def _short(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc)
-    return " ".join(str(message).split())[:200]
+    message = str(getattr(exc, "message", None) or exc)
+    # The client's message starts with the request ("GET https://...?prettyPrint=false: "): keep BigQuery's words.
+    message = re.sub(r"^[A-Z]+ https?://\S+: ", "", message)
+    return " ".join(message.split())[:200]
