@@ -1,4 +1,8 @@
-"""Delivering alerts: one email (SMTP, STARTTLS when asked) and one Slack-compatible webhook post per refresh.
+"""Delivering alerts: one email (SMTP) and one Slack-compatible webhook post per refresh.
+
+With ``starttls`` (the default) STARTTLS is required, not hoped for: a server that does not offer it is sent
+nothing, since the login and the alerts would otherwise travel in clear. Its certificate is checked against the
+system's CAs or the project file's ``ca_file``; ``ssl_verify = false`` turns the check off only when written out.
 
 The SMTP password is read from its file or environment variable when sending and never appears in a message:
 authentication errors are reported by their code only.
