@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.ingest.google_api import FakeGoogle, day_rows, serve_google
+from tests.ingest.google_api import FakeGoogle, appearance_rows, day_rows, serve_google
 
 from socialseo.cli import main
 
@@ -220,3 +220,45 @@ def test_project_pull_gsc_reports_progress_day_by_day(tmp_path: Path, google: Fa
                                  date.fromisoformat(DAYS[2]), credentials=google.service_account_file(tmp_path))
         assert again.skipped  # the last three days asked again, the same rows: nothing changed
         assert project.sql("SELECT count(*) AS n FROM search_performance")["n"].tolist() == [5]
+
+
+def test_search_appearance_is_pulled_on_its_own_by_day_into_its_table(
+    tmp_path: Path, google: FakeGoogle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = ["AMP_BLUE_LINK", "REVIEW_SNIPPET", "VIDEO", "FAQ_RICH_RESULT", "PRODUCT_SNIPPETS"]
+    google.appearance_per_day = {DAYS[0]: appearance_rows(DAYS[0], names), DAYS[2]: appearance_rows(DAYS[2], names[:2])}
+    google.first_incomplete = DAYS[2]
+    code, out, err = pull(tmp_path, google, capsys, "--dimensions", "searchAppearance")
+    assert code == 0, err
+    assert "7 rows loaded, 0 quarantined of 7 read" in out and "search_appearance" in out
+    # the day is asked for on its own, grouped by searchAppearance alone; 5 rows in pages of 4
+    assert [(q["startDate"], q["startRow"]) for q in google.queries] == [
+        (DAYS[0], 0), (DAYS[0], 4), (DAYS[1], 0), (DAYS[2], 0)]
+    assert all(q["dimensions"] == ["searchAppearance"] for q in google.queries)
+    stored = sql(tmp_path, "SELECT date::VARCHAR AS d, appearance, clicks, impressions, position, is_fresh "
+                           "FROM search_appearance ORDER BY d, appearance", capsys)
+    assert len(stored) == 7
+    assert stored[0] == {"d": DAYS[0], "appearance": "AMP_BLUE_LINK", "clicks": 1, "impressions": 40,
+                         "position": 3.25, "is_fresh": False}
+    assert [r["is_fresh"] for r in stored if r["d"] == DAYS[2]] == [True, True]
+    assert sql(tmp_path, "SELECT count(*) AS n FROM search_performance", capsys) == [{"n": 0}]
+
+    google.queries.clear()
+    google.appearance_per_day[DAYS[2]] = appearance_rows(DAYS[2], names[:3])
+    google.first_incomplete = None
+    code, out, err = pull(tmp_path, google, capsys, "--dimensions", "searchAppearance")
+    assert code == 0, err
+    assert sorted({q["startDate"] for q in google.queries}) == DAYS  # all three were the last days pulled
+    stored = sql(tmp_path, "SELECT date::VARCHAR AS d, count(*) AS n, bool_or(is_fresh) AS fresh "
+                           "FROM search_appearance GROUP BY d ORDER BY d", capsys)
+    assert stored == [{"d": DAYS[0], "n": 5, "fresh": False}, {"d": DAYS[2], "n": 3, "fresh": False}]
+
+
+@pytest.mark.parametrize("dims", ["searchAppearance,page", "date,query,searchAppearance", "device,searchappearance"])
+def test_search_appearance_with_page_query_country_or_device_is_refused_in_one_line(
+    tmp_path: Path, google: FakeGoogle, capsys: pytest.CaptureFixture[str], dims: str
+) -> None:
+    code, _out, err = pull(tmp_path, google, capsys, "--dimensions", dims)
+    assert code == 2 and google.queries == []
+    assert len(err.strip().splitlines()) == 1
+    assert "does not group searchAppearance with" in err and "pull --dimensions searchAppearance on its own" in err

@@ -39,6 +39,8 @@ class FakeGoogle:
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537,
                                                                                       key_size=2048))
     rows_per_day: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    appearance_per_day: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Rows served to a request grouped by searchAppearance (alone, or with date)."""
     first_incomplete: str | None = None
     failures: list[int] = field(default_factory=list)
     """Statuses to answer with before serving normally (429, 503...), one per query request."""
@@ -49,6 +51,8 @@ class FakeGoogle:
     queries: list[dict[str, Any]] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
     bad_auth: int = 0
+    scope: str = SCOPE
+    """The scope a service account's assertion must ask for."""
 
     def service_account_file(self, directory: Path, mode: int = 0o600) -> Path:
         pem = self.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -82,7 +86,7 @@ class FakeGoogle:
         # Google's documented audience, whichever URL the grant is posted to (a proxy forwards it to Google).
         if claims.get("iss") != CLIENT_EMAIL or claims.get("aud") != "https://oauth2.googleapis.com/token":
             return "iss/aud"
-        if claims.get("scope") != SCOPE or not claims["iat"] - 60 <= now <= claims["exp"]:
+        if claims.get("scope") != self.scope or not claims["iat"] - 60 <= now <= claims["exp"]:
             return "scope/time"
         return None
 
@@ -113,7 +117,13 @@ class FakeGoogle:
                                      headers={"Retry-After": "0"})
         if self.malformed is not None:
             return web.Response(body=self.malformed, content_type="application/json")
-        rows = self.rows_per_day.get(body["startDate"], [])
+        dims = body["dimensions"]
+        if "searchAppearance" in dims and set(dims) & {"page", "query", "country", "device"}:
+            # Search Console groups by searchAppearance on its own; the two-step process filters by it instead.
+            return web.json_response({"error": {"code": 400, "message": "Request contains an invalid argument.",
+                                                "status": "INVALID_ARGUMENT"}}, status=400)
+        table = self.appearance_per_day if "searchAppearance" in dims else self.rows_per_day
+        rows = table.get(body["startDate"], [])
         page = rows[body["startRow"]: body["startRow"] + body["rowLimit"]]
         answer: dict[str, Any] = {"responseAggregationType": "byPage"}
         if page:
@@ -130,6 +140,12 @@ def day_rows(day: str, n: int) -> list[dict[str, Any]]:
     return [{"date": day, "page": f"https://www.example.com/p{i}", "query": f"query {i}", "country": "usa",
              "device": "DESKTOP", "clicks": i % 3, "impressions": 10 + i, "position": 1.5 + i % 7}
             for i in range(n)]
+
+
+def appearance_rows(day: str, names: list[str]) -> list[dict[str, Any]]:
+    """One row per search appearance of one day."""
+    return [{"date": day, "searchAppearance": name, "clicks": 2 * i + 1, "impressions": 40 + i, "position": 3.25}
+            for i, name in enumerate(names)]
 
 
 @contextmanager

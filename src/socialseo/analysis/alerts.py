@@ -109,6 +109,23 @@ def unsent(con: duckdb.DuckDBPyConnection, alerts: list[Alert]) -> list[Alert]:
     return [a for a in alerts if (a.rule, a.subject, a.period) not in sent]
 
 
+def undelivered(con: duckdb.DuckDBPyConnection, alerts: list[Alert], channel: str) -> list[Alert]:
+    """The alerts ``channel`` has not taken yet: a channel that took an alert is never sent it again, even while
+    another channel keeps failing."""
+    took = {tuple(r) for r in con.execute(
+        "SELECT rule, subject, period FROM alert_deliveries WHERE channel = ?", [channel]).fetchall()}
+    return [a for a in alerts if (a.rule, a.subject, a.period) not in took]
+
+
+def record_delivered(con: duckdb.DuckDBPyConnection, alerts: list[Alert], channel: str) -> None:
+    """Remember that ``channel`` took ``alerts``, at once, before any other channel is tried."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.executemany(
+        "INSERT INTO alert_deliveries (rule, subject, period, channel, delivered_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING", [[a.rule, a.subject, a.period, channel, now] for a in alerts],
+    )
+
+
 def record_sent(con: duckdb.DuckDBPyConnection, alerts: list[Alert], channels: list[str]) -> None:
     """Remember the alerts delivered, so the next refresh does not send them again."""
     now = datetime.now(UTC).replace(tzinfo=None)

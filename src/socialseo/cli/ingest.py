@@ -181,7 +181,7 @@ def _print_links(summary: dict[str, object]) -> None:
 
 @app.command("gsc")
 def gsc(
-    paths: PathsArgument,
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or glob patterns (quote globs).")] = None,
     dimensions: Annotated[
         str | None, typer.Option("--dimensions", help="For API JSON without its request: date,page,... in order.")
     ] = None,
@@ -193,15 +193,35 @@ def gsc(
     period_end: Annotated[
         str | None, typer.Option("--period-end", help="Last day (YYYY-MM-DD) a web export's totals cover.")
     ] = None,
+    bigquery_table: Annotated[
+        str | None, typer.Option("--bigquery-table", help="Read the bulk export in place: "
+                                 "PROJECT.DATASET.searchdata_url_impression (or searchdata_site_impression).")
+    ] = None,
+    start: BigQueryStart = None,
+    end: BigQueryEnd = None,
+    credentials: BigQueryCredentials = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import Search Console performance exports: web-export zip/CSV sheets, API JSON rows, bulk-export tables."""
-    files = expand_paths(paths)
+    """Import Search Console performance exports: web-export zip/CSV sheets, API JSON rows, bulk-export tables
+    (as files, or read from BigQuery with --bigquery-table)."""
+    if bool(paths) == bool(bigquery_table):
+        raise InputFileError("give export files, or --bigquery-table PROJECT.DATASET.searchdata_url_impression")
+    if bigquery_table:
+        with open_project(db) as project:
+            results = project.ingest_gsc_bigquery(
+                bigquery_table, _day("--start", start), _day("--end", end), credentials=credentials,
+                on_table_done=print_result)
+        _say_when_nothing(results, db)
+        print_page_daily(db, period_totals=True)
+        return
+    if start or end or credentials:
+        raise InputFileError("--start, --end and --credentials go with --bigquery-table")
+    files = expand_paths(paths or [])
     dims = [d.strip() for d in dimensions.split(",") if d.strip()] if dimensions else None
-    start, end = _day("--period-start", period_start), _day("--period-end", period_end)
+    first, last = _day("--period-start", period_start), _day("--period-end", period_end)
     with importing(db, "importing Search Console", len(files)) as (project, done):
-        project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), period_start=start,
-                           period_end=end, on_file_done=done)
+        project.ingest_gsc(files, dimensions=dims, search_type=search_type.lower(), period_start=first,
+                           period_end=last, on_file_done=done)
     print_page_daily(db, period_totals=True)
 
 
@@ -301,9 +321,44 @@ def backlinks_parquet(paths: PathsArgument, site: SiteOption = None, db: DbOptio
         project.ingest_backlinks_parquet(expand_paths(paths), site=site, on_file_done=print_result)
 
 
+BigQueryStart = Annotated[
+    str | None, typer.Option("--start", help="With a BigQuery table: first day to read, YYYY-MM-DD.")]
+BigQueryEnd = Annotated[str | None, typer.Option("--end", help="With a BigQuery table: last day to read, YYYY-MM-DD.")]
+BigQueryCredentials = Annotated[
+    Path | None,
+    typer.Option("--credentials", help="With a BigQuery table: service-account key JSON (chmod 600).",
+                 envvar="SOCIALSEO_GOOGLE_CREDENTIALS"),
+]
+
+
 @app.command("ga4-bigquery")
-def ga4_bigquery(paths: PathsArgument, db: DbOption = DEFAULT_DB) -> None:
-    """Import GA4's BigQuery export (events_* as Parquet or newline-delimited JSON from bq extract)."""
-    files = expand_paths(paths)
+def ga4_bigquery(
+    paths: Annotated[list[str] | None, typer.Argument(help="Exported files or glob patterns (quote globs).")] = None,
+    table: Annotated[
+        str | None, typer.Option("--table", help="Read in place: PROJECT.DATASET.events_* (or one events_YYYYMMDD).")
+    ] = None,
+    start: BigQueryStart = None,
+    end: BigQueryEnd = None,
+    credentials: BigQueryCredentials = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Import GA4's BigQuery export: events_* files from bq extract (Parquet, Avro, JSON lines), or --table."""
+    if bool(paths) == bool(table):
+        raise InputFileError("give exported files, or --table PROJECT.DATASET.events_* to read BigQuery in place")
+    if table:
+        with open_project(db) as project:
+            results = project.ingest_ga4_bigquery_table(
+                table, _day("--start", start), _day("--end", end), credentials=credentials,
+                on_table_done=print_result)
+        _say_when_nothing(results, db)
+        return
+    if start or end or credentials:
+        raise InputFileError("--start, --end and --credentials go with --table")
+    files = expand_paths(paths or [])
     with open_project(db) as project:
         project.ingest_ga4_bigquery(files, on_file_done=print_result)
+
+
+def _say_when_nothing(results: list[ImportResult], db: Path) -> None:
+    if not any(r.rows_loaded for r in results):
+        console.print(f"[dim]nothing new stored in {escape(str(db))}[/dim]", highlight=False)

@@ -38,7 +38,8 @@ def gsc(
                      envvar="SOCIALSEO_GOOGLE_CREDENTIALS"),
     ] = None,
     dimensions: Annotated[
-        str, typer.Option("--dimensions", help="Comma-separated: date,page,query,country,device.")
+        str, typer.Option("--dimensions",
+                          help="Comma-separated: date,page,query,country,device; or searchAppearance on its own.")
     ] = "date,page,query",
     search_type: Annotated[str, typer.Option("--type", help="web, image, video, news, discover, googleNews.")] = "web",
     data_state: Annotated[

@@ -10,6 +10,10 @@ Example::
 
     [sources.gsc]
     credentials = "secrets/gsc-service-account.json"
+    [sources.ga4_bigquery]                  # needs pip install 'socialseo[bigquery]'
+    table = "my-project.analytics_123456.events_*"
+    credentials = "secrets/bigquery-service-account.json"
+    days = 3                                # GA4 rewrites a day's table for about three days
     [sources.logs]
     directory = "/var/log/nginx"
     pattern = "access.log*"
@@ -19,7 +23,8 @@ Example::
     [alerts.email]
     host = "smtp.example.com"
     port = 587
-    starttls = true
+    starttls = true                         # required: a server that does not offer it is not sent the password
+    ca_file = "secrets/smtp-ca.pem"         # a private CA's certificate (default: the system's CAs)
     username = "alerts@example.com"
     password_file = "secrets/smtp-password"   # or password_env = "SOCIALSEO_SMTP_PASSWORD"
     from = "alerts@example.com"
@@ -47,9 +52,10 @@ from socialseo.errors import SocialSeoError
 from socialseo.ingest.networks import NETWORKS
 from socialseo.refresh.schedule import cron_fields
 
-SOURCES = ("gsc", "logs", "discover")
+SOURCES = ("gsc", "ga4_bigquery", "logs", "discover")
 _SOURCE_SETTINGS = {
     "gsc": {"credentials", "site", "incremental"},
+    "ga4_bigquery": {"table", "credentials", "days"},
     "logs": {"directory", "pattern", "format"},
     "discover": {"networks", "max_pages", "mastodon_tags", "reddit_urls"},
 }
@@ -70,6 +76,10 @@ class EmailSettings:
     password_file: Path | None = None
     password_env: str | None = None
     timeout: float = 30.0
+    ca_file: Path | None = None
+    """The CA certificate(s) the server's STARTTLS certificate must chain to; default: the system's CAs."""
+    ssl_verify: bool = True
+    """False only when the project file says ``ssl_verify = false``: the link is encrypted, the server unchecked."""
 
     def password(self) -> str | None:
         """The SMTP password, read only when sending: from its file or environment variable, never from the TOML."""
@@ -138,6 +148,11 @@ def load_project_file(path: Path) -> ProjectFile:
     networks = sources.get("discover", {}).get("networks", list(NETWORKS))
     if not isinstance(networks, list) or any(n not in NETWORKS for n in networks):
         raise ProjectFileError(f"{where}: sources.discover.networks must list some of {', '.join(NETWORKS)}")
+    ga4 = sources.get("ga4_bigquery")
+    if ga4 is not None and (not isinstance(ga4.get("table"), str)
+                            or not isinstance(ga4.get("days", 3), int) or not 1 <= ga4.get("days", 3) <= 60):
+        raise ProjectFileError(f"{where}: [sources.ga4_bigquery] needs table = \"PROJECT.DATASET.events_*\" "
+                               "(and days, from 1 to 60, if set)")
     if "logs" in sources and not isinstance(sources["logs"].get("directory"), str):
         raise ProjectFileError(f"{where}: [sources.logs] needs directory = \"/var/log/nginx\"")
     alerts = data.get("alerts", {})
@@ -176,8 +191,16 @@ def _email(table: Any, here: Path, where: str) -> EmailSettings | None:
         raise ProjectFileError(f"{where}: alerts.email must be a table")
     if "password" in table:
         raise ProjectFileError(f"{where}: alerts.email takes password_file or password_env, never a password")
-    _only(table, {"host", "port", "starttls", "username", "password_file", "password_env", "from", "to", "timeout"},
-          f"{where}: alerts.email")
+    _only(table, {"host", "port", "starttls", "username", "password_file", "password_env", "from", "to", "timeout",
+                 "ca_file", "ssl_verify"}, f"{where}: alerts.email")
+    for key in ("starttls", "ssl_verify"):
+        if key in table and not isinstance(table[key], bool):
+            raise ProjectFileError(f"{where}: alerts.email.{key} must be true or false")
+    ca_file = table.get("ca_file")
+    if ca_file is not None:
+        ca_path = _path(here, ca_file, "alerts.email.ca_file", where)
+        if not ca_path.is_file():
+            raise ProjectFileError(f"{where}: alerts.email.ca_file {ca_path}: no such file")
     to = table.get("to")
     to = [to] if isinstance(to, str) else to
     if not isinstance(table.get("host"), str) or not to or not all(isinstance(t, str) for t in to):
@@ -191,6 +214,7 @@ def _email(table: Any, here: Path, where: str) -> EmailSettings | None:
         starttls=bool(table.get("starttls", True)), username=table.get("username"),
         password_file=_path(here, password_file, "alerts.email.password_file", where) if password_file else None,
         password_env=table.get("password_env"), timeout=float(table.get("timeout", 30.0)),
+        ca_file=ca_path if ca_file is not None else None, ssl_verify=table.get("ssl_verify", True),
     )
 
 

@@ -1,4 +1,8 @@
-"""Delivering alerts: one email (SMTP, STARTTLS when asked) and one Slack-compatible webhook post per refresh.
+"""Delivering alerts: one email (SMTP) and one Slack-compatible webhook post per refresh.
+
+With ``starttls`` (the default) STARTTLS is required, not hoped for: a server that does not offer it is sent
+nothing, since the login and the alerts would otherwise travel in clear. Its certificate is checked against the
+system's CAs or the project file's ``ca_file``; ``ssl_verify = false`` turns the check off only when written out.
 
 The SMTP password is read from its file or environment variable when sending and never appears in a message:
 authentication errors are reported by their code only.
@@ -43,17 +47,40 @@ def send_email(settings: EmailSettings, site: str, alerts: list[Alert]) -> None:
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+                if not smtp.has_extn("starttls"):
+                    raise DeliveryError(
+                        f"email via {where}: the server does not offer STARTTLS, so nothing was sent (not even the "
+                        "login); set starttls = false only for a server on a network you trust"
+                    )
+                smtp.starttls(context=tls_context(settings))
             password = settings.password()
             if settings.username and password is not None:
                 smtp.login(settings.username, password)
             smtp.send_message(message)
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"email via {where}: login refused (SMTP {exc.smtp_code})") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise DeliveryError(
+            f"email via {where}: the server's certificate was not accepted ({exc.verify_message}); name its CA "
+            "with ca_file = \"ca.pem\" in [alerts.email]"
+        ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise DeliveryError(f"email via {where}: {exc} (set starttls = false for a server without it)") from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         raise DeliveryError(f"email via {where}: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def tls_context(settings: EmailSettings) -> ssl.SSLContext:
+    """The STARTTLS context: the system's CAs or ``ca_file``; unverified only when ``ssl_verify = false``."""
+    try:
+        context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
+    except (OSError, ssl.SSLError) as exc:
+        raise DeliveryError(f"alerts.email.ca_file {settings.ca_file}: not a PEM certificate file ({exc})") from None
+    if not settings.ssl_verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def send_webhook(url: str, site: str, alerts: list[Alert], *, timeout: float = 30.0) -> None:

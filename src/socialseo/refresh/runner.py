@@ -9,10 +9,11 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from socialseo.analysis.alerts import evaluate, record_sent, unsent
+from socialseo.analysis.alerts import Alert, evaluate, record_delivered, record_sent, undelivered, unsent
 from socialseo.errors import SocialSeoError
 from socialseo.refresh.config import ProjectFile, source_path
 from socialseo.refresh.delivery import send_email, send_webhook
@@ -67,6 +68,8 @@ def run_refresh(project: Any, config: ProjectFile, on_line: Callable[[Outcome], 
     sources = config.sources
     if "gsc" in sources:
         step("gsc", lambda: _gsc(project, config))
+    if "ga4_bigquery" in sources:
+        step("ga4_bigquery", lambda: _ga4_bigquery(project, config))
     if "logs" in sources:
         step("logs", lambda: _logs(project, config))
     if "discover" in sources:
@@ -88,6 +91,20 @@ def _gsc(project: Any, config: ProjectFile) -> str:
     result = pull(table.get("site") or config.site, None, None, credentials=credentials,
                   incremental=bool(table.get("incremental", True)))
     return str(result.message)
+
+
+def _ga4_bigquery(project: Any, config: ProjectFile) -> str:
+    table = config.sources["ga4_bigquery"]
+    credentials = source_path(config, table["credentials"]) if table.get("credentials") else None
+    end = datetime.now(UTC).date()
+    start = end - timedelta(days=int(table.get("days", 3)))
+    results = project.ingest_ga4_bigquery_table(table["table"], start, end, credentials=credentials)
+    new = [r for r in results if not r.skipped]
+    rows = sum(r.rows_loaded for r in new)
+    quarantined = sum(r.rows_quarantined for r in new)
+    text = (f"{len(results)} daily table(s) from {start} to {end}: {len(new)} read anew ({rows:,} events, "
+            f"{quarantined:,} quarantined), {len(results) - len(new)} unchanged since the last refresh")
+    return text
 
 
 def _logs(project: Any, config: ProjectFile) -> str:
@@ -124,16 +141,36 @@ def _alerts(project: Any, config: ProjectFile) -> str:
     fresh = unsent(con, found)
     if not fresh:
         return f"{len(config.rules)} rule(s) checked: nothing new to tell ({len(found)} alert(s) sent before)"
-    channels: list[str] = []
+    senders: dict[str, Callable[[list[Alert]], None]] = {}
     if config.email is not None:
-        send_email(config.email, config.site, fresh)
-        channels.append("email")
+        email = config.email
+        senders["email"] = lambda alerts: send_email(email, config.site, alerts)
     if config.webhook is not None:
-        send_webhook(config.webhook, config.site, fresh)
-        channels.append("webhook")
-    # Recorded only once every channel took them: a failed delivery is tried again on the next refresh.
+        webhook = config.webhook
+        senders["webhook"] = lambda alerts: send_webhook(webhook, config.site, alerts)
+    sent_to: list[str] = []
+    had_them: list[str] = []
+    failures: list[str] = []
+    for channel, send in senders.items():
+        # Each channel gets each alert once: one that took them while another failed is not sent them again.
+        pending = undelivered(con, fresh, channel)
+        if not pending:
+            had_them.append(channel)
+            continue
+        try:
+            send(pending)
+        except SocialSeoError as exc:
+            failures.append(" ".join(str(exc).split()))
+            continue
+        with project.warehouse.transaction() as tx:
+            record_delivered(tx, pending, channel)
+        sent_to.append(channel)
+    if failures:
+        took = f"{', '.join(sent_to)} took {len(fresh)} alert(s); " if sent_to else ""
+        raise SocialSeoError("; ".join(failures) + f"; {took}the next refresh tries the failed channel(s) again")
     with project.warehouse.transaction() as tx:
-        record_sent(tx, fresh, [*channels, "report"])
-    where = ", ".join([*channels, "the report"])
-    return f"{len(fresh)} new alert(s) sent to {where}: " + "; ".join(a.text for a in fresh[:3]) + \
+        record_sent(tx, fresh, [*senders, "report"])
+    where = ", ".join([*sent_to, "the report"])
+    before = f" ({', '.join(had_them)} had them before)" if had_them else ""
+    return f"{len(fresh)} new alert(s) sent to {where}{before}: " + "; ".join(a.text for a in fresh[:3]) + \
         ("…" if len(fresh) > 3 else "")

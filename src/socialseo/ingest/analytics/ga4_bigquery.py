@@ -49,12 +49,16 @@ _SOURCES = (
 )
 
 
-def import_ga4_bigquery(warehouse: Warehouse, path: Path) -> ImportResult:
-    """Import one exported file of an ``events_*`` table; the same bytes imported twice are skipped."""
+def import_ga4_bigquery(warehouse: Warehouse, path: Path, *, replaces: str | None = None) -> ImportResult:
+    """Import one exported file of an ``events_*`` table; the same bytes imported twice are skipped.
+
+    ``replaces`` names the table the file holds (``bigquery:project.dataset.events_20260301``): the sessions and
+    page views of earlier imports under that name are removed in the same transaction, as GA4 rewrites a daily
+    table for about three days after it."""
     with tempfile.TemporaryDirectory(prefix="socialseo-avro-") as scratch:
         reader, form = _reader(path, Path(scratch))
         [result] = warehouse.import_files(
-            "ga4-bigquery", [path], lambda ctx: _load(ctx, path, reader), options={"format": form}
+            "ga4-bigquery", [path], lambda ctx: _load(ctx, path, reader, replaces), options={"format": form}
         )
     return result
 
@@ -157,9 +161,13 @@ def _param(key: str, kind: str) -> str:
             f"'$.value.{kind}')")
 
 
-def _load(ctx: ImportContext, path: Path, reader: str) -> None:
+def _load(ctx: ImportContext, path: Path, reader: str, replaces: str | None = None) -> None:
     con = ctx.con
     names = _columns(ctx, path, reader)
+    if replaces is not None:
+        for table in ("ga4_sessions", "ga4_page_views"):
+            con.execute(f"DELETE FROM {table} WHERE import_id IN (SELECT import_id FROM imports "
+                        "WHERE kind = 'ga4-bigquery' AND path = ?)", [replaces])
     pairs = [(f"nullif(json_extract_string(to_json({rec}), '{s}'), '')",
               f"nullif(json_extract_string(to_json({rec}), '{m}'), '')",
               f"nullif(json_extract_string(to_json({rec}), '{c}'), '')", label)

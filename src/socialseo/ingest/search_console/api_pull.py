@@ -31,6 +31,7 @@ from google.auth import exceptions as auth_exceptions
 from google.auth.credentials import Credentials
 
 from socialseo.errors import SocialSeoError
+from socialseo.ingest.search_console.appearance import APPEARANCE, appearance_rows, import_appearance
 from socialseo.ingest.search_console.google_auth import (
     GoogleApiError,
     Transport,
@@ -47,6 +48,7 @@ MAX_DAYS = 486
 REFRESH_DAYS = 3
 """An incremental pull asks again for the last days pulled: Search Console keeps revising them for about that long."""
 DIMENSIONS = {"date": "date", "page": "page", "query": "query", "country": "country", "device": "device"}
+"""Dimensions stored in ``search_performance``; ``searchAppearance`` goes on its own to ``search_appearance``."""
 DEFAULT_DIMENSIONS = ("date", "page", "query")
 SEARCH_TYPES = ("web", "image", "video", "news", "discover", "googleNews")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -84,9 +86,14 @@ def check_site(site: str) -> str:
 def check_dimensions(dimensions: Sequence[str] | None) -> tuple[str, ...]:
     names = [d.strip() for d in (dimensions or DEFAULT_DIMENSIONS) if d.strip()]
     if any(d.lower() == "searchappearance" for d in names):
-        raise SocialSeoError(
-            "--dimensions searchAppearance: not stored by socialseo yet; pull date, page, query, country, device"
-        )
+        others = [d for d in names if d.lower() not in ("searchappearance", "date")]
+        if others:
+            raise SocialSeoError(
+                f"--dimensions {','.join(names)}: Search Console does not group searchAppearance with "
+                f"{', '.join(others)}; pull --dimensions searchAppearance on its own (stored by day in "
+                "search_appearance), and the other dimensions in another pull"
+            )
+        return ("date", APPEARANCE)
     bad = [d for d in names if d.lower() not in DIMENSIONS]
     if bad:
         raise SocialSeoError(f"--dimensions: unknown {', '.join(bad)}; use {', '.join(DIMENSIONS)}")
@@ -270,7 +277,10 @@ def pull_search_console(
                           "asked for: check the property and the dates (data starts about 2 days back)")
         _record_days(warehouse, plan, None, first_incomplete)
         return result
-    result = _import_rows(warehouse, plan, rows, label)
+    if APPEARANCE in plan.dimensions:
+        result = import_appearance(warehouse, plan.site, plan.search_type, plan.days, rows, label)
+    else:
+        result = _import_rows(warehouse, plan, rows, label)
     _record_days(warehouse, plan, result.import_id, first_incomplete)
     if first_incomplete is not None:
         result.notes.append(f"days from {first_incomplete} are fresh (still being processed): marked is_fresh, "
@@ -283,14 +293,21 @@ def _pull_day(client: SearchAnalyticsClient, plan: PullPlan, day: date, limit: i
               rows: list[dict[str, Any]]) -> date | None:
     first_incomplete = None
     start_row = 0
+    # searchAppearance is asked for on its own (Search Console groups it with no other dimension); a day at a time,
+    # the day is known without grouping by date.
+    by_appearance = APPEARANCE in plan.dimensions
+    dims = (APPEARANCE,) if by_appearance else plan.dimensions
     for _ in range(MAX_PAGES_PER_DAY):
         answer = client.query({
-            "startDate": day.isoformat(), "endDate": day.isoformat(), "dimensions": list(plan.dimensions),
+            "startDate": day.isoformat(), "endDate": day.isoformat(), "dimensions": list(dims),
             "type": plan.search_type, "dataState": plan.data_state, "aggregationType": "auto",
             "rowLimit": limit, "startRow": start_row,
         })
-        page = _flat_rows(answer, plan.dimensions, day)
-        rows.extend({**r, "search_type": plan.search_type, "property": plan.site} for r in page)
+        page = _flat_rows(answer, dims, day)
+        if by_appearance:
+            rows.extend(appearance_rows(page, day.isoformat()))
+        else:
+            rows.extend({**r, "search_type": plan.search_type, "property": plan.site} for r in page)
         metadata = answer.get("metadata")
         if isinstance(metadata, dict) and metadata.get("firstIncompleteDate"):
             try:
@@ -331,8 +348,9 @@ def _record_days(warehouse: Warehouse, plan: PullPlan, import_id: int | None, fi
               plan.data_state, import_id] for d in plan.days],
         )
         if import_id is not None:
+            table = "search_appearance" if APPEARANCE in plan.dimensions else "search_performance"
             con.execute(
-                "UPDATE search_performance SET is_fresh = (? IS NOT NULL AND date >= ?) WHERE import_id = ?",
+                f"UPDATE {table} SET is_fresh = (? IS NOT NULL AND date >= ?) WHERE import_id = ?",
                 [first_incomplete, first_incomplete, import_id],
             )
 

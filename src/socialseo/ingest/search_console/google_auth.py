@@ -82,8 +82,8 @@ def credentials_path(given: Path | None) -> Path:
     )
 
 
-def load_credentials(path: Path) -> Credentials:
-    """Credentials for the Search Console read-only scope from a key file that only its owner can read."""
+def load_credentials(path: Path, scopes: tuple[str, ...] = (SCOPE,)) -> Credentials:
+    """Credentials for ``scopes`` (default: Search Console read-only) from a key file only its owner can read."""
     try:
         mode = path.stat().st_mode
     except OSError as exc:
@@ -104,10 +104,10 @@ def load_credentials(path: Path) -> Credentials:
     info = {**info, "token_uri": token_url()}
     try:
         if kind == "service_account":
-            return service_account.Credentials.from_service_account_info(info, scopes=[SCOPE])
+            return service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
         if kind == "authorized_user":
             # from_authorized_user_info always sets Google's token URL: set the configured one after it.
-            user = user_credentials.Credentials.from_authorized_user_info(info, scopes=[SCOPE])
+            user = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
             return user.with_token_uri(token_url())
     except (ValueError, KeyError, auth_exceptions.GoogleAuthError) as exc:
         # The message names missing fields, never their values.
