@@ -67,8 +67,8 @@ __all__ = [
 
 
 class Project(
-    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Annotations, LiveSources, DiscoverySources,
-    ProjectBase,
+    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Annotations, LiveSources,
+    DiscoverySources, ProjectBase,
 ):
     """One site's data: a warehouse plus every operation over it.
 

@@ -52,6 +52,7 @@ def list_(
     (a confirmed Google ranking update). --page keeps the page's own and the site-wide ones."""
     with open_project(db, read_only=True) as project:
         frame = project.annotations(page=page, platform=platform, start=start, end=end)
+    frame = frame.assign(date=frame["date"].map(str))  # a day, not a midnight timestamp
     if as_json:
         sys.stdout.write(json.dumps(records(frame), indent=2, ensure_ascii=False) + "\n")
         if frame.empty:

@@ -59,7 +59,7 @@ class Annotations(ProjectBase):
             raise SocialSeoError(f"no annotation source {', '.join(unknown)}; sources: {', '.join(notes.SOURCES)}")
         key = self.resolve_page(page) if page else None
         chosen = (self.check_platform(platform),) if platform else ()
-        return notes.annotations(self.warehouse.con, page=key, platforms=chosen, start=first, end=last,
+        return notes.list_annotations(self.warehouse.con, page=key, platforms=chosen, start=first, end=last,
                                  sources=sources)
 
     def remove_annotation(self, annotation_id: int) -> dict[str, object]:

@@ -148,7 +148,8 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
         timeline = None
         if page:
             frame = project.page_timeline(page, filters)
-            timeline = Markup(timeline_chart(frame, page)) if not frame.empty else None
+            marks = project.chart_marks(filters, page)
+            timeline = Markup(timeline_chart(frame, page, marks)) if not frame.empty else None
         return render(request, current, project, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
                       timeline=timeline)
 

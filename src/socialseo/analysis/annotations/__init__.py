@@ -22,7 +22,7 @@ from socialseo.analysis.impact.panel import table_exists
 SOURCES = ("user", "post", "spike", "import", "search_update")
 
 __all__ = [
-    "COLUMNS", "SOURCES", "UnknownAnnotationError", "add_note", "annotations", "remove_note", "search_updates",
+    "COLUMNS", "SOURCES", "UnknownAnnotationError", "add_note", "list_annotations", "remove_note", "search_updates",
 ]
 
 
@@ -34,7 +34,7 @@ def _updates() -> pd.DataFrame:
                          "page": None, "platform": None}, columns=COLUMNS)
 
 
-def annotations(
+def list_annotations(
     con: duckdb.DuckDBPyConnection,
     *,
     page: str | None = None,
@@ -48,7 +48,7 @@ def annotations(
 
     >>> import socialseo
     >>> with socialseo.open(":memory:") as project:
-    ...     annotations(project.warehouse.con, start=date(2024, 3, 1), end=date(2024, 3, 31))["source"].tolist()
+    ...     list_annotations(project.warehouse.con, start=date(2024, 3, 1), end=date(2024, 3, 31))["source"].tolist()
     ['search_update', 'search_update']
     """
     wanted = set(sources)

@@ -3,7 +3,8 @@
 Each is derived from the tables it describes every time it is asked for, never stored, so an import or a new post
 export moves the marks with the data:
 
-* ``post``: a campaign's first post. A campaign is the ``utm_campaign`` of the posts' links when they carry one;
+* ``post``: a campaign's first post. A campaign is the ``utm_campaign`` of the posts' links (in the link or the
+  post's text) when they carry one;
   untagged posts make one campaign per page they link, starting with the page's first post;
 * ``spike``: the first day of each page's social burst, found by the same detection the impact analyses use
   (:func:`socialseo.analysis.impact.panel.detect_spikes`), with the platform that brought most of it;
@@ -32,10 +33,12 @@ def campaign_starts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     if not table_exists(con, "social_posts"):
         return _frame([])
     posts = con.execute(
-        f"""
+        rf"""
         SELECT platform, published_at,
                {page_key_sql("linked_page")} AS page,
-               nullif(regexp_extract(coalesce(linked_url, ''), '[?&]utm_campaign=([^&#]*)', 1), '') AS campaign
+               -- the import keeps the link without its tracking parameters; the post's text still has them
+               nullif(regexp_extract(concat_ws(' ', linked_url, short_url, text), '[?&]utm_campaign=([^&#\s"]*)', 1),
+                      '') AS campaign
         FROM social_posts
         WHERE published_at IS NOT NULL AND linked_page IS NOT NULL
         ORDER BY published_at, platform, post_id
