@@ -79,7 +79,8 @@ def list_annotations(
     if end is not None:
         keep &= frame["date"] <= end
     order = {s: i for i, s in enumerate(SOURCES)}
-    frame = frame[keep].assign(_order=frame["source"].map(order))
+    frame = frame[keep]
+    frame = frame.assign(_order=frame["source"].map(order))  # on the kept rows: an empty frame adopts any index
     frame = frame.sort_values(["date", "_order", "text"], kind="stable").drop(columns="_order")
     frame["id"] = frame["id"].astype("Int64")
     return frame.reset_index(drop=True)
