@@ -68,6 +68,8 @@ def list_annotations(
         return pd.DataFrame(columns=COLUMNS)
     frame = pd.concat([p.astype(object) for p in parts], ignore_index=True)[COLUMNS]
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    for column in ("page", "platform"):  # None, not NaN, where a note is about no page or platform
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     keep = pd.Series(True, index=frame.index)
     if page is not None:
         keep &= frame["page"].isna() | (frame["page"] == page)
