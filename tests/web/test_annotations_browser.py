@@ -37,7 +37,7 @@ def test_report_marks_an_annotation_and_shows_it_on_hover(tab: Any, tmp_path: Pa
     tab.wait_for_function("document.querySelectorAll('#chart-channel-mix svg.main-svg').length > 0")
     chart = tab.locator("#chart-channel-mix")
     # one dotted line per marked day inside the chart's days (2026-03-04 and 2026-03-05), each topped by a glyph
-    assert chart.locator(".layer-below .shapelayer path").count() == 2
+    assert chart.locator(".layer-above .shapelayer path").count() == 2
     glyph = chart.locator("g.annotation", has_text="✎")
     assert glyph.count() == 1
     glyph.hover()

@@ -85,9 +85,11 @@ def with_marks(fig: go.Figure, marks: pd.DataFrame) -> go.Figure:
         if len(lines) > MARK_HOVER_LINES:
             lines = [*lines[:MARK_HOVER_LINES], f"… {len(lines) - MARK_HOVER_LINES} more (socialseo annotate list)"]
         x = str(day)
-        fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, layer="below",
+        fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, layer="above", opacity=0.8,
                       line={"color": line_colour, "width": 1, "dash": "dot"}, name=f"annotation-{source}")
-        fig.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+        # just inside the top edge: above it sit the chart's and the panels' titles
+        fig.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="top", showarrow=False,
+                           bgcolor="rgba(255,255,255,0.85)",
                            text=glyph if len(rows) == 1 else f"{glyph}{len(rows)}",
                            font={"color": line_colour, "size": 12}, name=f"annotation-{source}",
                            hovertext=f"{x}<br>" + "<br>".join(lines), captureevents=True)
