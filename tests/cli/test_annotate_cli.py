@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -75,7 +74,9 @@ def test_automatic_annotations_come_from_posts_spikes_imports_and_search_updates
         ("2026-03-04", "first post linking /docs/api/webhooks, on facebook")]
     assert [(r["date"], r["page"], r["platform"]) for r in by_source["spike"]] == [
         ("2026-03-02", "/blog/spring-launch", "facebook")]
-    assert [r["date"] for r in by_source["import"]] == [date.today().isoformat()]
+    code, out, _ = run(["sql", "SELECT DISTINCT CAST(started_at AS DATE)::VARCHAR AS day FROM imports", "--json",
+                        "--db", str(site)], capsys)
+    assert [r["date"] for r in by_source["import"]] == [r["day"] for r in json.loads(out)]
     assert "gsc (1 file, 32 rows)" in by_source["import"][0]["text"]
     assert "posts (1 file, 4 rows)" in by_source["import"][0]["text"]
     assert ("2026-03-27", "Google March 2026 core update (rolled out 2026-03-27 to 2026-04-08)") in [

@@ -37,8 +37,10 @@ def chart_marks(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
     memo = _BUILD.get()
     found = memo.get(filters) if memo is not None else None
     if found is None:
-        found = list_annotations(con, platforms=filters.platforms if filters else (),
-                            start=filters.start if filters else None, end=filters.end if filters else None)
+        # outside a build, one page's chart reads that page's rows only
+        found = list_annotations(con, page=page if memo is None else None,
+                                 platforms=filters.platforms if filters else (),
+                                 start=filters.start if filters else None, end=filters.end if filters else None)
         if memo is not None:
             memo[filters] = found
     if page is None:

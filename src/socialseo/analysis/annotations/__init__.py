@@ -58,7 +58,7 @@ def list_annotations(
     if "post" in wanted:
         parts.append(campaign_starts(con))
     if "spike" in wanted:
-        parts.append(social_spikes(con))
+        parts.append(social_spikes(con, page))
     if "import" in wanted:
         parts.append(import_days(con))
     if "search_update" in wanted:

@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus
 import duckdb
 import pandas as pd
 
-from socialseo.analysis.impact.panel import detect_spikes, load_panel, table_exists, to_grid
+from socialseo.analysis.impact.panel import PANEL_COLUMNS, detect_spikes, load_panel, table_exists, to_grid
 from socialseo.classify.urls import page_key_sql
 
 COLUMNS = ["id", "date", "source", "text", "page", "platform"]
@@ -59,11 +59,17 @@ def campaign_starts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _frame(rows)
 
 
-def social_spikes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per page with a social spike, on the spike's first day."""
+def social_spikes(con: duckdb.DuckDBPyConnection, page: str | None = None) -> pd.DataFrame:
+    """One row per page with a social spike, on the spike's first day; ``page`` (a page key) reads that page's rows
+    only, so one page's chart does not read the whole panel."""
     if not table_exists(con, "page_daily"):
         return _frame([])
-    panel = load_panel(con)
+    if page is None:
+        panel = load_panel(con)
+    else:
+        panel = con.execute(f"SELECT {', '.join(PANEL_COLUMNS)} FROM page_daily WHERE page = ? ORDER BY date",
+                            [page]).df()
+        panel["date"] = pd.to_datetime(panel["date"])
     if panel.empty:
         return _frame([])
     grid = to_grid(panel)
