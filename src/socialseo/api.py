@@ -16,6 +16,7 @@ from pathlib import Path
 
 from socialseo.api_discover import DiscoverySources
 from socialseo.api_live import LiveSources
+from socialseo.project.annotations import Annotations
 from socialseo.project.base import ProjectBase
 from socialseo.project.crawling import Crawling, inspect
 from socialseo.project.dashboard import Dashboard, UnknownTableError, plotly_js, timeline_chart
@@ -66,7 +67,8 @@ __all__ = [
 
 
 class Project(
-    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, LiveSources, DiscoverySources, ProjectBase
+    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Annotations, LiveSources,
+    DiscoverySources, ProjectBase,
 ):
     """One site's data: a warehouse plus every operation over it.
 

@@ -19,6 +19,7 @@ from typer.exceptions import TyperException
 from socialseo._version import __version__
 from socialseo.cli import (
     analyze,
+    annotate,
     audit,
     backlinks,
     brand,
@@ -98,6 +99,7 @@ pull.register(app)
 discover.register(app)
 refresh.register(app)
 shares.register(app)
+app.add_typer(annotate.app, name="annotate")
 
 
 def main(argv: list[str] | None = None) -> int:

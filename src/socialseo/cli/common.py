@@ -165,9 +165,9 @@ def _cell(value: Any) -> str:
 
 @contextmanager
 def progress(
-    description: str, total: int | None = None, *, in_bytes: bool = False
+    description: str, total: int | None = None, *, in_bytes: bool = False, quiet: bool = False
 ) -> Iterator[tuple[Progress, Any]]:
-    """A Rich progress bar on stderr; quiet when stderr is not a terminal (CI, pipes).
+    """A Rich progress bar on stderr; quiet when stderr is not a terminal (CI, pipes) or ``quiet`` is set.
 
     ``in_bytes`` shows the count as sizes with a rate (for large files read block by block).
     """
@@ -180,7 +180,7 @@ def progress(
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-        disable=not err_console.is_terminal or bool(os.environ.get("SOCIALSEO_NO_PROGRESS")),
+        disable=quiet or not err_console.is_terminal or bool(os.environ.get("SOCIALSEO_NO_PROGRESS")),
     )
     with bar:
         task = bar.add_task(description, total=total)

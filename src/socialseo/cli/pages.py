@@ -6,8 +6,10 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 
-from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, open_project, print_frame
+from socialseo.api import Project
+from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
 
 # A terminal is too narrow for every column; --json prints them all.
 _PAGE_TABLE = ["page", "date", "granularity", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
@@ -27,6 +29,14 @@ def _covers(row: tuple[object, ...]) -> str:
     if _iso_day(start) and _iso_day(end):
         return f"{_iso_day(start)} to {_iso_day(end)}"
     return f"{label or 'unknown period'} (days unknown)"
+
+
+def _timeline_marks(project: Project, key: str, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The annotations of one page (its own and the site's) over the days its timeline covers."""
+    days = pd.concat([frame["period_start"], frame["period_end"]]).dropna()
+    if days.empty:
+        return None
+    return project.annotations(page=key, start=pd.Timestamp(days.min()).date(), end=pd.Timestamp(days.max()).date())
 
 
 def pages(
@@ -49,6 +59,7 @@ def pages(
     with open_project(db, read_only=True) as project:
         frame = project.pages(url, granularity=granularity, platforms=as_json)
         key = project.resolve_page(url) if url else None
+        marks = _timeline_marks(project, key, frame) if key and not as_json else None
     if not as_json:
         shown = frame.assign(
             date=[_covers(r) for r in frame[["granularity", "period_start", "period_end", "period_label"]]
@@ -59,6 +70,10 @@ def pages(
     else:
         frame = frame.assign(**{c: frame[c].map(_iso_day) for c in ("period_start", "period_end")})
     print_frame(frame, as_json=as_json, title=f"pages {key or ''}".strip())
+    if marks is not None and not marks.empty:
+        console.print("annotations on these days:", style="bold", highlight=False)
+        for day, source, text in marks[["date", "source", "text"]].itertuples(index=False):
+            console.print(f"  {day}  {source:<13}  {escape(str(text))}", highlight=False, soft_wrap=True)
     if frame.empty:
         typer.echo(f"no {granularity + ' ' if granularity != 'all' else ''}rows"
                    + (f" for {key}" if key else "") + ": import Search Console data (socialseo ingest gsc), "

@@ -17,11 +17,21 @@ def report(
     start: FromOption = None,
     end: ToOption = None,
     platform: PlatformOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar: print only where the report is.")]
+    = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Write report.html (works offline: charts and styles are inlined), or report.pdf with --format pdf."""
-    with open_project(db, read_only=True) as project, progress("writing the report"):
-        path = project.report(out, fmt=fmt, filters=make_filters(start, end, platform))
+    """Write report.html (works offline: charts and styles are inlined), or report.pdf with --format pdf.
+
+    On a terminal a progress bar counts the sections built and names the one being built.
+    """
+    with open_project(db, read_only=True) as project, progress("building the report", quiet=quiet) as (bar, task):
+
+        def on_progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"building the report: {name}")
+
+        path = project.report(out, fmt=fmt, filters=make_filters(start, end, platform), on_progress=on_progress)
+        bar.update(task, completed=bar.tasks[0].total or 0, description="writing the report")
     console.print(f"report written to {path.resolve()}", highlight=False, soft_wrap=True)  # a path stays copyable
 
 

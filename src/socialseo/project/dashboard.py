@@ -16,7 +16,8 @@ from socialseo.project.base import ProjectBase
 from socialseo.project.choices import platform_channels
 from socialseo.report import charts
 from socialseo.report.html import frame_context
-from socialseo.report.sections import Section, build_sections
+from socialseo.report.marks import chart_marks
+from socialseo.report.sections import ProgressCallback, Section, build_sections
 
 
 class UnknownTableError(SocialSeoError):
@@ -26,9 +27,10 @@ class UnknownTableError(SocialSeoError):
 class Dashboard(ProjectBase):
     """What the dashboard shows beyond the listings, each narrowed by the same :class:`Filters`."""
 
-    def sections(self, filters: Filters | None = None) -> list[Section]:
-        """The report's sections (every analysis, each with what it is based on and what is missing)."""
-        return build_sections(self.warehouse.con, self.check_filters(filters))
+    def sections(self, filters: Filters | None = None, on_progress: ProgressCallback | None = None) -> list[Section]:
+        """The report's sections (every analysis, each with what it is based on and what is missing);
+        ``on_progress`` as for :meth:`~socialseo.project.output.Output.report`."""
+        return build_sections(self.warehouse.con, self.check_filters(filters), on_progress)
 
     def report_frame(self, sections: list[Section]) -> dict[str, Any]:
         """What the report shows around its sections: sites, period, the executive summary, hidden sections."""
@@ -53,6 +55,11 @@ class Dashboard(ProjectBase):
     def page_timeline(self, page: str, filters: Filters | None = None) -> pd.DataFrame:
         """One page's social activity and search performance per day; ``page`` in any spelling of its URL."""
         return page_timeline(self.warehouse.con, page, self.check_filters(filters))
+
+    def chart_marks(self, filters: Filters | None = None, page: str | None = None) -> pd.DataFrame:
+        """The annotations a time chart over ``filters`` draws; with ``page`` (any spelling), that page's chart."""
+        return chart_marks(self.warehouse.con, self.check_filters(filters),
+                           self.resolve_page(page) if page else None)
 
     def action_plan(self, filters: Filters | None = None) -> dict[str, list[dict[str, Any]]]:
         """The action list in full (every field of every action) and the rules skipped, with why."""
@@ -83,6 +90,7 @@ def plotly_js() -> str:
     return charts.plotly_js()
 
 
-def timeline_chart(frame: pd.DataFrame, page: str) -> str:
-    """The HTML fragment of one page's timeline chart (``frame`` from :meth:`Dashboard.page_timeline`)."""
-    return charts.fragment(charts.page_timeline(frame, page), "chart-page-timeline")
+def timeline_chart(frame: pd.DataFrame, page: str, marks: pd.DataFrame | None = None) -> str:
+    """The HTML fragment of one page's timeline chart (``frame`` from :meth:`Dashboard.page_timeline`), with
+    ``marks`` (from :meth:`Dashboard.chart_marks`) drawn on it."""
+    return charts.fragment(charts.page_timeline(frame, page), "chart-page-timeline", marks)

@@ -26,8 +26,13 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def fragment(fig: go.Figure, div_id: str) -> str:
-    """Render a figure as a ``<div>`` + script with a stable id, so the same data gives the same report."""
+def fragment(fig: go.Figure, div_id: str, marks: pd.DataFrame | None = None) -> str:
+    """Render a figure as a ``<div>`` + script with a stable id, so the same data gives the same report.
+
+    ``marks`` (annotations: ``date, source, text``) are drawn on a time chart by :func:`with_marks`.
+    """
+    if marks is not None:
+        with_marks(fig, marks)
     # A figure that set its own top margin (room for panel titles under the main title) keeps it.
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
     height = fig.layout.height or 380
@@ -37,6 +42,58 @@ def fragment(fig: go.Figure, div_id: str) -> str:
     html: str = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                             config={"displaylogo": False, "responsive": True})
     return html
+
+
+# How each source of annotation is drawn: the glyph above its line and the line's colour.
+MARK_STYLE = {
+    "user": ("✎", "#111827"),
+    "post": ("✉", "#2563eb"),
+    "spike": ("▲", "#dc2626"),
+    "import": ("⇩", "#6b7280"),
+    "search_update": ("G", "#b45309"),
+}
+MARK_HOVER_LINES = 8
+
+
+def _x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last day the figure's traces draw, or None when its x axis holds no dates."""
+    days = [pd.to_datetime(pd.Series(list(trace.x)), errors="coerce") for trace in fig.data
+            if getattr(trace, "x", None) is not None and len(trace.x)]
+    found = pd.concat(days).dropna() if days else pd.Series(dtype="datetime64[ns]")
+    if found.empty:
+        return None
+    return found.min().normalize(), found.max().normalize()
+
+
+def with_marks(fig: go.Figure, marks: pd.DataFrame) -> go.Figure:
+    """Draw annotations on a time chart: a dotted vertical line through every panel on each marked day inside the
+    chart's days, topped by its source's glyph; hovering the glyph shows the notes of that day.
+
+    One helper for every time chart of the report and the dashboard, so a note looks the same everywhere.
+    """
+    span = _x_range(fig)
+    if span is None or marks.empty:
+        return fig
+    days = pd.to_datetime(marks["date"])
+    inside = marks[(days >= span[0]) & (days <= span[1])]
+    for day, rows in inside.groupby("date", sort=True):
+        source = str(rows["source"].iloc[0])
+        glyph, line_colour = MARK_STYLE.get(source, ("•", "#6b7280"))
+        # Plotly reads a little HTML in hover text; notes and page paths are untrusted, so they are escaped.
+        lines = [f"{html.escape(str(s))}: {html.escape(str(t))}" for s, t in rows[["source", "text"]].itertuples(
+            index=False)]
+        if len(lines) > MARK_HOVER_LINES:
+            lines = [*lines[:MARK_HOVER_LINES], f"… {len(lines) - MARK_HOVER_LINES} more (socialseo annotate list)"]
+        x = str(day)
+        fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, layer="above", opacity=0.8,
+                      line={"color": line_colour, "width": 1, "dash": "dot"}, name=f"annotation-{source}")
+        # just inside the top edge: above it sit the chart's and the panels' titles
+        fig.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="top", showarrow=False,
+                           bgcolor="rgba(255,255,255,0.85)",
+                           text=glyph if len(rows) == 1 else f"{glyph}{len(rows)}",
+                           font={"color": line_colour, "size": 12}, name=f"annotation-{source}",
+                           hovertext=f"{x}<br>" + "<br>".join(lines), captureevents=True)
+    return fig
 
 
 def stacked_daily(frame: pd.DataFrame, series: str, title: str, colours: dict[str, str] | None = None) -> go.Figure:

@@ -19,7 +19,7 @@ from socialseo.analysis.filters import Filters
 from socialseo.errors import SocialSeoError
 from socialseo.report import charts
 from socialseo.report.browser import html_to_pdf
-from socialseo.report.sections import Section, build_sections
+from socialseo.report.sections import ProgressCallback, Section, build_sections
 from socialseo.report.verdict import VerdictCard, build_card
 
 FORMATS = ("html", "pdf")
@@ -61,9 +61,11 @@ def frame_context(con: duckdb.DuckDBPyConnection, sections: list[Section]) -> di
     }
 
 
-def render_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> str:
-    """The report as one HTML string: styles, charts and plotly.js inlined."""
-    sections = build_sections(con, filters)
+def render_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                  on_progress: ProgressCallback | None = None) -> str:
+    """The report as one HTML string: styles, charts and plotly.js inlined (``on_progress``: see
+    :func:`~socialseo.report.sections.build_sections`)."""
+    sections = build_sections(con, filters, on_progress)
     return environment().get_template("report.html.j2").render(
         **frame_context(con, sections),
         sections=sections,
@@ -73,14 +75,15 @@ def render_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
 
 
 def write_report(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, *, fmt: str = "html", filters: Filters | None = None
+    con: duckdb.DuckDBPyConnection, out_dir: Path, *, fmt: str = "html", filters: Filters | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> Path:
     """Write ``out_dir/report.html`` (and ``report.pdf`` for ``fmt="pdf"``); return the path asked for."""
     if fmt not in FORMATS:
         raise SocialSeoError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.html"
-    path.write_text(render_report(con, filters), encoding="utf-8")
+    path.write_text(render_report(con, filters, on_progress), encoding="utf-8")
     if fmt == "pdf":
         return html_to_pdf(path, out_dir / "report.pdf")
     return path

@@ -85,4 +85,6 @@ def status(request: Request, current: SnapshotDep) -> dict[str, Any]:
         "copied_at": current.taken_at.isoformat(timespec="seconds"),
         "up_to_date": snapshots.behind is None,
         "note": snapshots.behind,
+        # sections being computed now, e.g. the first view of a new date range: done of total, and which
+        "building": current.sections.in_progress(),
     }

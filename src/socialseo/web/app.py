@@ -124,7 +124,7 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
         context = project.report_frame(sections)
         html = env.get_template("dashboard.html.j2").render(
             **context, **extra, views=VIEWS, view=BY_NAME[view], filters=filters,
-            sections=sections_for(view, sections), platforms=project.known_platforms(),
+            sections=sections_for(view, sections), platform_choices=project.platform_choices(),
             kpis=_kpis(project, filters) if view == "overview" else [], query=request.query_params,
             copied_at=current.taken_at, behind=snapshots.behind,
             # a finding links to its section on the dashboard page that shows it
@@ -148,7 +148,8 @@ def create_app(db: str | Path, *, token: str | None = None, host: str = "127.0.0
         timeline = None
         if page:
             frame = project.page_timeline(page, filters)
-            timeline = Markup(timeline_chart(frame, page)) if not frame.empty else None
+            marks = project.chart_marks(filters, page)
+            timeline = Markup(timeline_chart(frame, page, marks)) if not frame.empty else None
         return render(request, current, project, filters, "pages", page_rows=rows.to_dict("records"), q=q, page=page,
                       timeline=timeline)
 

@@ -22,7 +22,9 @@ class SectionCache:
         self._building: dict[Filters, threading.Lock] = {}
         self._guard = threading.Lock()  # held for dictionary updates only, never during a build
         self._max_entries = max_entries
-        self._build = builder or _build_sections
+        self._build = builder or self._build_sections
+        # filters -> (sections done, total, the one being built): what /api/status shows while a build runs
+        self._progress: dict[Filters, tuple[int, int, str]] = {}
 
     def cached(self, filters: Filters) -> list[Section] | None:
         """The sections already built for ``filters``, without waiting for anything."""
@@ -47,7 +49,19 @@ class SectionCache:
             finally:
                 with self._guard:
                     self._building.pop(filters, None)
+                    self._progress.pop(filters, None)
         return found
+
+    def _build_sections(self, project: Project, filters: Filters) -> list[Section]:
+        def note(done: int, total: int, name: str) -> None:
+            self._progress[filters] = (done, total, name)
+
+        return project.sections(filters, on_progress=note)
+
+    def in_progress(self) -> list[dict[str, object]]:
+        """The builds running now: their filters in words, sections done of total, and the one being built."""
+        return [{"filters": f.describe(), "done": done, "total": total, "section": name}
+                for f, (done, total, name) in list(self._progress.items())]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -55,6 +69,3 @@ class SectionCache:
     def keys(self) -> list[Filters]:
         return list(self._entries)
 
-
-def _build_sections(project: Project, filters: Filters) -> list[Section]:
-    return project.sections(filters)

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from socialseo.analysis.filters import Filters
+from socialseo.report.marks import one_build
 from socialseo.report.sections import (
     actions,
     alerts,
@@ -66,8 +67,29 @@ def call_provider(
     return provider(con)
 
 
-def build_sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[Section]:
-    return [section for provider in PROVIDERS for section in call_provider(provider, con, filters)]
+# on_progress(done, total, name): ``done`` of ``total`` section groups are built and ``name`` is starting now.
+ProgressCallback = Callable[[int, int, str], None]
 
 
-__all__ = ["PROVIDERS", "Section", "SectionProvider", "Table", "build_sections", "call_provider"]
+def provider_name(provider: SectionProvider) -> str:
+    """A section group's name for a progress bar: its module's, in words (``social_search`` -> social search)."""
+    return str(getattr(provider, "__module__", "") or "sections").rsplit(".", 1)[-1].replace("_", " ")
+
+
+def build_sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                   on_progress: ProgressCallback | None = None) -> list[Section]:
+    """Every section, in order. ``on_progress`` is called once per section group (provider), before it is built,
+    so a progress bar can name the one a slow build is in."""
+    built: list[Section] = []
+    with one_build():  # the annotations every time chart draws are computed once for the whole build
+        for done, provider in enumerate(PROVIDERS):
+            if on_progress is not None:
+                on_progress(done, len(PROVIDERS), provider_name(provider))
+            built.extend(call_provider(provider, con, filters))
+    return built
+
+
+__all__ = [
+    "PROVIDERS", "ProgressCallback", "Section", "SectionProvider", "Table", "build_sections", "call_provider",
+    "provider_name",
+]

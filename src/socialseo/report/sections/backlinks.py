@@ -15,6 +15,7 @@ from socialseo.analysis.backlinks import (
     top_anchors,
 )
 from socialseo.report import charts
+from socialseo.report.marks import chart_marks
 from socialseo.report.sections.base import Section, Table, num, pct
 from socialseo.store.warehouse import scalar
 
@@ -49,7 +50,8 @@ def _backlinks(con: duckdb.DuckDBPyConnection) -> Section:
     section.charts.append(Markup(charts.fragment(charts.backlinks_by_rel(summary), "chart-backlinks-rel")))
     over_time = backlinks_over_time(con, "month")
     if not over_time.empty:
-        section.charts.append(Markup(charts.fragment(charts.backlinks_new_lost(over_time), "chart-backlinks-monthly")))
+        section.charts.append(Markup(charts.fragment(charts.backlinks_new_lost(over_time), "chart-backlinks-monthly",
+                                                              chart_marks(con))))
         section.tables.append(_new_and_lost(over_time))
     anchors = top_anchors(con, 5)
     if not anchors.empty:

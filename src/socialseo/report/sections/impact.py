@@ -14,6 +14,7 @@ from socialseo.analysis.impact.platforms import load_platform_inputs, platform_e
 from socialseo.analysis.pagerank import link_equity, load_link_graph
 from socialseo.analysis.timeline import page_daily_window
 from socialseo.report import charts, impact_charts
+from socialseo.report.marks import chart_marks
 from socialseo.report.sections.base import Section, Table, num, pct
 from socialseo.report.verdict import gather
 
@@ -79,7 +80,7 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     section.tables.append(_effect_table(summary, "Event study: effect and pre-trend placebo"))
     if not profile.empty:
         section.charts.append(Markup(charts.fragment(impact_charts.event_profile(profile), "chart-event-profile")))
-    _largest_spike(panel, grid, section)
+    _largest_spike(panel, grid, section, chart_marks(con))
     lags = impact.lag_summary(impact.lagged_association(panel))
     if not lags.empty:
         clicks = lags[(lags["search_metric"] == "search_clicks")]
@@ -97,7 +98,7 @@ def _effect_section(con: duckdb.DuckDBPyConnection, panel: pd.DataFrame) -> Sect
     return section
 
 
-def _largest_spike(panel: pd.DataFrame, grid: Grid, section: Section) -> None:
+def _largest_spike(panel: pd.DataFrame, grid: Grid, section: Section, marks: pd.DataFrame) -> None:
     """The counterfactual chart for the largest group of pages whose social spikes started within one week."""
     spikes = detect_spikes(grid)
     usable = np.flatnonzero(spikes >= 28)
@@ -122,7 +123,7 @@ def _largest_spike(panel: pd.DataFrame, grid: Grid, section: Section) -> None:
         section.charts.append(Markup(charts.fragment(
             impact_charts.impact_panels(result.series, f"Search clicks of the {len(group)} pages spiked in the week "
                                         f"of {start.date()}: observed vs. predicted"),
-            "chart-impact")))
+            "chart-impact", marks)))
 
 
 def _equity_section(con: duckdb.DuckDBPyConnection) -> Section:

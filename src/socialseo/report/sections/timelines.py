@@ -9,6 +9,7 @@ from socialseo.analysis.engagement import session_filter
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.pages import page_timeline
 from socialseo.report import charts
+from socialseo.report.marks import chart_marks
 from socialseo.report.sections.base import Section
 
 TOP_PAGES = 3
@@ -34,5 +35,6 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
     ] if pages else []
     for i, page in enumerate(pages):
         frame = page_timeline(con, page, filters)
-        section.charts.append(Markup(charts.fragment(charts.page_timeline(frame, page), f"chart-timeline-{i}")))
+        section.charts.append(Markup(charts.fragment(charts.page_timeline(frame, page), f"chart-timeline-{i}",
+                                                            chart_marks(con, filters, page))))
     return [section]

@@ -14,6 +14,7 @@ from socialseo.analysis.engagement import (
 )
 from socialseo.analysis.filters import Filters
 from socialseo.report import charts
+from socialseo.report.marks import chart_marks
 from socialseo.report.sections.base import Section, Table, num, pivot
 from socialseo.store.warehouse import scalar
 
@@ -120,7 +121,7 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
     channels.charts.append(Markup(charts.fragment(
         charts.stacked_daily(channel_sessions_by_day(con, filters), "channel", "Sessions per day by channel",
                              charts.CHANNEL_COLOURS),
-        "chart-channel-mix",
+        "chart-channel-mix", chart_marks(con, filters),
     )))
 
     per_platform = engagement[engagement["channel"] == "social"].sort_values("sessions", ascending=False)
@@ -138,7 +139,7 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
         social.charts.append(Markup(charts.fragment(
             charts.stacked_daily(social_sessions_by_day(con, filters), "platform", "Social referral sessions per day",
                                  charts.PLATFORM_COLOURS),
-            "chart-social-sessions",
+            "chart-social-sessions", chart_marks(con, filters),
         )))
         social.charts.append(Markup(charts.fragment(charts.engagement_bars(per_platform), "chart-engagement")))
         where, params = session_filter(filters)
