@@ -17,6 +17,7 @@ from pathlib import Path
 from socialseo.api_discover import DiscoverySources
 from socialseo.api_live import LiveSources
 from socialseo.project.base import ProjectBase
+from socialseo.project.compare import Comparing, check_compare
 from socialseo.project.crawling import Crawling, inspect
 from socialseo.project.dashboard import Dashboard, UnknownTableError, plotly_js, timeline_chart
 from socialseo.project.impact import Impact
@@ -29,6 +30,7 @@ from socialseo.project.tools import explain, run_spark_backlinks
 from socialseo.project.types import (
     FETCH_TIMEOUT,
     MAX_FETCH_BYTES,
+    Comparison,
     CrawledPage,
     CrawlOptions,
     ExportResult,
@@ -36,6 +38,7 @@ from socialseo.project.types import (
     Filters,
     ImportResult,
     PageExtract,
+    SearchPerformance,
     Section,
     Window,
 )
@@ -45,6 +48,7 @@ __all__ = [
     "DEFAULT_PATH",
     "FETCH_TIMEOUT",
     "MAX_FETCH_BYTES",
+    "Comparison",
     "CrawlOptions",
     "CrawledPage",
     "ExportResult",
@@ -53,9 +57,11 @@ __all__ = [
     "ImportResult",
     "PageExtract",
     "Project",
+    "SearchPerformance",
     "Section",
     "UnknownTableError",
     "Window",
+    "check_compare",
     "explain",
     "inspect",
     "open",
@@ -66,7 +72,8 @@ __all__ = [
 
 
 class Project(
-    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, LiveSources, DiscoverySources, ProjectBase
+    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Comparing, LiveSources, DiscoverySources,
+    ProjectBase,
 ):
     """One site's data: a warehouse plus every operation over it.
 
