@@ -162,7 +162,7 @@ def resolve(con: duckdb.DuckDBPyConnection, filters: Filters,
     return period, against
 
 
-def label(spec: str | None) -> str:
+def describe_compare(spec: str | None) -> str:
     """The comparison in words, for headers: ``previous period``, ``a year earlier``, ``2026-01-01 to …``."""
     if spec == "previous":
         return "the previous period"
@@ -246,6 +246,16 @@ class Comparison:
     method: dict[str, str] = field(default_factory=dict)
 
     @property
+    def label(self) -> str:
+        """The comparison period in words: ``the previous period``, ``a year earlier`` or its days."""
+        return describe_compare(self.spec)
+
+    @property
+    def alpha(self) -> float:
+        """The p-value under which a change is called significant."""
+        return ALPHA
+
+    @property
     def note(self) -> str:
         """One line when the comparison period holds no data, else empty."""
         if self.before_has_data:
@@ -256,10 +266,11 @@ class Comparison:
     def long(self) -> pd.DataFrame:
         """One row per key and metric: ``metric``, ``now``, ``before``, ``change``, ``change_pct``, ``p_value``."""
         parts = []
-        for metric in self.metrics:
+        for order, metric in enumerate(self.metrics):
             m = metric.name
             part = self.frame[self.keys].copy()
             part["metric"] = m
+            part["_row"], part["_order"] = range(len(part)), order
             part["now"] = self.frame[m]
             part["before"] = self.frame[f"{m}_before"]
             part["change"] = self.frame[f"{m}_change"]
@@ -268,7 +279,9 @@ class Comparison:
             parts.append(part)
         if not parts:
             return pd.DataFrame(columns=[*self.keys, "metric", "now", "before", "change", "change_pct", "p_value"])
-        return pd.concat(parts, ignore_index=True)
+        # each key's metrics together, the keys in the frame's order (busiest first)
+        long = pd.concat(parts, ignore_index=True).sort_values(["_row", "_order"], kind="stable")
+        return long.drop(columns=["_row", "_order"]).reset_index(drop=True)
 
     def as_json(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         """Both periods, the methods and ``rows`` (this comparison's frame as JSON records)."""
@@ -324,5 +337,8 @@ def compare_frames(
             out[f"{m}_p"] = [proportion_test(r1 * n1, n1, r0 * n0, n0)
                              if all(pd.notna(v) for v in (r1, n1, r0, n0)) else np.nan
                              for r1, n1, r0, n0 in zip(cur, base_now, old, base_old, strict=True)]
+    first = next((m.name for m in metrics if m.kind == "count"), None)
+    if keys and first:
+        out = out.sort_values([first, *keys], ascending=[False, *([True] * len(keys))], kind="stable")
     return Comparison(period, against, spec, keys, metrics, out.reset_index(drop=True), has_before, what,
                       {m.name: TEST_NAMES[m.kind] for m in metrics})
