@@ -146,9 +146,10 @@ def resolve(con: duckdb.DuckDBPyConnection, filters: Filters,
         assert span is not None
         start, end = default_period(span)
     else:
-        start = filters.start or (span[0] if span else filters.end)
-        end = filters.end or (span[1] if span else filters.start)
-    assert start is not None and end is not None
+        first = filters.start or (span[0] if span else filters.end)
+        last = filters.end or (span[1] if span else filters.start)
+        assert first is not None and last is not None
+        start, end = first, last
     if start > end:
         raise CompareError(f"the period starts ({start}) after it ends ({end}): check --from and --to")
     period = Period(start, end)
@@ -157,8 +158,8 @@ def resolve(con: duckdb.DuckDBPyConnection, filters: Filters,
     elif spec == "year":
         against = Period(_year_before(start), _year_before(end))
     else:
-        first, last = spec.split("..")
-        against = Period(date.fromisoformat(first), date.fromisoformat(last))
+        since, until = spec.split("..")
+        against = Period(date.fromisoformat(since), date.fromisoformat(until))
     return period, against
 
 
@@ -295,6 +296,13 @@ class Comparison:
         }
 
 
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column as floats (missing values NaN), or NaN throughout when the frame lacks it."""
+    if name not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.Series(pd.to_numeric(frame[name], errors="coerce"), index=frame.index).astype(float)
+
+
 def compare_frames(
     now: pd.DataFrame, before: pd.DataFrame, keys: list[str], metrics: list[Metric], period: Period,
     against: Period, spec: str, what: str = "data", before_has_data: bool | None = None,
@@ -317,8 +325,7 @@ def compare_frames(
     out = merged[keys].copy() if keys else pd.DataFrame(index=merged.index)
     for metric in metrics:
         m = metric.name
-        cur = pd.to_numeric(merged.get(m), errors="coerce").astype(float)
-        old = pd.to_numeric(merged.get(f"{m}_before"), errors="coerce").astype(float)
+        cur, old = _column(merged, m), _column(merged, f"{m}_before")
         if metric.kind == "count":
             cur = cur.fillna(0)
             old = old.fillna(0) if has_before else old * np.nan
@@ -332,8 +339,7 @@ def compare_frames(
             out[f"{m}_ratio_low"] = [t[1] for t in tests]
             out[f"{m}_ratio_high"] = [t[2] for t in tests]
         elif metric.kind == "rate" and metric.base:
-            base_now = pd.to_numeric(merged.get(metric.base), errors="coerce").astype(float)
-            base_old = pd.to_numeric(merged.get(f"{metric.base}_before"), errors="coerce").astype(float)
+            base_now, base_old = _column(merged, metric.base), _column(merged, f"{metric.base}_before")
             out[f"{m}_p"] = [proportion_test(r1 * n1, n1, r0 * n0, n0)
                              if all(pd.notna(v) for v in (r1, n1, r0, n0)) else np.nan
                              for r1, n1, r0, n0 in zip(cur, base_now, old, base_old, strict=True)]
