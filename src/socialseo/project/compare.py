@@ -86,8 +86,10 @@ class Comparing(ProjectBase):
         key = None if url is None else self.resolve_page(url)
         p = self._periods(filters)
         now, before = (page_totals(self.warehouse.con, f, key) for f in (p.now, p.before))
-        return compare_frames(now, before, ["page"], PAGE_METRICS, p.period, p.against, p.spec,
-                              "page activity")
+        # one page absent from the earlier period is a page new in it, when other pages were there
+        known = not before.empty or (key is not None and not page_totals(self.warehouse.con, p.before).empty)
+        return compare_frames(now, before, ["page"], PAGE_METRICS, p.period, p.against, p.spec, "page activity",
+                              known)
 
     def kpis(self, filters: Filters | None = None) -> Comparison:
         """The headline numbers (sessions, social and organic sessions, bounce rate, search clicks, impressions,
