@@ -9,12 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import TEST_DATA
+from tests.cli.two_weeks import WEEK, two_weeks_db
 
 from socialseo.cli import main
-
-DATA = TEST_DATA / "compare"
-WEEK = ["--from", "2026-03-08", "--to", "2026-03-14"]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -30,13 +27,8 @@ def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """A warehouse holding the fixture's access log, Search Console bulk export, Facebook posts and brand."""
-    path = str(tmp_path / "w.duckdb")
-    for args in (["ingest", "logs", str(DATA / "access_two_weeks.log"), "--site", "www.example.com"],
-                 ["ingest", "gsc", str(DATA / "gsc_bulk_url_two_weeks.csv")],
-                 ["ingest", "posts", str(DATA / "facebook_posts_two_weeks.csv")],
-                 ["brand", "set", "--name", "Example Brand", "--handle", "@examplebrand"]):
-        assert run([*args, "--db", path], capsys)[0] == 0
+    path = two_weeks_db(tmp_path / "w.duckdb")
+    capsys.readouterr()
     return path
 
 

@@ -6,9 +6,10 @@ import json
 import sys
 from typing import Annotated
 
+import pandas as pd
 import typer
 
-from socialseo.api import Comparison
+from socialseo.api import Comparison, SearchPerformance
 from socialseo.cli.common import (
     DEFAULT_DB,
     DbOption,
@@ -27,6 +28,27 @@ SHOWS = ("summary", "pages", "queries", "rising", "falling", "opportunities", "b
 
 def _top(comparison: Comparison | None, key: str, limit: int) -> list[str]:
     return [] if comparison is None else [str(k) for k in comparison.frame[key].head(limit)]
+
+
+def _lists(result: SearchPerformance, show: str, limit: int) -> dict[str, tuple[str, pd.DataFrame, str]]:
+    """Per ``pages`` and ``queries``: a title, the rows and why they could be empty, for rising, falling or
+    opportunities."""
+    lists = {}
+    for which in ("pages", "queries"):
+        key = "page" if which == "pages" else "query"
+        if show == "opportunities":
+            frame = (result.page_opportunities if which == "pages" else result.query_opportunities).head(limit)
+            lists[which] = (f"{which.capitalize()} far below the site's CTR curve at their position", frame,
+                            f"no {which} with 100+ impressions far below the site's CTR at their position")
+            continue
+        moved = result.movers(which, rising=show == "rising", limit=limit)
+        columns = [key, "clicks", "clicks_before", "clicks_change", "clicks_change_pct", "clicks_p",
+                   *(["posts", "social_clicks", "social_sessions"] if which == "pages" else [])]
+        note = result.pages.note if result.pages is not None else ""
+        title = (f"{show.capitalize()} {which} by clicks ({result.period and result.period.describe()} against "
+                 f"{result.against and result.against.describe()})")
+        lists[which] = (title, moved[columns] if not moved.empty else moved, note or f"no {which} {show} in clicks")
+    return lists
 
 
 def search(
@@ -65,21 +87,16 @@ def search(
         table.frame = table.frame.head(limit)
         print_comparison(table, as_json=as_json, title=f"Top {show}",
                          empty="no rows by query: import a bulk export or API rows with the query dimension")
-    elif show in ("rising", "falling"):
-        for which in ("pages", "queries"):
-            moved = result.movers(which, rising=show == "rising", limit=limit)
-            key = "page" if which == "pages" else "query"
-            columns = [key, "clicks", "clicks_before", "clicks_change", "clicks_change_pct", "clicks_p"]
-            extra = ["posts", "social_clicks", "social_sessions"] if which == "pages" else []
-            print_frame(moved[[*columns, *extra]] if not moved.empty else moved, as_json=as_json,
-                        title=f"{show.capitalize()} {which} by clicks ({result.period and result.period.describe()} "
-                              f"against {result.against and result.against.describe()})",
-                        empty=result.pages.note or f"no {which} {show} in clicks")
-    elif show == "opportunities":
-        for which, frame in (("pages", result.page_opportunities), ("queries", result.query_opportunities)):
-            print_frame(frame.head(limit), as_json=as_json, title=f"{which.capitalize()} far below the site's CTR "
-                        "curve at their position", empty=f"no {which} with 100+ impressions far below the site's CTR "
-                                                         "at their position")
+    elif show in ("rising", "falling", "opportunities"):
+        lists = _lists(result, show, limit)
+        if as_json:  # one document for both lists, with the periods they compare
+            body = {"period": result.period and result.period.as_json(),
+                    "compared_with": result.against and result.against.as_json(),
+                    **{which: records(frame) for which, (_, frame, _) in lists.items()}}
+            sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n")
+            return
+        for title, frame, empty in lists.values():
+            print_frame(frame, as_json=False, title=title, empty=empty)
     elif show == "brand":
         if result.brand is None:
             say_empty("no brand set, or no rows by query: run socialseo brand set --name NAME, and import Search "
