@@ -14,7 +14,7 @@ one-sided binomial p-value under 0.05, on at least :data:`MIN_IMPRESSIONS` impre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
@@ -179,6 +179,7 @@ class SearchPerformance:
     period: Period | None = None
     against: Period | None = None
     spec: str = "previous"
+    # per day over both periods and any days between them
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: Comparison | None = None
     pages: Comparison | None = None
@@ -218,13 +219,15 @@ def search_performance(con: duckdb.DuckDBPyConnection, filters: Filters | None =
     asked = base if base.compare else Filters(base.start, base.end, base.platforms, "previous")
     period, against = resolve(con, asked, span)
     now_f, before_f = period.narrow(base), against.narrow(base)
-    trend = site_daily(con, now_f)
-    if trend.empty or not trend["impressions"].sum():
+    now_daily = site_daily(con, now_f)
+    if now_daily.empty or not now_daily["impressions"].sum():
         return SearchPerformance(
             False, f"No Search Console data from {period.describe()} (it holds {span[0]} to {span[1]}): choose "
             f"days it covers, or import them with {FILL_COMMANDS}.", period, against, str(asked.compare))
     spec = str(asked.compare)
     before_daily = site_daily(con, before_f)
+    # the trend spans both periods (and any days between), so the chart shows what is compared with what
+    trend = site_daily(con, replace(base, start=min(period.start, against.start), end=max(period.end, against.end)))
     has_before = bool(before_daily["impressions"].sum()) if not before_daily.empty else False
     pages_now, pages_before = page_search(con, now_f), page_search(con, before_f)
     queries_now, queries_before = query_search(con, now_f), query_search(con, before_f)
@@ -236,7 +239,7 @@ def search_performance(con: duckdb.DuckDBPyConnection, filters: Filters | None =
     page_curve, query_curve = ctr_curve(pages_now), ctr_curve(queries_now)
     return SearchPerformance(
         True, "", period, against, spec, trend,
-        totals=compare_frames(_totals(trend), _totals(before_daily), [], SEARCH_METRICS, period, against, spec,
+        totals=compare_frames(_totals(now_daily), _totals(before_daily), [], SEARCH_METRICS, period, against, spec,
                               "Search Console data", has_before),
         pages=pages,
         queries=compare_frames(queries_now, queries_before, ["query"], SEARCH_METRICS, period, against, spec,

@@ -76,7 +76,8 @@ def _curve(result: SearchPerformance) -> Table | None:
 def _opportunities(frame: pd.DataFrame, key: str) -> Table | None:
     if frame.empty:
         return None
-    return Table(f"{key.capitalize()}s far below the site's CTR at their position: a title or snippet to rewrite",
+    plural = "Pages" if key == "page" else "Queries"
+    return Table(f"{plural} far below the site's CTR at their position: a title or snippet to rewrite",
                  [key, "position", "impressions", "clicks", "CTR", "site's CTR there", "missed clicks", "p"],
                  [[r[key], num(r["position"]), num(r["impressions"]), num(r["clicks"]), pct(r["ctr"]),
                    pct(r["expected_ctr"]), num(round(r["missed_clicks"])), p_value(r["p_value"])]
@@ -112,7 +113,10 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
             f"{num(row['clicks'])}, "
             f"p {p_value(row.get('clicks_p'))})."
         )
-    section.charts.append(Markup(charts.fragment(search_trend(result.trend), "chart-search-trend")))
+    assert result.period is not None and result.against is not None
+    section.charts.append(Markup(charts.fragment(
+        search_trend(result.trend, (result.period.start, result.period.end),
+                     (result.against.start, result.against.end)), "chart-search-trend")))
     section.tables.append(_top_pages(result))
     for table in (_top_queries(result), _movers(result, "pages", True), _movers(result, "pages", False),
                   _movers(result, "queries", True), _movers(result, "queries", False), _curve(result),
