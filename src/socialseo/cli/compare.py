@@ -44,7 +44,7 @@ def _change(metric: str, kind: str, value: Any) -> str:
     return ("+" if value > 0 else "-" if value < 0 else "±") + text
 
 
-def _relative(now: Any, before: Any, pct: Any) -> str:
+def relative(now: Any, before: Any, pct: Any) -> str:
     if not _missing(pct):
         return f"{float(pct):+.1%}"
     if not _missing(before) and float(before) == 0 and not _missing(now) and float(now) > 0:
@@ -52,7 +52,7 @@ def _relative(now: Any, before: Any, pct: Any) -> str:
     return "–"
 
 
-def _p(value: Any, alpha: float) -> str:
+def p_text(value: Any, alpha: float) -> str:
     if _missing(value):
         return "–"
     text = "<0.001" if value < 0.001 else f"{value:.3f}"
@@ -94,8 +94,8 @@ def print_comparison(comparison: Comparison, *, as_json: bool, title: str, empty
         table.add_row(
             *(escape(str(row[k])) if not _missing(row[k]) else "" for k in comparison.keys),
             metric, _value(metric, kind, row["now"]), _value(metric, kind, row["before"]),
-            _change(metric, kind, row["change"]), _relative(row["now"], row["before"], row["change_pct"]),
-            _p(row["p_value"], comparison.alpha),
+            _change(metric, kind, row["change"]), relative(row["now"], row["before"], row["change_pct"]),
+            p_text(row["p_value"], comparison.alpha),
         )
     console.print(table)
     if len(long) > limit:

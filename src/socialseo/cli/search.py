@@ -20,7 +20,7 @@ from socialseo.cli.common import (
     records,
     say_empty,
 )
-from socialseo.cli.compare import print_comparison
+from socialseo.cli.compare import p_text, print_comparison, relative
 from socialseo.cli.filters import CompareOption, FromOption, ToOption, make_filters
 
 SHOWS = ("summary", "pages", "queries", "rising", "falling", "opportunities", "brand", "trend")
@@ -28,6 +28,18 @@ SHOWS = ("summary", "pages", "queries", "rising", "falling", "opportunities", "b
 
 def _top(comparison: Comparison | None, key: str, limit: int) -> list[str]:
     return [] if comparison is None else [str(k) for k in comparison.frame[key].head(limit)]
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Movers with short headers for a terminal: before, change, change % (as the comparison tables write them)."""
+    if "clicks_change" not in frame.columns:
+        return frame
+    return frame.assign(
+        clicks_change_pct=[relative(n, b, p) for n, b, p in
+                           zip(frame["clicks"], frame["clicks_before"], frame["clicks_change_pct"], strict=True)],
+        clicks_p=[p_text(p, 0.05) for p in frame["clicks_p"]],
+    ).rename(columns={"clicks_before": "before", "clicks_change": "change", "clicks_change_pct": "change %",
+                      "clicks_p": "p", "social_clicks": "social clicks", "social_sessions": "social sessions"})
 
 
 def _lists(result: SearchPerformance, show: str, limit: int) -> dict[str, tuple[str, pd.DataFrame, str]]:
@@ -96,7 +108,7 @@ def search(
             sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n")
             return
         for title, frame, empty in lists.values():
-            print_frame(frame, as_json=False, title=title, empty=empty)
+            print_frame(_readable(frame), as_json=False, title=title, empty=empty)
     elif show == "brand":
         if result.brand is None:
             say_empty("no brand set, or no rows by query: run socialseo brand set --name NAME, and import Search "
