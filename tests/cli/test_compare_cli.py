@@ -129,3 +129,7 @@ def test_report_with_comparison_shows_headline_changes(db: str, tmp_path: Path,
     row = next(i for i, c in enumerate(cells) if c.endswith(">search clicks</td>"))
     assert [c[c.index(">") + 1:c.index("</td>")] for c in cells[row + 1:row + 6]] == \
         ["261", "180", "+81", "+45.0%", "&lt;0.001 *"]
+    # per platform too: facebook's link clicks 180 against 60
+    assert "Social posts by platform" in section and "Social sessions by platform" in section
+    row = next(i for i, c in enumerate(cells) if c.endswith(">link clicks</td>"))
+    assert [c[c.index(">") + 1:c.index("</td>")] for c in cells[row + 1:row + 5]] == ["180", "60", "+120", "+200.0%"]

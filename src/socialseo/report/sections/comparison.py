@@ -1,5 +1,6 @@
-"""The period comparison section: the headline numbers and the channels over the reader's period beside the period
-it is compared with (``Filters.compare``), each with its change and, where a count allows it, a p-value.
+"""The period comparison section: the headline numbers, the channels, social sessions and posts per platform over
+the reader's period beside the period it is compared with (``Filters.compare``), each with its change and, where a
+count allows it, a p-value.
 
 The cell formats live here too, so the search section writes changes the same way: rates change in percentage
 points, a count that was zero is ``new``, a period without data shows a dash, never +inf%.
@@ -13,10 +14,11 @@ from typing import Any
 
 import duckdb
 
-from socialseo.analysis.compare import CompareError, Comparison, Metric, compare_frames, resolve
+from socialseo.analysis.compare import CompareError, Comparison, Metric, Period, compare_frames, resolve
 from socialseo.analysis.engagement import channel_engagement
 from socialseo.analysis.filters import Filters
 from socialseo.analysis.period_totals import KPI_METRICS, kpi_totals
+from socialseo.analysis.social_metrics import social_metrics
 from socialseo.report.sections.base import Section, Table
 
 KPI_NAMES = {
@@ -29,6 +31,7 @@ TESTS_TEXT = ("p: counts by the conditional binomial test of two Poisson counts 
               "rates by a two-proportion z-test; averages (duration, position) have no test. * marks p < 0.05. Counts "
               "vary more than Poisson counts do (busy days, bursts), so read a small p on a large count with care.")
 COMPARE_HEADER = ["now", "before", "change", "change %", "p"]
+POST_METRICS = [Metric("posts"), Metric("impressions"), Metric("link_clicks"), Metric("ctr", "rate", "impressions")]
 
 
 def _missing(value: Any) -> bool:
@@ -133,5 +136,29 @@ def sections(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> 
         section.tables.append(Table("Sessions by channel", ["channel", *COMPARE_HEADER],
                                     [[r["channel"], *cells(channels, r, "sessions")]
                                      for r in channels.frame.to_dict("records")]))
+    _platform_tables(con, section, now_f, before_f, period, against, str(filters.compare))
     section.paragraphs.append(TESTS_TEXT)
     return [section]
+
+
+def _platform_tables(con: duckdb.DuckDBPyConnection, section: Section, now_f: Filters, before_f: Filters,
+                     period: Period, against: Period, spec: str) -> None:
+    """Social sessions and post metrics per platform over both periods, where either period has any."""
+    sessions = [channel_engagement(con, filters=f) for f in (now_f, before_f)]
+    social = [f[f["channel"] == "social"].assign(platform=f["platform"].fillna("unknown")) for f in sessions]
+    if not social[0].empty or not social[1].empty:
+        by_platform = compare_frames(social[0], social[1], ["platform"],
+                                     [Metric("sessions"), Metric("bounce_rate", "rate", "sessions")],
+                                     period, against, spec, "social sessions")
+        section.tables.append(Table(
+            "Social sessions by platform", ["platform", "metric", *COMPARE_HEADER],
+            [[r["platform"], name, *cells(by_platform, r, metric)] for r in by_platform.frame.to_dict("records")
+             for metric, name in (("sessions", "sessions"), ("bounce_rate", "bounce rate"))]))
+    posts = [social_metrics(con, by="platform", filters=f) for f in (now_f, before_f)]
+    if not posts[0].empty or not posts[1].empty:
+        metrics = compare_frames(posts[0], posts[1], ["platform"], POST_METRICS, period, against, spec, "post metrics")
+        section.tables.append(Table(
+            "Social posts by platform", ["platform", "metric", *COMPARE_HEADER],
+            [[r["platform"], name, *cells(metrics, r, metric)] for r in metrics.frame.to_dict("records")
+             for metric, name in (("posts", "posts"), ("impressions", "impressions"), ("link_clicks", "link clicks"),
+                                  ("ctr", "CTR"))]))
