@@ -18,6 +18,7 @@ from socialseo.api_discover import DiscoverySources
 from socialseo.api_live import LiveSources
 from socialseo.project.annotations import Annotations
 from socialseo.project.base import ProjectBase
+from socialseo.project.compare import Comparing, check_compare
 from socialseo.project.crawling import Crawling, inspect
 from socialseo.project.dashboard import Dashboard, UnknownTableError, plotly_js, timeline_chart
 from socialseo.project.impact import Impact
@@ -30,6 +31,7 @@ from socialseo.project.tools import explain, run_spark_backlinks
 from socialseo.project.types import (
     FETCH_TIMEOUT,
     MAX_FETCH_BYTES,
+    Comparison,
     CrawledPage,
     CrawlOptions,
     ExportResult,
@@ -37,6 +39,7 @@ from socialseo.project.types import (
     Filters,
     ImportResult,
     PageExtract,
+    SearchPerformance,
     Section,
     Window,
 )
@@ -46,6 +49,7 @@ __all__ = [
     "DEFAULT_PATH",
     "FETCH_TIMEOUT",
     "MAX_FETCH_BYTES",
+    "Comparison",
     "CrawlOptions",
     "CrawledPage",
     "ExportResult",
@@ -54,9 +58,11 @@ __all__ = [
     "ImportResult",
     "PageExtract",
     "Project",
+    "SearchPerformance",
     "Section",
     "UnknownTableError",
     "Window",
+    "check_compare",
     "explain",
     "inspect",
     "open",
@@ -67,7 +73,7 @@ __all__ = [
 
 
 class Project(
-    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Annotations, LiveSources,
+    Ingesting, Crawling, Questions, Pages, Impact, Shares, Output, Dashboard, Annotations, Comparing, LiveSources,
     DiscoverySources, ProjectBase,
 ):
     """One site's data: a warehouse plus every operation over it.

@@ -15,6 +15,8 @@ from typing import Any
 class Filters:
     """``start``/``end`` are inclusive calendar days (UTC for logs, Search Console's day for search data);
     ``platforms`` keeps only rows from those platforms (``linkedin``, ``google``…); empty means all.
+    ``compare`` names a period to set beside this one (``previous``, ``year`` or ``FROM..TO``, see
+    :mod:`socialseo.analysis.compare`); it narrows nothing itself.
 
     >>> Filters(platforms=("x",)).where(date_column="CAST(start_ts AS DATE)", platform_column="platform")
     ('TRUE AND platform IN (?)', ['x'])
@@ -23,6 +25,7 @@ class Filters:
     start: date | None = None
     end: date | None = None
     platforms: tuple[str, ...] = ()
+    compare: str | None = None
 
     @property
     def active(self) -> bool:
@@ -53,7 +56,10 @@ class Filters:
             bits.append(f"{self.start or 'start'} to {self.end or 'end'}")
         if self.platforms:
             bits.append("platforms: " + ", ".join(self.platforms))
+        if self.compare:
+            bits.append(f"compared with {_COMPARE_WORDS.get(self.compare, self.compare.replace('..', ' to '))}")
         return "; ".join(bits) or "all data"
 
 
+_COMPARE_WORDS = {"previous": "the previous period", "year": "a year earlier"}
 NO_FILTERS = Filters()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from socialseo.analysis.filters import Filters
 from socialseo.analysis.timeline import _HOST_SQL, canonical_origin, page_daily
 from socialseo.classify.urls import page_key, page_key_sql
 
@@ -72,6 +73,21 @@ def pages_listing(con: duckdb.DuckDBPyConnection, url: str | None = None, granul
     frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
     first = ["page", "date", "granularity", "period_start", "period_end", "period_label"]
     return frame[[*first, *(c for c in frame.columns if c not in first)]]
+
+
+def within(listing: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
+    """The rows of :func:`pages_listing` inside ``filters``' days: daily rows on them, period totals whose days lie
+    within them (a total over unknown days is kept only when no day is asked for)."""
+    if filters is None or not (filters.start or filters.end) or listing.empty:
+        return listing
+    start = pd.to_datetime(listing["period_start"])
+    end = pd.to_datetime(listing["period_end"])
+    keep = start.notna() & end.notna()
+    if filters.start:
+        keep &= start >= pd.Timestamp(filters.start)
+    if filters.end:
+        keep &= end <= pd.Timestamp(filters.end)
+    return listing[keep].reset_index(drop=True)
 
 
 def search_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

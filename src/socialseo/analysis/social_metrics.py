@@ -15,6 +15,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from socialseo.analysis.filters import NO_FILTERS, Filters
 from socialseo.errors import SocialSeoError
 
 BY = ("post", "day", "platform")
@@ -49,14 +50,18 @@ _RATES = """
 
 
 def social_metrics(
-    con: duckdb.DuckDBPyConnection, *, platform: str | None = None, by: str = "platform"
+    con: duckdb.DuckDBPyConnection, *, platform: str | None = None, by: str = "platform",
+    filters: Filters | None = None,
 ) -> pd.DataFrame:
-    """Metrics per ``post``, ``day`` or ``platform``, optionally for one platform."""
+    """Metrics per ``post``, ``day`` or ``platform``, optionally for one platform; ``filters`` keeps the days
+    (a metric's own day, or the post's publication day for lifetime totals) and platforms asked for."""
     if by not in BY:
         raise SocialSeoError(f"--by {by!r}: use one of {', '.join(BY)}")
     where = "AND p.platform = ?" if platform else ""
     params = [platform] if platform else []
-    base = _PER_POST.format(where=where)
+    narrow, narrow_params = (filters or NO_FILTERS).where(date_column="day", platform_column="platform")
+    base = f"SELECT * FROM ({_PER_POST.format(where=where)}) WHERE {narrow}"
+    params += narrow_params
     if by == "post":
         keys, group = "platform, post_id, min(published_at) AS published_at, any_value(linked_page) AS linked_page", \
             "platform, post_id"

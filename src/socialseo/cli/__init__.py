@@ -39,6 +39,7 @@ from socialseo.cli import (
     rebuild,
     refresh,
     report,
+    search,
     serve,
     shares,
     spark,
@@ -89,6 +90,7 @@ app.add_typer(audit.app, name="audit")
 export.register(app)
 serve.register(app)
 pages.register(app)
+search.register(app)
 rebuild.register(app)
 metrics.register(app)
 app.add_typer(spark.app, name="spark")

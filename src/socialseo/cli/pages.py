@@ -10,6 +10,9 @@ from rich.markup import escape
 
 from socialseo.api import Project
 from socialseo.cli.common import DEFAULT_DB, DbOption, JsonOption, console, open_project, print_frame
+from socialseo.cli.compare import print_comparison
+from socialseo.cli.filters import CompareOption, FromOption, ToOption, make_filters
+from socialseo.errors import SocialSeoError
 
 # A terminal is too narrow for every column; --json prints them all.
 _PAGE_TABLE = ["page", "date", "granularity", "social_posts", "social_engagement", "social_sessions", "backlinks_new",
@@ -47,6 +50,9 @@ def pages(
         str, typer.Option("--granularity", help="day (the daily timeline), period (Search Console web "
                                                 "exports' page totals over their period) or all.")
     ] = "all",
+    start: FromOption = None,
+    end: ToOption = None,
+    compare: CompareOption = None,
     as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -55,9 +61,22 @@ def pages(
 
     With --json each daily row also has ``platforms``: per platform that touched the page that day, its posts,
     engagement, link clicks and social sessions.
+
+    --from/--to keep the days in that period (and the period totals within it). With --compare, each page's
+    daily rows are summed over the period and over another period, side by side with the change.
     """
+    filters = make_filters(start, end, None, compare)
+    if filters.compare and granularity != "all":
+        raise SocialSeoError("--compare sums each page's daily rows over both periods: leave out --granularity")
     with open_project(db, read_only=True) as project:
-        frame = project.pages(url, granularity=granularity, platforms=as_json)
+        if filters.compare:
+            key = project.resolve_page(url) if url else None
+            print_comparison(project.pages_compared(url, filters=filters), as_json=as_json,
+                             title=f"pages {key or ''}".strip(),
+                             empty="no page has posts, social sessions, backlinks or search impressions in either "
+                                   "period: import Search Console data (socialseo ingest gsc), posts or access logs")
+            return
+        frame = project.pages(url, granularity=granularity, platforms=as_json, filters=filters)
         key = project.resolve_page(url) if url else None
         marks = _timeline_marks(project, key, frame) if key and not as_json else None
     if not as_json:

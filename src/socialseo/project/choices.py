@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import replace
 
 import duckdb
 
@@ -90,7 +91,7 @@ def check_filters(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> Fi
     """``filters`` with their platforms checked (see :func:`check_platforms`)."""
     if filters is None or not filters.platforms:
         return filters
-    return Filters(filters.start, filters.end, check_platforms(con, filters.platforms))
+    return replace(filters, platforms=check_platforms(con, filters.platforms))
 
 
 def _unknown(kind: str, name: str, valid: set[str], listing: str) -> str:

@@ -56,6 +56,8 @@ def why_empty(con: duckdb.DuckDBPyConnection, question: str, *, platform: str | 
             return "no social posts imported: run socialseo ingest posts EXPORT.csv (a platform's post export)"
         if platform:
             return f"no posts from {platform}: the imported posts come from other platforms (socialseo metrics)"
+        if filters is not None and filters.active:
+            return f"no post metrics{_filtered(filters)}: widen the period or the platforms"
         return "the imported posts carry no metrics"
     if question == "backlinks":
         if not links:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialseo.analysis.search_totals import GRANULARITIES, page_period_totals, pages_listing, search_coverage
+from socialseo.analysis.filters import Filters
+from socialseo.analysis.search_totals import (
+    GRANULARITIES,
+    page_period_totals,
+    pages_listing,
+    search_coverage,
+    within,
+)
 from socialseo.analysis.timeline import Window, page_daily_window, rebuild_page_daily, with_platforms
 from socialseo.errors import SocialSeoError
 from socialseo.project.base import ProjectBase
@@ -22,7 +29,8 @@ class Pages(ProjectBase):
         """Per page, whether its Search Console data is daily, period totals only, or both."""
         return search_coverage(self.warehouse.con)
 
-    def pages(self, url: str | None = None, granularity: str = "all", *, platforms: bool = False) -> pd.DataFrame:
+    def pages(self, url: str | None = None, granularity: str = "all", *, platforms: bool = False,
+              filters: Filters | None = None) -> pd.DataFrame:
         """The per-page timeline: the daily rows of ``page_daily`` (social posts, sessions, backlinks and search per
         day) and the Search Console web exports' page totals over their period, each row marked by ``granularity``
         (``day`` or ``period``) with ``period_start``/``period_end``. ``granularity="day"`` keeps the daily rows
@@ -30,12 +38,13 @@ class Pages(ProjectBase):
 
         ``url`` is one page in any spelling (see :meth:`resolve_page`). ``platforms`` adds a ``platforms`` column:
         per daily row, ``{platform: {"posts", "engagement", "link_clicks", "sessions"}}`` for each platform that
-        touched the page that day (``page_daily_platform``).
+        touched the page that day (``page_daily_platform``). ``filters`` keeps the daily rows of its days and the
+        period totals that lie within them (its platforms do not apply: a row holds every platform).
         """
         if granularity not in GRANULARITIES:
             raise SocialSeoError(f"granularity must be one of {', '.join(GRANULARITIES)}")
         key = None if url is None else self.resolve_page(url)
-        frame = pages_listing(self.warehouse.con, key, granularity)
+        frame = within(pages_listing(self.warehouse.con, key, granularity), filters)
         return with_platforms(frame, self.pages_by_platform(key)) if platforms else frame
 
     def pages_by_platform(self, url: str | None = None) -> pd.DataFrame:

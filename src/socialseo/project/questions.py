@@ -64,9 +64,12 @@ class Questions(ProjectBase):
         ``by`` adds ``platform``, ``landing``, ``day`` or ``landing-day``; ``filters`` narrows days and platforms."""
         return channel_engagement(self.warehouse.con, by=by, filters=self.check_filters(filters))
 
-    def metrics(self, *, platform: str | None = None, by: str = "platform") -> pd.DataFrame:
-        """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform."""
-        return social_metrics(self.warehouse.con, platform=platform and self.check_platform(platform), by=by)
+    def metrics(self, *, platform: str | None = None, by: str = "platform",
+                filters: Filters | None = None) -> pd.DataFrame:
+        """Social metrics (impressions, likes, comments, shares, CTR, engagement rate...) by post, day or platform;
+        ``filters`` narrows days and platforms."""
+        return social_metrics(self.warehouse.con, platform=platform and self.check_platform(platform), by=by,
+                              filters=self.check_filters(filters))
 
     def classify(
         self, referrer: str | None, user_agent: str | None = None, url: str | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from socialseo.analysis.compare import Comparison
 from socialseo.analysis.filters import Filters
+from socialseo.analysis.search_performance import SearchPerformance
 from socialseo.analysis.timeline import Window
 from socialseo.crawl.crawler import CrawledPage, CrawlOptions
 from socialseo.crawl.extract import PageExtract
@@ -15,6 +17,7 @@ from socialseo.store.warehouse import ImportResult
 __all__ = [
     "FETCH_TIMEOUT",
     "MAX_FETCH_BYTES",
+    "Comparison",
     "CrawlOptions",
     "CrawledPage",
     "ExportResult",
@@ -22,6 +25,7 @@ __all__ = [
     "Filters",
     "ImportResult",
     "PageExtract",
+    "SearchPerformance",
     "Section",
     "Window",
 ]

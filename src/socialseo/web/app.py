@@ -23,6 +23,7 @@ from markupsafe import Markup
 import socialseo
 from socialseo.api import Filters, Project, timeline_chart
 from socialseo.api import plotly_js as plotly_script
+from socialseo.errors import SocialSeoError
 from socialseo.web import api
 from socialseo.web.cache import Builder
 from socialseo.web.deps import FiltersDep, ProjectDep, SnapshotDep
@@ -56,17 +57,37 @@ def jsonable(errors: Iterable[Any]) -> list[dict[str, Any]]:
             for e in errors]
 
 
-def _kpis(project: Project, filters: Filters) -> list[tuple[str, str, str]]:
+def _kpis(project: Project, filters: Filters) -> list[tuple[str, str, str, str]]:
     engagement = project.channels(filters=filters)
     total = int(engagement["sessions"].sum()) if not engagement.empty else 0
     social = int(engagement.loc[engagement["channel"] == "social", "sessions"].sum()) if total else 0
     organic = int(engagement.loc[engagement["channel"] == "organic_search", "sessions"].sum()) if total else 0
+    was = _was(project, filters)
     return [
-        ("sessions", f"{total:,}", "sessions"),
-        ("social-sessions", f"{social:,}", "from social platforms"),
-        ("social-share", f"{social / total:.1%}" if total else "–", "of sessions from social"),
-        ("organic-sessions", f"{organic:,}", "from organic search"),
+        ("sessions", f"{total:,}", "sessions", was.get("sessions", "")),
+        ("social-sessions", f"{social:,}", "from social platforms", was.get("social_sessions", "")),
+        ("social-share", f"{social / total:.1%}" if total else "–", "of sessions from social", ""),
+        ("organic-sessions", f"{organic:,}", "from organic search", was.get("organic_search_sessions", "")),
     ]
+
+
+def _was(project: Project, filters: Filters) -> dict[str, str]:
+    """Per headline number, the comparison period's value and the change in words (empty without a comparison)."""
+    if not filters.compare:
+        return {}
+    try:
+        kpis = project.kpis(filters)
+    except SocialSeoError as exc:
+        return {"sessions": str(exc)}
+    if not kpis.before_has_data:
+        return {"sessions": f"no data in {kpis.against.describe()} to compare with"}
+    row = kpis.frame.iloc[0]
+    out = {}
+    for name in ("sessions", "social_sessions", "organic_search_sessions"):
+        before, pct = row[f"{name}_before"], row[f"{name}_change_pct"]
+        change = f"{pct:+.1%}" if pct == pct else ("new" if row[name] else "±0")
+        out[name] = f"{kpis.against.describe()}: {before:,.0f} ({change})"
+    return out
 
 
 def _warm(snapshots: Snapshots) -> None:

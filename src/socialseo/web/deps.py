@@ -40,8 +40,10 @@ def filters(
     start: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
     end: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
     platform: Annotated[list[str] | None, Query(description="Only these platforms (repeat)")] = None,
+    compare: Annotated[str | None, Query(description="Another period to set beside this one: previous, year or "
+                                                     "FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")] = None,
 ) -> Filters:
-    parsed = parse_filters(start, end, platform)
+    parsed = parse_filters(start, end, platform, compare)
     try:  # a platform the warehouse does not know is the client's error, named with the nearest ones
         return door.check_filters(parsed) or parsed
     except SocialSeoError as exc:

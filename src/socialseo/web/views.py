@@ -11,7 +11,8 @@ from datetime import date
 
 from fastapi import HTTPException
 
-from socialseo.api import Filters, Section
+from socialseo.api import Filters, Section, check_compare
+from socialseo.errors import SocialSeoError
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,8 @@ VIEWS = [
     View("pages", "Pages", ("timeline",)),
     View("backlinks", "Backlinks", ("backlink", "link", "mention")),
     View("audits", "Audits", ("audit",)),
-    View("impact", "Impact", ("impact", "search", "metric", "effect")),
+    View("search", "Search", ("search",)),
+    View("impact", "Impact", ("impact", "metric", "effect")),
 ]
 BY_NAME = {v.name: v for v in VIEWS}
 
@@ -45,8 +47,9 @@ def sections_for(view: str, sections: list[Section]) -> list[Section]:
     return [s for s in sections if view_of(s) == view]
 
 
-def parse_filters(start: str | None, end: str | None, platform: list[str] | None) -> Filters:
-    """Filters from query parameters; a malformed date is the client's error (400), not a crash."""
+def parse_filters(start: str | None, end: str | None, platform: list[str] | None,
+                  compare: str | None = None) -> Filters:
+    """Filters from query parameters; a malformed date or comparison is the client's error (400), not a crash."""
 
     def day(value: str | None, name: str) -> date | None:
         if not value:
@@ -59,4 +62,8 @@ def parse_filters(start: str | None, end: str | None, platform: list[str] | None
     first, last = day(start, "start"), day(end, "end")
     if first and last and first > last:
         raise HTTPException(400, f"start ({first}) is after end ({last}): swap them")
-    return Filters(first, last, tuple(p.lower() for p in platform or [] if p))
+    try:
+        other = check_compare(compare)
+    except SocialSeoError as exc:
+        raise HTTPException(400, str(exc).replace("--compare", "compare")) from exc
+    return Filters(first, last, tuple(p.lower() for p in platform or [] if p), other)
