@@ -42,8 +42,8 @@ def add(
 def list_(
     page: PageOption = None,
     platform: PlatformOption = None,
-    start: Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Last day (YYYY-MM-DD).")] = None,
+    start: Annotated[str | None, typer.Option("--from", "--start", help="First day (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", "--end", help="Last day (YYYY-MM-DD).")] = None,
     as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
