@@ -96,9 +96,12 @@ class ScoreBootstrap:
         return observed, np.abs(t_statistics(scores, information, self.weights))
 
     def p_value(self, k: int, value: float = 0.0) -> float:
-        """Share of sign draws whose |t| reaches the data's, with ``beta_k = value`` imposed."""
+        """Share of sign draws whose |t| reaches the data's, with ``beta_k = value`` imposed.
+
+        The data count as one draw, so the smallest p-value 999 draws can state is 0.001, never zero.
+        """
         observed, draws = self._test(k, value)
-        return float(np.mean(draws >= abs(observed)))
+        return float((1 + np.sum(draws >= abs(observed))) / (1 + len(draws)))
 
     def _excess(self, k: int, value: float, level: float) -> float:
         observed, draws = self._test(k, value)
