@@ -104,8 +104,11 @@ class ScoreBootstrap:
         return float((1 + np.sum(draws >= abs(observed))) / (1 + len(draws)))
 
     def _excess(self, k: int, value: float, level: float) -> float:
+        """How far the data's |t| is past the bootstrap's critical value: positive exactly when the p-value of
+        ``beta_k = value`` is below ``1 - level``, so the interval and the p-value always agree."""
         observed, draws = self._test(k, value)
-        return abs(observed) - float(np.quantile(draws, level))
+        rank = max(int(np.ceil((1 - level) * (len(draws) + 1) - 1e-9)) - 1, 1)
+        return abs(observed) - float(np.sort(draws)[-rank])
 
     def interval(self, k: int, estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
         """The values of ``beta_k`` the test does not reject at ``1 - level``, found on each side of ``estimate``.
