@@ -73,7 +73,9 @@ def fit_ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groups: lis
             if moved < tol:
                 break
         if x.shape[1] == 0:
-            break
+            if moved < tol:
+                break
+            continue
         mu = np.exp(offset + known + x @ beta)
         x_within = demean(x, groups, weights=mu, tol=1e-9)
         score = x_within.T @ (y - mu)
