@@ -1,12 +1,15 @@
 """The panel model's two ways to an interval, on the same simulated sites: CR2 with Bell-McCaffrey t, and the wild
 cluster score bootstrap (Kline-Santos, null imposed).
 
-    python benchmarks/bench_panel_inference.py [--seeds 400] [--treated-seeds 200] [--first-seed 1000] [--scale 4]
+    python benchmarks/bench_panel_inference.py [--seeds 400] [--treated-every 4] [--first-seed 1000] [--scale 4]
+                                               [--csv runs.csv]
+    python benchmarks/bench_panel_inference.py --table-from runs.csv
 
-Per seed the site is simulated twice (``socialseo.demo``, the validation's shape: 200 pages, 180 days): with no
-effect anywhere, where any significant estimate is a false positive, and, for the first ``--treated-seeds`` seeds,
-with a planted +25% on the campaign pages, where the interval should cover the truth computed from the world's
-expected clicks over the pages and days the estimate covers. Both variants fit the same model on the same panel.
+Per seed the site is simulated with no effect anywhere (``socialseo.demo``, the validation's shape: 200 pages, 180
+days), where any significant estimate is a false positive, and every ``--treated-every`` seeds also with a planted
++25% on the campaign pages, where the interval should cover the truth computed from the world's expected clicks
+over the pages and days the estimate covers. Both variants fit the same model on the same panel. ``--csv`` is
+rewritten after every seed, so a long run that is stopped still gives its table with ``--table-from``.
 Printed per variant: placebo sites flagged with a 95% Clopper-Pearson interval, the spread of the null t
 statistics (should be 1), coverage and share found on treated sites, mean interval width, seconds per site.
 """
@@ -33,12 +36,12 @@ def clopper_pearson(hits: int, n: int) -> tuple[float, float]:
     return low, high
 
 
-def run(config: ValidationConfig, treated_seeds: int) -> pd.DataFrame:
+def run(config: ValidationConfig, treated_every: int, csv: str | None = None) -> pd.DataFrame:
     """One row per seed, planted effect (0 or ``config.relative_effect``) and variant."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for k in range(config.seeds):
         seed = config.first_seed + k
-        for effect in (0.0, config.relative_effect) if k < treated_seeds else (0.0,):
+        for effect in (0.0, config.relative_effect) if k % treated_every == 0 else (0.0,):
             world = simulate_world(world_config(config, seed, effect))
             panel = world_panel(world)
             truth = panel_truth(panel, world_expected(world)) if effect else 0.0
@@ -47,7 +50,10 @@ def run(config: ValidationConfig, treated_seeds: int) -> pd.DataFrame:
                 row = panel_model(panel, inference=variant).iloc[0]
                 rows.append({"seed": seed, "effect": effect, "variant": variant, "truth": truth,
                              "estimate": row["relative_effect"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+                             "p_value": row["p_value"], "n_treated": row["n_treated"],
                              "seconds": time.perf_counter() - start})
+        if csv:
+            pd.DataFrame(rows).to_csv(csv, index=False)
     return pd.DataFrame(rows)
 
 
@@ -76,21 +82,23 @@ def table(runs: pd.DataFrame) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=400)
-    parser.add_argument("--treated-seeds", type=int, default=200)
+    parser.add_argument("--treated-every", type=int, default=4, help="a planted-effect site every N seeds")
     parser.add_argument("--first-seed", type=int, default=1000)
     parser.add_argument("--effect", type=float, default=0.25)
     parser.add_argument("--scale", type=float, default=ValidationConfig.mean_daily_clicks,
                         help="mean daily clicks per page before trend and effect")
-    parser.add_argument("--csv", help="also write every run to this file")
+    parser.add_argument("--csv", help="also write every run to this file, after every seed")
+    parser.add_argument("--table-from", help="print the table of runs saved with --csv, and run nothing")
     args = parser.parse_args()
-    config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=args.effect,
-                              mean_daily_clicks=args.scale)
-    runs = run(config, min(args.treated_seeds, args.seeds))
-    if args.csv:
-        runs.to_csv(args.csv, index=False)
-    print(f"{args.seeds} placebo sites (seeds {args.first_seed}-{args.first_seed + args.seeds - 1}), "
-          f"{min(args.treated_seeds, args.seeds)} sites with a planted {args.effect:+.0%}, "
-          f"{args.scale:g} clicks a page and day")
+    if args.table_from:
+        runs = pd.read_csv(args.table_from)
+    else:
+        config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=args.effect,
+                                  mean_daily_clicks=args.scale)
+        runs = run(config, max(args.treated_every, 1), args.csv)
+    seeds = runs.loc[runs["effect"] == 0, "seed"]
+    print(f"{seeds.nunique()} placebo sites (seeds {seeds.min()}-{seeds.max()}), "
+          f"{runs.loc[runs['effect'] != 0, 'seed'].nunique()} sites with a planted effect")
     print("\n".join(table(runs)))
 
 
