@@ -11,7 +11,8 @@ days), where any significant estimate is a false positive, and every ``--treated
 over the pages and days the estimate covers. Both variants fit the same model on the same panel. ``--csv`` is
 rewritten after every seed, so a long run that is stopped still gives its table with ``--table-from``.
 Printed per variant: placebo sites flagged with a 95% Clopper-Pearson interval, the spread of the null t
-statistics (should be 1), coverage and share found on treated sites, mean interval width, seconds per site.
+statistics (should be 1), coverage and share found on treated sites, mean interval width, seconds per site; then
+what could drive false positives on the null sites (bias, errors too short, non-uniform p-values, few spiked pages).
 """
 
 from __future__ import annotations
@@ -79,6 +80,31 @@ def table(runs: pd.DataFrame) -> list[str]:
     return lines
 
 
+def null_diagnostics(runs: pd.DataFrame) -> list[str]:
+    """What could drive false positives, per variant, on the sites with no effect: a bias (mean log estimate), errors
+    too short (spread of the estimates over the errors'), p-values that are not uniform, the side and the seeds
+    flagged, and the share flagged by how many spiked pages carry the estimate."""
+    lines = []
+    for variant, null in runs[runs["effect"] == 0].groupby("variant", sort=False):
+        log = np.log1p(null["estimate"])
+        se = (np.log1p(null["ci_high"]) - np.log1p(null["ci_low"])) / 2 / 1.96
+        up, down = null["ci_low"] > 0, null["ci_high"] < 0
+        ks = stats.kstest(null["p_value"], "uniform")
+        terciles = null.groupby(pd.qcut(null["n_treated"], 3), observed=True)
+        counts = ", ".join(f"{int((part['ci_low'] > 0).sum() + (part['ci_high'] < 0).sum())} of {len(part)} with "
+                           f"{int(part['n_treated'].min())}-{int(part['n_treated'].max())}"
+                           for _, part in terciles)
+        lines += [
+            f"{variant}: mean log estimate {log.mean():+.5f} (standard error {log.std() / np.sqrt(len(log)):.5f}); "
+            f"spread of estimates {log.std():.5f} against standard errors {np.sqrt((se ** 2).mean()):.5f} "
+            f"(ratio {log.std() / np.sqrt((se ** 2).mean()):.2f}); p-values against uniform: Kolmogorov-Smirnov "
+            f"D = {ks.statistic:.3f}, p = {ks.pvalue:.2f}",
+            f"  flagged {int(up.sum())} above zero, {int(down.sum())} below, seeds "
+            f"{' '.join(str(v) for v in sorted(null.loc[up | down, 'seed']))}; by spiked pages: {counts}",
+        ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=400)
@@ -99,7 +125,7 @@ def main() -> None:
     seeds = runs.loc[runs["effect"] == 0, "seed"]
     print(f"{seeds.nunique()} placebo sites (seeds {seeds.min()}-{seeds.max()}), "
           f"{runs.loc[runs['effect'] != 0, 'seed'].nunique()} sites with a planted effect")
-    print("\n".join(table(runs)))
+    print("\n".join(table(runs) + null_diagnostics(runs)))
 
 
 if __name__ == "__main__":
