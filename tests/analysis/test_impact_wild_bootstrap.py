@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from tests.analysis.conftest import panel_of, world
 
 from socialseo.analysis.impact import panel_model
 from socialseo.analysis.impact.poisson import drop_uninformative, fit_ppml
 from socialseo.analysis.impact.wild_bootstrap import ScoreBootstrap, rademacher
+from socialseo.errors import SocialSeoError
 
 Arrays = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[npt.NDArray[np.int64]], npt.NDArray[np.int64]]
 
@@ -64,3 +66,9 @@ def test_panel_model_bootstrap_on_a_site_with_no_effect_sees_none() -> None:
     assert overall["estimable"] and overall["p_value"] > 0.05, overall
     assert overall["ci_low"] < 0 < overall["ci_high"]
     assert overall["verdict"] == "no_effect_detected"
+
+
+def test_panel_model_refuses_an_unknown_inference_by_name() -> None:
+    panel, _ = panel_of(world(effect=0.5))
+    with pytest.raises(SocialSeoError, match="cr2, bootstrap"):
+        panel_model(panel, inference="jackknife")

@@ -36,6 +36,7 @@ from socialseo.analysis.impact.poisson import codes as _codes
 from socialseo.analysis.impact.poisson import demean, drop_uninformative, fit_ppml
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 from socialseo.analysis.impact.wild_bootstrap import ScoreBootstrap
+from socialseo.errors import SocialSeoError
 
 METHOD = ("page x day fixed-effects Poisson regression (PPML: multiplicative page, day and page-weekday effects), "
           "page-clustered errors (CR2, Bell-McCaffrey t)")
@@ -69,7 +70,14 @@ def panel_model(panel: pd.DataFrame, platform_panel: pd.DataFrame | None = None,
 
     ``effect_per_day`` is in the outcome's unit per page and day; ``relative_effect`` divides it by what the
     spiked pages would have had without the effect (their observed mean after the ramp minus the effect).
+
+    ``inference`` is how the overall row's interval and p-value are found: ``"cr2"`` (the page-clustered sandwich
+    with Bell-McCaffrey t, the default) or ``"bootstrap"`` (the wild cluster score bootstrap of
+    :mod:`~socialseo.analysis.impact.wild_bootstrap`, about twice the time). Both are calibrated on the validation's
+    simulated sites (docs/impact.md); per-platform rows always use the sandwich.
     """
+    if inference not in INFERENCES:
+        raise SocialSeoError(f"inference must be one of {', '.join(INFERENCES)}, got {inference!r}")
     name = "panel"
     if panel.empty:
         return inconclusive(name, "all platforms", outcome, "the panel is empty: import Search Console and social "
