@@ -88,6 +88,15 @@ def score(frame: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def signed_error(frame: pd.DataFrame) -> str:
+    """Mean estimate minus truth, with its standard error, on placebo and on treated pages."""
+    parts = []
+    for role, part in (("placebo", frame[frame["role"] == PLACEBO]), ("treated", frame[frame["role"] != PLACEBO])):
+        error = (part["estimate"] - part["truth"]).dropna()
+        parts.append(f"{role} {error.mean():+.4f} (se {error.std() / np.sqrt(max(len(error), 1)):.4f})")
+    return ", ".join(parts)
+
+
 def _lifts(text: str) -> list[float]:
     try:
         values = [float(v) for v in text.split(",") if v.strip()]
@@ -149,6 +158,9 @@ def main() -> None:
     a, b = score(ours_frame), score(peer_frame)
     print(f"ratio socialseo / peer: width {a['width'] / b['width']:.2f}x, "
           f"abs error {a['abs_error'] - b['abs_error']:+.3f}, time {a['seconds'] / b['seconds']:.2f}x")
+    print("mean signed error (estimate - truth; a bias shows as a mean further from 0 than its standard error): "
+          + "; ".join(f"{name} {signed_error(frame)}" for name, frame in (("socialseo", ours_frame),
+                                                                          ("peer", peer_frame))))
 
 
 if __name__ == "__main__":
