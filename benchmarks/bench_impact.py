@@ -1,6 +1,7 @@
 """Single-page counterfactual impact: socialseo against bsts-causalimpact 1.7.0, on the same series, one run.
 
     python benchmarks/bench_impact.py [--seeds 8] [--first-seed 1000] [--effect 0.3] [--pages-per-site 8]
+                                      [--scale 4.0] [--lifts 0.15,0.25,0.35]
 
 The peer is a Gibbs-sampled port of Google's R CausalImpact (R's default priors: 1,000 draws, level prior
 0.01 x sd). It is installed into its own environment, ``benchmarks/.venv-peer``, created on the first run, so the
@@ -10,8 +11,10 @@ summed per content segment); socialseo chooses its controls among them on the pr
 spike-and-slab prior.
 
 The sites are simulated with planted truth (``socialseo.demo``): per seed, the campaign pages with a real uplift
-are the treated pages, the look-alike campaign pages without one the placebo pages. Printed per method: coverage of
-the true lift, placebo pages flagged, mean 95% interval width (relative), mean absolute error, seconds per page.
+are the treated pages, the look-alike campaign pages without one the placebo pages. ``--scale`` sets the pages'
+mean daily clicks (the simulator's traffic scale), ``--lifts`` the planted lifts, taken in turn by the seeds.
+Printed per method: coverage of the true lift, placebo pages flagged, mean 95% interval width (relative), mean
+absolute error, seconds per page.
 """
 
 from __future__ import annotations
@@ -85,19 +88,43 @@ def score(frame: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def signed_error(frame: pd.DataFrame) -> str:
+    """Mean estimate minus truth, with its standard error, on placebo and on treated pages."""
+    parts = []
+    for role, part in (("placebo", frame[frame["role"] == PLACEBO]), ("treated", frame[frame["role"] != PLACEBO])):
+        error = (part["estimate"] - part["truth"]).dropna()
+        parts.append(f"{role} {error.mean():+.4f} (se {error.std() / np.sqrt(max(len(error), 1)):.4f})")
+    return ", ".join(parts)
+
+
+def _lifts(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--lifts takes numbers separated by commas, got {text!r}") from exc
+    if not values or min(values) <= -1:
+        raise argparse.ArgumentTypeError(f"--lifts needs at least one lift above -1, got {text!r}")
+    return values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--first-seed", type=int, default=1000)
     parser.add_argument("--effect", type=float, default=0.3)
     parser.add_argument("--pages-per-site", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=ValidationConfig.mean_daily_clicks,
+                        help="mean daily clicks per page before trend and effect")
+    parser.add_argument("--lifts", type=_lifts, default=None,
+                        help="planted lifts, comma-separated, taken in turn by the seeds (default: --effect)")
     args = parser.parse_args()
-    config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=args.effect,
-                              pages_per_site=args.pages_per_site)
+    lifts = args.lifts or [args.effect]
+    config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=lifts[0],
+                              pages_per_site=args.pages_per_site, mean_daily_clicks=args.scale)
     python = peer_python()
     ours, inputs = [], []
-    for seed in range(args.first_seed, args.first_seed + args.seeds):
-        world = simulate_world(world_config(config, seed, args.effect))
+    for k, seed in enumerate(range(args.first_seed, args.first_seed + args.seeds)):
+        world = simulate_world(world_config(config, seed, lifts[k % len(lifts)]))
         panel = world_panel(world)
         for case in page_cases(world, seed, args.pages_per_site):
             start = time.perf_counter()
@@ -116,7 +143,8 @@ def main() -> None:
     peer_frame = ours_frame[["role", "truth"]].join(pd.DataFrame(theirs))
     n_treated = int((ours_frame["role"] != PLACEBO).sum())
     truths = ours_frame.loc[ours_frame["role"] != PLACEBO, "truth"]
-    print(f"{args.seeds} sites (seeds {args.first_seed}-{args.first_seed + args.seeds - 1}), {n_treated} treated "
+    print(f"{args.seeds} sites (seeds {args.first_seed}-{args.first_seed + args.seeds - 1}, {args.scale:g} clicks a "
+          f"page and day, planted {', '.join(f'{v:+.0%}' for v in lifts)}), {n_treated} treated "
           f"pages (true lifts {truths.min():+.0%} to {truths.max():+.0%}), {len(ours_frame) - n_treated} placebo "
           f"pages; socialseo estimable on {int(ours_frame['estimable'].sum())} of {len(ours_frame)}")
     header = ("method", "coverage", "treated covered", "placebo flagged", "treated found", "mean width",
@@ -130,6 +158,9 @@ def main() -> None:
     a, b = score(ours_frame), score(peer_frame)
     print(f"ratio socialseo / peer: width {a['width'] / b['width']:.2f}x, "
           f"abs error {a['abs_error'] - b['abs_error']:+.3f}, time {a['seconds'] / b['seconds']:.2f}x")
+    print("mean signed error (estimate - truth; a bias shows as a mean further from 0 than its standard error): "
+          + "; ".join(f"{name} {signed_error(frame)}" for name, frame in (("socialseo", ours_frame),
+                                                                          ("peer", peer_frame))))
 
 
 if __name__ == "__main__":

@@ -147,7 +147,8 @@ def _score(method: str, role: str, seed: int, result: pd.DataFrame, truth: float
     }
 
 
-def _panel_truth(panel: pd.DataFrame, expected: pd.DataFrame) -> float:
+def panel_truth(panel: pd.DataFrame, expected: pd.DataFrame) -> float:
+    """The true lift over what the panel model estimates: every usable spiked page's days after its ramp."""
     grid = to_grid(panel)
     spikes = pd.Series(detect_spikes(grid), index=grid.pages)
     usable = spikes[(spikes >= PRE) & (spikes + RAMP < len(grid.dates))]
@@ -168,7 +169,7 @@ def _events_truth(panel: pd.DataFrame, expected: pd.DataFrame) -> float:
 def _site_methods(project: Project, world: World, role: str, seed: int) -> list[dict[str, object]]:
     panel, expected = world_panel(world), world_expected(world)
     return [
-        _score("panel", role, seed, project.panel_model().iloc[[0]], _panel_truth(panel, expected)),
+        _score("panel", role, seed, project.panel_model().iloc[[0]], panel_truth(panel, expected)),
         _score("events", role, seed, project.events().iloc[[0]], _events_truth(panel, expected)),
     ]
 

@@ -32,7 +32,11 @@ import pandas as pd
 from scipy import stats
 
 from socialseo.analysis.impact.panel import Grid, detect_spikes, to_grid
+from socialseo.analysis.impact.poisson import codes as _codes
+from socialseo.analysis.impact.poisson import demean, drop_uninformative, fit_ppml
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
+from socialseo.analysis.impact.wild_bootstrap import ScoreBootstrap
+from socialseo.errors import SocialSeoError
 
 METHOD = ("page x day fixed-effects Poisson regression (PPML: multiplicative page, day and page-weekday effects), "
           "page-clustered errors (CR2, Bell-McCaffrey t)")
@@ -40,26 +44,11 @@ ASSUMPTIONS = (
     "Pages without a social spike show how pages with one would have moved; nothing else that changes a page's "
     "search traffic happens at the same time as its social spike; the effect is a lasting step, not a blip."
 )
+METHOD_BOOTSTRAP = ("page x day fixed-effects Poisson regression (PPML: multiplicative page, day and page-weekday "
+                    "effects), wild cluster score bootstrap by page (Kline-Santos, null imposed, 999 draws)")
+CR2, BOOTSTRAP = "cr2", "bootstrap"
+INFERENCES: tuple[str, ...] = (CR2, BOOTSTRAP)
 MIN_PRE_DAYS = 28
-
-
-def demean(values: npt.NDArray[np.float64], groupings: list[npt.NDArray[np.int64]], *, tol: float = 1e-10,
-           max_iter: int = 500, weights: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
-    """Subtract every set of (weighted) group means until none is left (alternating projections)."""
-    out = values.copy()
-    w = np.ones(len(values)) if weights is None else weights
-    counts = [np.bincount(g, weights=w).astype(np.float64) for g in groupings]
-    for _ in range(max_iter):
-        moved = 0.0
-        for g, n in zip(groupings, counts, strict=True):
-            for k in range(out.shape[1]):
-                means = np.bincount(g, weights=w * out[:, k], minlength=len(n)) / np.maximum(n, 1e-300)
-                step = means[g]
-                out[:, k] -= step
-                moved = max(moved, float(np.abs(step).max(initial=0.0)))
-        if moved < tol:
-            break
-    return out
 
 
 def platforms_in_burst(platform_panel: pd.DataFrame | None, grid: Grid, spikes: npt.NDArray[np.int64],
@@ -76,12 +65,19 @@ def platforms_in_burst(platform_panel: pd.DataFrame | None, grid: Grid, spikes: 
 
 
 def panel_model(panel: pd.DataFrame, platform_panel: pd.DataFrame | None = None, *, outcome: str = "search_clicks",
-                ramp_days: int = 14, min_pre_days: int = MIN_PRE_DAYS) -> pd.DataFrame:
+                ramp_days: int = 14, min_pre_days: int = MIN_PRE_DAYS, inference: str = CR2) -> pd.DataFrame:
     """The effect of a social spike on ``outcome``, overall and per platform, with 95% page-clustered intervals.
 
     ``effect_per_day`` is in the outcome's unit per page and day; ``relative_effect`` divides it by what the
     spiked pages would have had without the effect (their observed mean after the ramp minus the effect).
+
+    ``inference`` is how the overall row's interval and p-value are found: ``"cr2"`` (the page-clustered sandwich
+    with Bell-McCaffrey t, the default) or ``"bootstrap"`` (the wild cluster score bootstrap of
+    :mod:`~socialseo.analysis.impact.wild_bootstrap`, about twice the time). Both are calibrated on the validation's
+    simulated sites (docs/impact.md); per-platform rows always use the sandwich.
     """
+    if inference not in INFERENCES:
+        raise SocialSeoError(f"inference must be one of {', '.join(INFERENCES)}, got {inference!r}")
     name = "panel"
     if panel.empty:
         return inconclusive(name, "all platforms", outcome, "the panel is empty: import Search Console and social "
@@ -123,38 +119,43 @@ def panel_model(panel: pd.DataFrame, platform_panel: pd.DataFrame | None = None,
 
     y_obs = y[observed]
     treated_post = after[observed]
-    rows = [_fit(y_obs, columns, groupings, page_idx, treated_post, outcome, members, int(controls.sum()))[0]]
+    rows = [_fit(y_obs, columns, groupings, page_idx, treated_post, outcome, members, int(controls.sum()),
+                 inference)[0]]
     if per_platform:
         rows.extend(_fit(y_obs, per_platform, groupings, page_idx, treated_post, outcome, members,
-                         int(controls.sum())))
+                         int(controls.sum()), CR2))
     return frame(rows)
-
-
-def _codes(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    return np.unique(values, return_inverse=True)[1].astype(np.int64)
 
 
 def _fit(y: npt.NDArray[np.float64], regressors: dict[str, npt.NDArray[np.float64]],
          groupings: list[npt.NDArray[np.int64]], clusters: npt.NDArray[np.int64],
          treated_post: npt.NDArray[np.bool_], outcome: str, n_treated: dict[str, int],
-         n_control: int) -> list[dict[str, object]]:
+         n_control: int, inference: str) -> list[dict[str, object]]:
     names = list(regressors)
-    x = np.column_stack([regressors[n] for n in names])
-    beta, cov, dof = ppml(y, x, groupings, clusters)
-    se = np.sqrt(np.diag(cov))
     observed_mean = float(y[treated_post].mean())
+    x = np.column_stack([regressors[n] for n in names])
+    y, x, groups, clusters = drop_uninformative(y, x, groupings, clusters)
+    beta, offset = fit_ppml(y, x, groups)
+    cov, dof = sandwich(y, x, groups, clusters, beta, offset)
+    se = np.sqrt(np.diag(cov))
+    bootstrap = ScoreBootstrap(y, x, groups, clusters, offset) if inference == BOOTSTRAP else None
     rows = []
     for k, name in enumerate(names):
-        critical = float(stats.t.ppf(0.975, dof[k]))
-        lo, hi = beta[k] - critical * se[k], beta[k] + critical * se[k]
+        if bootstrap is not None:
+            lo, hi = bootstrap.interval(k, float(beta[k]), float(se[k]))
+            p_value, method = bootstrap.p_value(k), METHOD_BOOTSTRAP
+        else:
+            critical = float(stats.t.ppf(0.975, dof[k]))
+            lo, hi = beta[k] - critical * se[k], beta[k] + critical * se[k]
+            p_value = float(2 * stats.t.sf(abs(beta[k] / se[k]), dof[k])) if se[k] > 0 else float("nan")
+            method = METHOD
         relative = [float(np.expm1(v)) for v in (beta[k], lo, hi)]
-        p_value = float(2 * stats.t.sf(abs(beta[k] / se[k]), dof[k])) if se[k] > 0 else float("nan")
         # clicks per page and day gained: the treated pages' observed mean minus what it would have been
         per_day = observed_mean - observed_mean / float(np.exp(beta[k]))
         rows.append(effect_row(
             analysis="panel", scope=name, outcome=outcome, effect_per_day=per_day,
             relative_effect=relative[0], ci_low=relative[1], ci_high=relative[2], p_value=p_value,
-            n_treated=n_treated[name], n_control=n_control, method=METHOD, assumptions=ASSUMPTIONS,
+            n_treated=n_treated[name], n_control=n_control, method=method, assumptions=ASSUMPTIONS,
             reason="" if name == "all platforms" else "exploratory: pages whose spike involved this platform; the "
             "platforms of one campaign are estimated jointly, each net of the others",
         ))
@@ -170,34 +171,16 @@ def ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groupings: list
     Observations in a fixed-effect group without a single count carry no information (their effect would be minus
     infinity) and are dropped first.
     """
-    keep = np.ones(len(y), dtype=bool)
-    for _ in range(3):
-        for g in groupings:
-            totals = np.bincount(g[keep], weights=y[keep], minlength=int(g.max()) + 1)
-            keep &= totals[g] > 0
-    y, x, clusters = y[keep], x[keep], clusters[keep]
-    groups = [_codes(g[keep]) for g in groupings]
-    beta = np.zeros(x.shape[1])
-    offset = np.full(len(y), np.log(max(float(y.mean()), 1e-12)))
-    for _ in range(max_iter):
-        # fixed effects for these betas, exactly: each group's factor makes its fitted total equal its observed one
-        for _inner in range(50):
-            moved = 0.0
-            for g in groups:
-                fitted = np.bincount(g, weights=np.exp(offset + x @ beta))
-                step = np.log(np.bincount(g, weights=y) / fitted)
-                offset += step[g]
-                moved = max(moved, float(np.abs(step).max()))
-            if moved < tol:
-                break
-        mu = np.exp(offset + x @ beta)
-        x_within = demean(x, groups, weights=mu, tol=1e-9)
-        score = x_within.T @ (y - mu)
-        hessian = (x_within * mu[:, None]).T @ x_within
-        delta = np.linalg.solve(hessian, score)
-        beta = beta + delta
-        if np.abs(delta).max() < tol:
-            break
+    y, x, groups, clusters = drop_uninformative(y, x, groupings, clusters)
+    beta, offset = fit_ppml(y, x, groups, tol=tol, max_iter=max_iter)
+    cov, dof = sandwich(y, x, groups, clusters, beta, offset)
+    return beta, cov, dof
+
+
+def sandwich(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groups: list[npt.NDArray[np.int64]],
+             clusters: npt.NDArray[np.int64], beta: npt.NDArray[np.float64],
+             offset: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The page-clustered CR2 covariance of a PPML fit and the Bell-McCaffrey degrees of freedom of each beta."""
     mu = np.exp(offset + x @ beta)
     x_within = demean(x, groups, weights=mu, tol=1e-9)
     bread = np.asarray(np.linalg.inv((x_within * mu[:, None]).T @ x_within), dtype=np.float64)
@@ -211,7 +194,7 @@ def ppml(y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groupings: list
     carried = np.vstack([np.bincount(codes, weights=influence[:, k] ** 2) for k in range(x.shape[1])]).T
     spread = carried.var(axis=0) / np.maximum(carried.mean(axis=0) ** 2, 1e-300)
     dof = np.maximum(len(carried) / (1 + spread) - 1, 1.0)
-    return beta, bread @ (per_cluster.T @ per_cluster) @ bread, dof
+    return bread @ (per_cluster.T @ per_cluster) @ bread, dof
 
 
 def _cr2_scores(x_within: npt.NDArray[np.float64], mu: npt.NDArray[np.float64], y: npt.NDArray[np.float64],
