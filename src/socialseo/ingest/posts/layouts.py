@@ -7,6 +7,7 @@ titles and date ranges above it), picks the mapping whose columns it has, and pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib import resources
@@ -279,8 +280,10 @@ def _table(
     ordered += [i for i, h in enumerate(part) if h in link_columns() and i not in ordered and i not in own]
     used.update(ordered)
     # Row-wise DataFrame.agg is a Python loop with pandas overhead per row: the plain loop is many times faster.
-    cells = raw[ordered].itertuples(index=False, name=None) if ordered else ((),) * len(raw)
-    frame["link_cells"] = pd.Series([tuple("" if v is None else str(v) for v in row) for row in cells],
+    link_rows: Iterable[tuple[object, ...]] = (
+        raw[ordered].itertuples(index=False, name=None) if ordered else [()] * len(raw)
+    )
+    frame["link_cells"] = pd.Series([tuple("" if v is None else str(v) for v in row) for row in link_rows],
                                     index=raw.index, dtype=object)
     return frame, raw, line_no, {start + i for i in used}
 
