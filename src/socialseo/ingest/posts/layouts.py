@@ -259,20 +259,23 @@ def _table(
     keep = [i for i, row in enumerate(rows) if any(str(c).strip() for c in row)]
     if mapping.skip_values:
         keep = [i for i in keep if str(rows[i][0]).strip().lower() not in mapping.skip_values]
-    raw = pd.DataFrame([rows[i] for i in keep], columns=range(width), dtype=object)
+    kept = [rows[i] for i in keep]
+    raw = pd.DataFrame(kept, columns=range(width), dtype=object)
     line_no = pd.Series([lines[i] for i in keep], dtype="int64")
     used: set[int] = set()
-    frame = pd.DataFrame(index=raw.index)
+    # The fields are gathered as lists and made a frame once: a pandas column insert per field costs more than
+    # the rows of a typical export.
+    fields: dict[str, list[object]] = {}
     for name in FIELDS:
         columns = [part.index(h) for h in mapping.fields.get(name, ()) if h in part]
         used.update(columns[: None if name in _COALESCED else 1])
         if not columns:
-            frame[name] = None
+            fields[name] = [None] * len(kept)
         elif name in _COALESCED and len(columns) > 1:
-            cells = raw[columns].map(lambda v: None if v is None or str(v).strip() == "" else v)
-            frame[name] = cells.bfill(axis=1).iloc[:, 0]
+            fields[name] = [next((row[c] for c in columns if _filled(row[c])), None) for row in kept]
         else:
-            frame[name] = raw[columns[0]]
+            fields[name] = [row[columns[0]] for row in kept]
+    frame = pd.DataFrame(fields, index=raw.index, columns=list(FIELDS), dtype=object)
     # Every text-bearing column is searched for links: the layout's link and text columns first, then any other
     # column the layouts file lists (a caption, a description the layout does not store).
     own = {part.index(h) for h in mapping.fields.get("post_url", ()) if h in part}
@@ -286,6 +289,10 @@ def _table(
     frame["link_cells"] = pd.Series([tuple("" if v is None else str(v) for v in row) for row in link_rows],
                                     index=raw.index, dtype=object)
     return frame, raw, line_no, {start + i for i in used}
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def _merged(
