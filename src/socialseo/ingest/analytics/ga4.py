@@ -19,7 +19,7 @@ import polars as pl
 from socialseo.classify.attribution import attribute_source_medium
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest._files import check_text, read_whole
-from socialseo.ingest.limits import shown
+from socialseo.ingest.limits import current, shown
 from socialseo.ingest.logs.blocks import decode_line
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -33,6 +33,7 @@ _COLUMNS = {
     "Date": "date",
 }
 _HEADER_DATE = re.compile(r"^#\s*(Start|End) date:\s*(\d{8})", re.I)
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 @cache
@@ -86,6 +87,7 @@ def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
             f"{path}: not a GA4 Traffic acquisition export (no 'Session source / medium' column); export the "
             "report with that dimension (Share → Download file → CSV)"
         )
+    _check_size(path, lines, header_at)
     body = "\n".join(line for line in lines[header_at:] if line.strip() and not line.startswith("#"))
     try:
         frame = pl.read_csv(body.encode(), infer_schema=False, truncate_ragged_lines=True)
@@ -112,6 +114,21 @@ def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
     frame = frame.select(keep).rename({c: _COLUMNS[c] for c in _COLUMNS if c in frame.columns})
     frame = frame.rename({sm: "raw"})
     return frame, dates
+
+
+def _check_size(path: Path, lines: list[str], header_at: int) -> None:
+    """Refuse a header with more columns than a sheet may have, or more cells than one may hold, before Polars
+    makes a column of each: a 2 MB line of commas made two million columns and took 4.6 GB and minutes."""
+    limits = current()
+    # Quoted sections are taken out first, so a comma inside a quoted title is not a column; an unclosed quote
+    # leaves the rest counted, an upper bound.
+    columns = _QUOTED.sub("", lines[header_at]).count(",") + 1
+    if columns > limits.max_sheet_columns:
+        raise limits.exceeded("max_sheet_columns", f"{path}: the header (line {header_at + 1:,}) has {columns:,} "
+                                                   "columns")
+    rows = sum(1 for line in lines[header_at + 1 :] if line.strip() and not line.startswith("#"))
+    if columns * rows > limits.max_sheet_cells:
+        raise limits.exceeded("max_sheet_cells", f"{path}: {rows:,} rows of {columns:,} columns")
 
 
 def _load(ctx: ImportContext) -> None:
