@@ -53,7 +53,7 @@ EXPORTS = DATA / "exports"
 _NASTY = [b"\x00", b"\xff", b"\xe9", b'"', b"\n", b"\r", b",", b";", b"\t", b"\\", b"<", b"{", b"\xef\xbb\xbf", b"a"]
 LIMITS = {"MAX_LINE_BYTES": 4096, "MAX_FIELD_BYTES": 8192, "RATIO_AFTER_BYTES": 1 << 20,
           "MAX_SHEET_CELLS": 200_000, "MAX_WHOLE_FILE_BYTES": 4 << 20}
-OUTCOMES = ("ok", "refused", "traceback", "hang", "memory")
+OUTCOMES = ("ok", "refused", "traceback", "hang", "memory", "crash")
 
 
 class Hang(Exception):
@@ -157,6 +157,7 @@ def read_cheaply(reader: str, path: Path, con: Any = None) -> None:
     """The reader-level calls each import starts with, without a warehouse."""
     from socialseo.ingest._files import check_nonempty
     from socialseo.ingest._sheets import read_sheets
+    from socialseo.ingest.analytics import ga4
     from socialseo.ingest.archives import warc
     from socialseo.ingest.archives.links import LinkFilter, read_archive
     from socialseo.ingest.backlinks import exports as backlink_exports
@@ -178,6 +179,11 @@ def read_cheaply(reader: str, path: Path, con: Any = None) -> None:
         gsc._check_input(path)
         if zipfile.is_zipfile(path):
             gsc._zip_sheets(path)
+        elif (head := gsc.head_lines(path, n=3)) and not head[0].lstrip("\ufeff").lstrip().startswith(("{", "[")):
+            # A CSV's header is read and matched here; its rows are read by DuckDB, on the public-API inputs
+            sheet = gsc.read_csv_text(head[0], path.name)
+            if sheet.rows:
+                gsc.detect_layout([str(c) for c in sheet.rows[0]])
     elif reader == "backlinks":
         backlink_exports.check_text(path, "a backlink export")
         with tempfile.TemporaryDirectory() as tmp:
@@ -189,7 +195,8 @@ def read_cheaply(reader: str, path: Path, con: Any = None) -> None:
     elif reader == "ranks":
         ranks._header(read_sheets(path)[0].rows, path)
     elif reader == "ga4":
-        read_sheets(path)
+        ga4.check_text(path, "a GA4 CSV export")
+        ga4._read(path)
     elif reader == "warc":
         warc.check_archive(path)
         for _ in read_archive(str(path), LinkFilter(["example.com"], all_referrers=True), lambda *_: None):
@@ -331,7 +338,7 @@ class Reader:
         self.con.close()
 
 
-def worker(wid: int, tasks: Any, results: Any, current: Any, since: Any, options: dict[str, Any]) -> None:
+def worker(wid: int, tasks: Any, results: Any, current: Any, since: Any, base: Any, options: dict[str, Any]) -> None:
     """Read chunks ``(start, stop)`` from ``tasks`` until ``None``; put each chunk's tally on ``results``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(options["nice"])
@@ -341,6 +348,7 @@ def worker(wid: int, tasks: Any, results: Any, current: Any, since: Any, options
         for i in range(len(READERS)):  # every reader once, so its threads and caches exist before the cap
             reader.read(i, 0, options["timeout"])
         _cap_address_space(options["guard_mb"])
+        base[wid] = _status_mib(os.getpid(), b"VmRSS")
         while (task := tasks.get()) is not None:
             start, stop = task
             tally = Tally(options["top"])
@@ -421,6 +429,7 @@ class Tally:
                                      "traceback": self.counts[reader, "traceback"],
                                      "over_time": self.counts[reader, "hang"],
                                      "out_of_memory": self.counts[reader, "memory"],
+                                     "crashed": self.counts[reader, "crash"],
                                      "peak_mib": round(self.peak_by_reader.get(reader, 0.0), 1),
                                      "mean_ms": round(1000 * self.seconds[reader] / n, 2) if n else 0.0,
                                      "mean_cpu_ms": round(1000 * self.cpu[reader] / n, 2) if n else 0.0}
@@ -449,6 +458,7 @@ class Run:
         self.results = self.context.Queue()
         self.current = self.context.Array("q", [-1] * args.workers, lock=False)
         self.since = self.context.Array("d", [0.0] * args.workers, lock=False)
+        self.base = self.context.Array("d", [0.0] * args.workers, lock=False)
         self.processes: list[Any] = [None] * args.workers
         self.assigned: dict[int, tuple[int, int]] = {}
         self.tally = Tally(args.top)
@@ -457,7 +467,7 @@ class Run:
 
     def start(self, wid: int) -> None:
         process = self.context.Process(target=worker, daemon=True, args=(wid, self.tasks, self.results, self.current,
-                                                                          self.since, self.options))
+                                                                          self.since, self.base, self.options))
         process.start()
         self.processes[wid] = process
 
@@ -495,23 +505,27 @@ class Run:
         return self.summary(time.perf_counter() - began)
 
     def watch(self, outstanding: dict[tuple[int, int], None]) -> None:
-        """Kill a worker past ``--guard-mb`` resident or stuck past three timeouts; record its input; go on."""
+        """Kill a worker grown ``--guard-mb`` past its start or stuck past three timeouts; record its input; go on."""
         for wid, process in enumerate(self.processes):
             i = self.current[wid]
             rss = _status_mib(process.pid, b"VmRSS") if process.is_alive() else 0.0
             self.worker_peaks[wid] = max(self.worker_peaks[wid], rss)
+            over = i >= 0 and self.base[wid] > 0 and rss > self.base[wid] + self.args.guard_mb
             stuck = i >= 0 and time.monotonic() - self.since[wid] > 3 * self.args.timeout
-            if process.is_alive() and rss <= self.args.guard_mb and not stuck:
+            if process.is_alive() and not over and not stuck:
                 continue
             if process.is_alive():
                 process.kill()
             process.join()
+            if i < 0:  # not on an input: starting up failed, and would fail again
+                raise SystemExit(f"a fuzz worker stopped outside any input (exit {process.exitcode}); "
+                                 "run --replay 0 to see why")
             self.killed += 1
-            kind = "killed: over --guard-mb" if rss > self.args.guard_mb else (
+            kind = "killed: over --guard-mb" if over else (
                 "killed: stuck" if stuck else f"worker died (exit {process.exitcode})")
             if i >= 0:
                 reader = READERS[i % len(READERS)]
-                self.tally.counts[reader, "memory" if "guard" in kind else "hang"] += 1
+                self.tally.counts[reader, "memory" if over else "hang" if stuck else "crash"] += 1
                 self.tally.findings.append({"input": i, "reader": reader, "kind": kind, "peak_mib": round(rss, 1)})
                 chunk = next((c for c in outstanding if c[0] <= i < c[1]), None)
                 if chunk is not None:  # the rest of its chunk is read again by whichever worker is free
@@ -538,7 +552,7 @@ class Run:
             "inputs_per_worker_cpu_second": round(n / t.loop_cpu, 1) if t.loop_cpu else None,
             "reader_cpu_seconds": round(sum(t.cpu.values()), 1),
             "ok": t.total("ok"), "refused_in_one_line": t.total("refused"), "tracebacks": t.total("traceback"),
-            "hangs": t.total("hang"), "out_of_memory": t.total("memory"),
+            "hangs": t.total("hang"), "out_of_memory": t.total("memory"), "crashes": t.total("crash"),
             "multi_line_messages": sum(f["kind"] == "multi-line message" for f in t.findings),
             "over_max_mb": sum(f["kind"] == "over --max-mb" for f in t.findings),
             "workers_killed": self.killed, "through_public_api": t.full,
@@ -584,7 +598,7 @@ def main() -> None:
     parser.add_argument("--out", default="fuzz-findings", help="where failing inputs are saved")
     parser.add_argument("--max-mb", type=int, default=1024, help="an input whose peak RSS passes this is a finding")
     parser.add_argument("--guard-mb", type=int, default=3072,
-                        help="a worker may map this much more than at its start, and hold this much resident")
+                        help="a worker may map, and hold resident, this much more than at its start")
     parser.add_argument("--top", type=int, default=10, help="how many heaviest and slowest inputs to name")
     parser.add_argument("--nice", type=int, default=0, help="niceness added in the workers")
     parser.add_argument("--replay", type=int, default=None, help="regenerate input i and read it, with traceback")
@@ -592,7 +606,29 @@ def main() -> None:
     if args.replay is not None:
         replay(args.replay, args.full_every, args.timeout)
         return
-    print(json.dumps(Run(args).go(), indent=2))
+    figures = Run(args).go()
+    print(_table(figures), file=sys.stderr)
+    print(json.dumps(figures, indent=2))
+
+
+def _table(figures: dict[str, Any]) -> str:
+    """The per-reader counts as a text table, for a note; the JSON on standard output has everything."""
+    head = ("reader", "inputs", "imported", "refused", "traceback", "over time", "memory", "crashed", "peak MiB",
+            "cpu ms")
+    keys = ("inputs", "imported", "refused_in_one_line", "traceback", "over_time", "out_of_memory", "crashed",
+            "peak_mib", "mean_cpu_ms")
+    rows = [head] + [(name, *(f"{row[k]:,}" for k in keys)) for name, row in figures["readers"].items()]
+    widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
+    lines = ["  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in enumerate(zip(r, widths, strict=True)))
+             for r in rows]
+    return "\n".join([
+        *lines,
+        f"{figures['inputs']:,} inputs in {figures['seconds']:,} s ({figures['inputs_per_second']}/s on "
+        f"{figures['workers']} workers; {figures['inputs_per_worker_cpu_second']} per worker CPU second); "
+        f"{figures['tracebacks']} tracebacks, {figures['hangs']} hangs, {figures['out_of_memory']} out of memory, "
+        f"{figures['crashes']} crashes; peak {figures['peak_mib_per_input']:.0f} MiB per input, "
+        f"{max(figures['peak_mib_per_worker'], default=0):.0f} MiB per worker",
+    ])
 
 
 if __name__ == "__main__":
