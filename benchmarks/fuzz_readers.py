@@ -24,6 +24,7 @@ finding), and the parent kills a worker whose resident set passes ``--guard-mb``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import heapq
 import io
@@ -307,7 +308,9 @@ class Reader:
         self.error: type[Exception] = SocialSeoError
         self.seed = seeds()
         self.scratch = scratch
-        self.project = socialseo.open(scratch / "w.duckdb")
+        self.opened = socialseo.open
+        self.project = self.opened(scratch / "w.duckdb")
+        self.imports = 0
         self.con = duckdb.connect(config={"threads": 1})  # the logs reader's fingerprint connection
         signal.signal(signal.SIGALRM, _alarm)
 
@@ -317,21 +320,40 @@ class Reader:
         path = self.scratch / f"{i}.input"
         path.write_bytes(data)
         full = full_every > 0 and i % full_every == 0
+        outcome = "traceback"
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             read_fully(reader, path, self.project) if full else read_cheaply(reader, path, self.con)
-            return reader, "ok", "", data
+            outcome = "ok"
+            return reader, outcome, "", data
         except self.error as exc:
-            return reader, "refused", (f"multi-line message: {exc!r}" if "\n" in str(exc) else ""), data
+            outcome = "refused"
+            return reader, outcome, (f"multi-line message: {exc!r}" if "\n" in str(exc) else ""), data
         except Hang:
-            return reader, "hang", f"took over {timeout} s", data
+            outcome = "hang"
+            return reader, outcome, f"took over {timeout} s", data
         except Exception as exc:
             if _is_out_of_memory(exc):
-                return reader, "memory", f"ran out of the worker's address space: {exc!r}", data
-            return reader, "traceback", traceback.format_exc(), data
+                outcome = "memory"
+                return reader, outcome, f"ran out of the worker's address space: {exc!r}", data
+            return reader, outcome, traceback.format_exc(), data
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             path.unlink(missing_ok=True)
+            if full:
+                self._after_import(outcome)
+
+    def _after_import(self, outcome: str) -> None:
+        """A fresh warehouse after an import that was cut short (its state is unknown) and every 100 imports (so
+        the warehouse, and the memory it holds, stays small through a million inputs)."""
+        self.imports += 1
+        if outcome in ("ok", "refused") and self.imports % 100:
+            return
+        with contextlib.suppress(Exception):  # a connection left broken by a cut-short import: replaced all the same
+            self.project.close()
+        for stale in self.scratch.glob("w.duckdb*"):
+            stale.unlink()
+        self.project = self.opened(self.scratch / "w.duckdb")
 
     def close(self) -> None:
         self.project.close()
