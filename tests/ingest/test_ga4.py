@@ -136,3 +136,34 @@ def test_commas_inside_a_quoted_header_are_not_columns(tmp_path: Path) -> None:
     with socialseo.open(tmp_path / "w.duckdb") as project:
         (result,) = project.ingest_ga4([export])
         assert (result.rows_read, result.rows_loaded) == (1, 1)
+
+
+def test_a_row_with_a_megabyte_source_is_quarantined_not_decoded(tmp_path: Path) -> None:
+    # A run of 0xFF bytes inside a source: URL-decoding it as a campaign took 3 s and 800 MB for one row.
+    lines = EXPORT.read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"google / organic"))
+    lines[at] = b"\xff" * 1_000_000 + lines[at]
+    export = tmp_path / "traffic.csv"
+    export.write_bytes(b"".join(lines))
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        grew = _peak_growth_mib(lambda: project.ingest_ga4([export]))
+        assert grew is None or grew < 512, f"peak grew {grew:.0f} MiB"
+        assert project.warehouse.count("ga4_traffic") == 9
+        reasons = project.sql("SELECT line_no, reason, length(raw) AS n FROM quarantine ORDER BY line_no")
+        first = reasons.iloc[0]
+        assert first["line_no"] == at + 1 and first["n"] == 201
+        assert first["reason"].startswith("a field longer than the limit of 131,072 bytes (set SOCIALSEO_MAX_FIELD")
+        assert reasons["reason"].tolist()[1:] == ["sessions is not a number"]
+
+
+def test_blank_lines_by_the_million_keep_every_row_on_its_line(tmp_path: Path) -> None:
+    text = EXPORT.read_text(encoding="utf-8")
+    header_end = text.index("\n") + 1
+    export = tmp_path / "traffic.csv"
+    export.write_text(text[:header_end] + "\n" * 2_000_000 + text[header_end:], encoding="utf-8")
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        (result,) = project.ingest_ga4([export])
+        assert (result.rows_loaded, result.rows_quarantined) == (10, 1)
+        assert project.sql("SELECT line_no FROM quarantine").values.tolist() == [[2_000_020]]
+        dates = project.sql("SELECT DISTINCT CAST(start_date AS VARCHAR) FROM ga4_traffic").values.tolist()
+        assert dates == [["2026-03-01"]]
