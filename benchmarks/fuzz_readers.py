@@ -364,7 +364,8 @@ def worker(wid: int, tasks: Any, results: Any, current: Any, since: Any, base: A
     """Read chunks ``(start, stop)`` from ``tasks`` until ``None``; put each chunk's tally on ``results``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(options["nice"])
-    with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as tmp:
+    # In the run's scratch folder, which the parent removes at the end even when this worker was killed
+    with tempfile.TemporaryDirectory(dir=options.get("scratch"), prefix=f"worker{wid}-") as tmp:
         reader = Reader(Path(tmp))
         memory = Memory()
         for i in range(len(READERS)):  # every reader once, so its threads and caches exist before the cap
@@ -494,6 +495,12 @@ class Run:
         self.processes[wid] = process
 
     def go(self) -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None,
+                                         prefix="fuzz-readers-") as scratch:
+            self.options["scratch"] = scratch
+            return self._go()
+
+    def _go(self) -> dict[str, Any]:
         args = self.args
         chunk = max(1, min(2000, args.inputs // (args.workers * 20) or 1))
         pending = [(s, min(s + chunk, args.first + args.inputs)) for s in range(args.first, args.first + args.inputs,
