@@ -455,9 +455,9 @@ def test_a_line_over_the_limit_is_quarantined_on_its_line_before_duckdb_reads_it
         assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
         quarantine = project.sql("SELECT line_no, raw, reason FROM quarantine ORDER BY line_no")
         assert quarantine["line_no"].tolist() == [2, 4]
-        assert quarantine["reason"][0] == ("a line longer than the limit of 8,192 bytes (set SOCIALSEO_MAX_FIELD_BYTES "
-                                           "to raise it)")
+        assert quarantine["reason"][0] == ("csv: line size over the limit of 8,192 bytes (set "
+                                           "SOCIALSEO_MAX_FIELD_BYTES to raise it)")
         assert quarantine["raw"][0].startswith("https://www.linkedin.com/pulse/why-we-switched-jane-doe,Why we,,,")
-        assert len(quarantine["raw"][0]) == 301
+        assert len(quarantine["raw"][0]) == 300
         assert project.sql("SELECT source_url FROM backlinks")["source_url"].tolist() == [
             "https://news.other.example/story"]

@@ -181,7 +181,7 @@ def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_
         "SELECT line, left(any_value(csv_line), 300), any_value(error_message) FROM _bx_rejects GROUP BY line "
         "ORDER BY line"
     ).fetchall()
-    too_long = f"a line longer than the limit of {limit:,} bytes (set SOCIALSEO_MAX_FIELD_BYTES to raise it)"
+    too_long = f"csv: line size over the limit of {limit:,} bytes (set SOCIALSEO_MAX_FIELD_BYTES to raise it)"
     ctx.quarantine_rows(sorted(
         [(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects
          if int(line) not in long.heads]

@@ -55,7 +55,7 @@ def masked_copy(path: Path, folder: Path, limit: int, delimiter: str, columns: i
     with path.open("rb") as source, copy.open("wb") as target:
         for number, raw in enumerate(source, 1):
             if number in numbers:
-                long.heads[number] = raw[:_KEPT].decode("utf-8", errors="replace") + "…"
+                long.heads[number] = raw[:_KEPT].decode("utf-8", errors="replace")
                 ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n" if raw.endswith(b"\n") else b""
                 raw = marker + ending
             target.write(raw)
