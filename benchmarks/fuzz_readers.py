@@ -4,8 +4,9 @@ Each input is a real sample file (a log, Search Console CSV/zip/JSON, backlink, 
 workbook, a WARC, a saved page) mutated the way broken files are broken: cut, bytes flipped, junk inserted, a
 slice repeated, a long run of one byte, random bytes, then sometimes gzip- or zstd-compressed and cut again.
 Most inputs go through the reader-level calls (no warehouse); one in ``--full-every`` goes through the public
-import API into a real DuckDB warehouse, which lives as long as its worker. Every outcome must be a result or a
-``SocialSeoError`` with a one-line message; anything else is counted as a traceback and saved under ``--out``.
+import API into a real DuckDB warehouse, each worker's own (made afresh after an import cut short and every 100
+imports). Every outcome must be a result or a ``SocialSeoError`` with a one-line message; anything else is counted
+as a traceback and saved under ``--out``.
 
     python benchmarks/fuzz_readers.py --inputs 1000000 --workers 2       # the full run (under 30 min at 300/s)
     python benchmarks/fuzz_readers.py --inputs 20000 --workers 1         # a smoke run
@@ -18,7 +19,10 @@ parent and the input recorded). Memory is measured per input: before each, the w
 (``/proc/self/clear_refs``), after it reads ``VmHWM``, so each input's own peak is known and the summary names the
 heaviest. An input past ``--max-mb`` is a finding. A runaway input cannot take the machine down: the worker's
 address space is capped at ``--guard-mb`` over its start (``RLIMIT_AS``: the allocation fails, recorded as a memory
-finding), and the parent kills a worker whose resident set passes ``--guard-mb`` and records its input.
+finding), and the parent kills a worker whose resident set grows ``--guard-mb`` past its start, records its input
+and starts another. The summary (JSON on standard output, a per-reader table on standard error) gives the inputs,
+their rate, tracebacks, hangs, peak MiB per input and per worker, the reader mix and the heaviest and slowest
+inputs by number.
 """
 
 from __future__ import annotations
