@@ -590,7 +590,7 @@ class Run:
             "over_max_mb": sum(f["kind"] == "over --max-mb" for f in t.findings),
             "workers_killed": self.killed, "through_public_api": t.full,
             "memory_per_input_measured": Memory().per_input,
-            "peak_mib_per_input": max(t.peak_by_reader.values(), default=0.0),
+            "peak_mib_per_input": round(max(t.peak_by_reader.values(), default=0.0), 1),
             "peak_mib_per_worker": [round(p, 1) for p in self.worker_peaks],
             "heaviest_inputs": [{"input": i, "reader": r, "peak_mib": mb, "grew_mib": round(grew, 1)}
                                 for grew, i, r, mb in sorted(t.heaviest)[::-1]],
