@@ -432,3 +432,32 @@ def test_a_header_that_repeats_a_name_imports_reading_the_first_of_them(tmp_path
         (result,) = project.ingest_backlinks([path])
         assert result.rows_loaded == 1
         assert warehouse.sql("SELECT anchor FROM backlinks")["anchor"].tolist() == ["first"]
+
+
+@pytest.mark.parametrize("block", [8 << 20, 64], ids=["one-block", "lines-across-64-byte-blocks"])
+def test_a_line_over_the_limit_is_quarantined_on_its_line_before_duckdb_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    import socialseo
+    from socialseo.ingest.backlinks import long_lines
+
+    monkeypatch.setattr(long_lines, "_BLOCK", block)
+
+    # Commas around a non-ASCII character: DuckDB's reject table got a row per extra column and the read turned
+    # quadratic (a 2 MB line took over ten minutes and a gigabyte).
+    monkeypatch.setenv("SOCIALSEO_MAX_FIELD_BYTES", "8192")
+    first, *rows = (TEST_DATA / "backlink-exports" / "moz-inbound-links.csv").read_text().splitlines()
+    long = rows[0].replace("Why we", "Why we" + "," * 30_000 + "\ufeff" + "," * 30_000, 1)
+    export = tmp_path / "moz.csv"
+    export.write_text("\n".join([first, long, rows[1], "not a url,x,y"]) + "\n", encoding="utf-8")
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        (result,) = project.ingest_backlinks([export], target="example.com")
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
+        quarantine = project.sql("SELECT line_no, raw, reason FROM quarantine ORDER BY line_no")
+        assert quarantine["line_no"].tolist() == [2, 4]
+        assert quarantine["reason"][0] == ("csv: line size over the limit of 8,192 bytes (set "
+                                           "SOCIALSEO_MAX_FIELD_BYTES to raise it)")
+        assert quarantine["raw"][0].startswith("https://www.linkedin.com/pulse/why-we-switched-jane-doe,Why we,,,")
+        assert len(quarantine["raw"][0]) == 300
+        assert project.sql("SELECT source_url FROM backlinks")["source_url"].tolist() == [
+            "https://news.other.example/story"]

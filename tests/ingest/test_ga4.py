@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,81 @@ def test_a_source_medium_gets_the_same_channel_in_ga4_as_on_a_landing_url(
         assert main(["classify", "-", "--url", url, "--json"]) == 0
         hit = json.loads(capsys.readouterr().out)
         assert ga4[(source, medium)] == (hit["channel"], hit["platform"]), (source, medium)
+
+
+def _peak_growth_mib(run: Callable[[], object]) -> float | None:
+    """How far ``run`` raised this process's resident memory above where it started (Linux), else ``None``."""
+    clear = Path("/proc/self/clear_refs")
+    if not clear.exists():
+        return None
+
+    def status(field: str) -> float:
+        line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field))
+        return int(line.split()[1]) / 1024
+
+    clear.write_text("5")
+    before = status("VmRSS")
+    run()
+    return status("VmHWM") - before
+
+
+def test_a_header_of_two_million_commas_is_refused_in_one_line_without_filling_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from socialseo.cli import main
+
+    # The seed export with a run of commas inside its header: Polars made a column of each (4.6 GB, minutes).
+    lines = EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("Session source / medium"))
+    lines[header_at] = lines[header_at].replace("per session", "per ses" + "," * 2_000_000 + "sion", 1)
+    export = tmp_path / "traffic.csv"
+    export.write_text("".join(lines), encoding="utf-8")
+    db = str(tmp_path / "w.duckdb")
+    codes: list[object] = []
+    grew = _peak_growth_mib(lambda: codes.append(main(["ingest", "ga4", str(export), "--db", db])))
+    assert codes == [2]
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "2,000,0" in err and "SOCIALSEO_MAX_SHEET_COLUMNS" in err, err
+    assert grew is None or grew < 1024, f"peak grew {grew:.0f} MiB"
+    assert main(["sql", "SELECT count(*) AS n FROM ga4_traffic", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 0}]
+
+
+def test_commas_inside_a_quoted_header_are_not_columns(tmp_path: Path) -> None:
+    export = tmp_path / "traffic.csv"
+    export.write_text('Session source / medium,Sessions,"A title, with ' + "," * 20_000 + ' commas"\n'
+                      "google / organic,12,x\n", encoding="utf-8")
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        (result,) = project.ingest_ga4([export])
+        assert (result.rows_read, result.rows_loaded) == (1, 1)
+
+
+def test_a_row_with_a_megabyte_source_is_quarantined_not_decoded(tmp_path: Path) -> None:
+    # A run of 0xFF bytes inside a source: URL-decoding it as a campaign took 3 s and 800 MB for one row.
+    lines = EXPORT.read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"google / organic"))
+    lines[at] = b"\xff" * 1_000_000 + lines[at]
+    export = tmp_path / "traffic.csv"
+    export.write_bytes(b"".join(lines))
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        grew = _peak_growth_mib(lambda: project.ingest_ga4([export]))
+        assert grew is None or grew < 512, f"peak grew {grew:.0f} MiB"
+        assert project.warehouse.count("ga4_traffic") == 9
+        reasons = project.sql("SELECT line_no, reason, length(raw) AS n FROM quarantine ORDER BY line_no")
+        first = reasons.iloc[0]
+        assert first["line_no"] == at + 1 and first["n"] == 201
+        assert first["reason"].startswith("a field longer than the limit of 131,072 bytes (set SOCIALSEO_MAX_FIELD")
+        assert reasons["reason"].tolist()[1:] == ["sessions is not a number"]
+
+
+def test_blank_lines_by_the_million_keep_every_row_on_its_line(tmp_path: Path) -> None:
+    text = EXPORT.read_text(encoding="utf-8")
+    header_end = text.index("\n") + 1
+    export = tmp_path / "traffic.csv"
+    export.write_text(text[:header_end] + "\n" * 2_000_000 + text[header_end:], encoding="utf-8")
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        (result,) = project.ingest_ga4([export])
+        assert (result.rows_loaded, result.rows_quarantined) == (10, 1)
+        assert project.sql("SELECT line_no FROM quarantine").values.tolist() == [[2_000_020]]
+        dates = project.sql("SELECT DISTINCT CAST(start_date AS VARCHAR) FROM ga4_traffic").values.tolist()
+        assert dates == [["2026-03-01"]]

@@ -190,3 +190,21 @@ def test_a_crash_mid_import_leaves_the_warehouse_as_it_was(
         import_posts(warehouse, [EXPORTS / "facebook_posts.csv"])
     assert warehouse.count("social_posts") == 0
     assert warehouse.count("imports") == 0
+
+
+def test_a_header_padded_with_ten_thousand_blank_columns_reads_the_same_rows(tmp_path: Path) -> None:
+    import socialseo
+
+    # A header followed by a run of commas: the same posts, the blank columns ignored (a frame built a column at a
+    # time over 10,000 columns took seconds per file).
+    text = (EXPORTS / "facebook_posts.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    wide = tmp_path / "facebook_posts.csv"
+    wide.write_text(header + "," * 10_000 + "\n" + rest,
+                    encoding="utf-8")
+    with socialseo.open(tmp_path / "w.duckdb") as project:
+        (result,) = project.ingest_posts([wide])
+        assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+        reasons = project.sql("SELECT line_no, reason FROM quarantine ORDER BY line_no").values.tolist()
+        assert reasons == [[4, "impressions: '-5': a count cannot be negative"],
+                           [5, "impressions: 'two hundred' is not a number"]]

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from dateutil import parser as dateparser
 
@@ -194,13 +195,14 @@ def parse_column(
     Returns ``(parsed, errors)``: the parsed values (``None`` where empty or unreadable) and, aligned with them,
     the error message of each unreadable cell (``None`` elsewhere).
     """
-    parsed: dict[object, T | None] = {}
-    errors: dict[object, str | None] = {}
-    for value in pd.unique(values.astype(object)):
-        key = value
+    # Codes into the distinct values, then a take: Series.map with a dict costs milliseconds even on a few rows.
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=False)
+    parsed = np.empty(len(distinct), dtype=object)
+    errors = np.empty(len(distinct), dtype=object)
+    for k, value in enumerate(distinct):
         try:
-            parsed[key], errors[key] = parser(value), None
+            parsed[k], errors[k] = parser(value), None
         except ValueError as exc:
-            parsed[key], errors[key] = None, str(exc)
-    as_object = values.astype(object)
-    return as_object.map(parsed), as_object.map(errors)
+            parsed[k], errors[k] = None, str(exc)
+    return (pd.Series(parsed[codes], index=values.index, dtype=object),
+            pd.Series(errors[codes], index=values.index, dtype=object))

@@ -19,7 +19,7 @@ import polars as pl
 from socialseo.classify.attribution import attribute_source_medium
 from socialseo.errors import FormatNotRecognisedError, InputFileError
 from socialseo.ingest._files import check_text, read_whole
-from socialseo.ingest.limits import shown
+from socialseo.ingest.limits import current, shown
 from socialseo.ingest.logs.blocks import decode_line
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
 
@@ -33,6 +33,8 @@ _COLUMNS = {
     "Date": "date",
 }
 _HEADER_DATE = re.compile(r"^#\s*(Start|End) date:\s*(\d{8})", re.I)
+_QUOTED = re.compile(r'"[^"]*"')
+_HEADER = re.compile('^"?(?:' + "|".join(re.escape(c) for c in (*_SOURCE_MEDIUM, "Date,")) + ")")
 
 
 @cache
@@ -77,16 +79,20 @@ def import_ga4(
 
 def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
     """One export's rows, each with its source/medium classified, and the report's dates (before the import)."""
-    lines = [decode_line(raw) for raw in read_whole(path).splitlines()]
-    dates = {m.group(1).lower(): m.group(2) for line in lines if (m := _HEADER_DATE.match(line))}
-    header_at = next((i for i, line in enumerate(lines) if any(line.startswith(c) or line.startswith(f'"{c}')
-                                                               for c in (*_SOURCE_MEDIUM, "Date,"))), None)
+    # Blank lines are dropped before decoding, each line keeping its number: two million of them took seconds.
+    kept = [(n, line) for n, raw in enumerate(read_whole(path).splitlines(), 1)
+            if raw.strip() and (line := decode_line(raw)).strip()]
+    dates = {m.group(1).lower(): m.group(2) for _, line in kept if line[:1] == "#" and (m := _HEADER_DATE.match(line))}
+    header_at = next((k for k, (_, line) in enumerate(kept) if _HEADER.match(line)), None)
     if header_at is None:
         raise FormatNotRecognisedError(
             f"{path}: not a GA4 Traffic acquisition export (no 'Session source / medium' column); export the "
             "report with that dimension (Share → Download file → CSV)"
         )
-    body = "\n".join(line for line in lines[header_at:] if line.strip() and not line.startswith("#"))
+    header_no, header = kept[header_at]
+    rows = [(n, line) for n, line in kept[header_at + 1 :] if not line.startswith("#")]
+    _check_size(path, header, header_no, len(rows))
+    body = "\n".join([header, *(line for _, line in rows)])
     try:
         frame = pl.read_csv(body.encode(), infer_schema=False, truncate_ragged_lines=True)
     except pl.exceptions.PolarsError as exc:
@@ -94,8 +100,17 @@ def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
     sm = next((c for c in _SOURCE_MEDIUM if c in frame.columns), None)
     if sm is None or "Sessions" not in frame.columns:
         raise FormatNotRecognisedError(f"{path}: the export needs 'Session source / medium' and 'Sessions' columns")
-    numbers = [i + 1 for i in range(header_at + 1, len(lines)) if lines[i].strip() and not lines[i].startswith("#")]
+    numbers = [n for n, _ in rows]
     frame = frame.with_columns(pl.Series("line_no", numbers[: frame.height], pl.Int64))
+    # A row with a cell over the field limit is quarantined whole, its source/medium not classified (URL-decoding
+    # a 1 MB source took 3 s and 800 MB), its raw text cut.
+    limit = current().max_field_bytes
+    too_long = pl.any_horizontal([pl.col(c).str.len_bytes() > limit for c in frame.columns if c != "line_no"])
+    frame = frame.with_columns(too_long.fill_null(False).alias("too_long"))
+    frame = frame.with_columns(
+        pl.when(pl.col("too_long")).then(pl.col(sm).str.slice(0, 200) + "…").otherwise(pl.col(sm)).alias("_raw"),
+        pl.when(pl.col("too_long")).then(None).otherwise(pl.col(sm)).alias(sm),
+    )
     parts = frame[sm].str.split_exact(" / ", 1)
     frame = frame.with_columns(parts.struct.field("field_0").alias("source"),
                                parts.struct.field("field_1").alias("medium"))
@@ -107,11 +122,28 @@ def _read(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         orient="row",
     )
     frame = frame.join(classes, on=["source", "medium"], how="left", nulls_equal=True)
-    keep = ["line_no", "source", "medium", "channel", "platform", "evidence", sm,
+    keep = ["line_no", "source", "medium", "channel", "platform", "evidence", "_raw", "too_long",
             *[c for c in _COLUMNS if c in frame.columns]]
     frame = frame.select(keep).rename({c: _COLUMNS[c] for c in _COLUMNS if c in frame.columns})
-    frame = frame.rename({sm: "raw"})
+    frame = frame.rename({"_raw": "raw"})
     return frame, dates
+
+
+def _check_size(path: Path, header: str, header_no: int, rows: int) -> None:
+    """Refuse a header with more columns than a sheet may have, a header cell over the field limit, or more cells
+    than a sheet may hold, before Polars makes a column of each: a 2 MB line of commas made two million columns and
+    took 4.6 GB and minutes."""
+    limits = current()
+    # Quoted sections are taken out first, so a comma inside a quoted title is not a column; an unclosed quote
+    # leaves the rest counted, an upper bound.
+    columns = _QUOTED.sub("", header).count(",") + 1
+    if columns > limits.max_sheet_columns:
+        raise limits.exceeded("max_sheet_columns", f"{path}: the header (line {header_no:,}) has {columns:,} columns")
+    longest = max(len(c.encode()) for c in header.split(",")) if len(header) > limits.max_field_bytes else 0
+    if longest > limits.max_field_bytes:
+        raise limits.exceeded("max_field_bytes", f"{path}: the header (line {header_no:,}) has a longer column name")
+    if columns * rows > limits.max_sheet_cells:
+        raise limits.exceeded("max_sheet_cells", f"{path}: {rows:,} rows of {columns:,} columns")
 
 
 def _load(ctx: ImportContext) -> None:
@@ -127,20 +159,22 @@ def _load(ctx: ImportContext) -> None:
                 return f"CAST(NULL AS {typ})"
             return f"TRY_CAST(replace(replace({col}, ',', ''), '%', '') AS {typ})"
         parsed = f"""
-            SELECT line_no, raw, source, medium, channel, platform, evidence,
+            SELECT line_no, raw, too_long, source, medium, channel, platform, evidence,
                 {num('sessions', 'DOUBLE')} AS sessions, {num('engaged_sessions', 'DOUBLE')} AS engaged,
                 {num('engagement_rate', 'DOUBLE')} AS rate, {num('avg_engagement_s', 'DOUBLE')} AS avg_s,
                 {"try_strptime(date, '%Y%m%d')" if 'date' in frame.columns else 'NULL'} AS day
             FROM _ga4
         """
-        ctx.quarantine_from(
-            f"SELECT line_no, raw, 'sessions is not a number' AS reason FROM ({parsed}) WHERE sessions IS NULL"
-        )
+        too_long = (f"a field longer than the limit of {current().max_field_bytes:,} bytes "
+                    "(set SOCIALSEO_MAX_FIELD_BYTES to raise it)")
+        ctx.quarantine_from("SELECT line_no, raw, ? AS reason FROM _ga4 WHERE too_long", [too_long])
+        ctx.quarantine_from(f"SELECT line_no, raw, 'sessions is not a number' AS reason FROM ({parsed}) "
+                            "WHERE sessions IS NULL AND NOT too_long")
         con.execute(
             f"""INSERT INTO ga4_traffic SELECT ?, line_no, TRY_CAST(strptime(?, '%Y%m%d') AS DATE),
                 TRY_CAST(strptime(?, '%Y%m%d') AS DATE), CAST(day AS DATE), source, medium,
                 CAST(sessions AS BIGINT), CAST(engaged AS BIGINT), rate, avg_s, channel, platform, evidence
-                FROM ({parsed}) WHERE sessions IS NOT NULL""",
+                FROM ({parsed}) WHERE sessions IS NOT NULL AND NOT too_long""",
             [ctx.import_id, dates.get("start"), dates.get("end")],
         )
     finally:

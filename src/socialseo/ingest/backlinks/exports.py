@@ -20,6 +20,7 @@ from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_text, utf8_copy
 from socialseo.ingest._sheets import guess_delimiter
 from socialseo.ingest.backlinks.layouts import Layout, detect_layout, export_formats
+from socialseo.ingest.backlinks.long_lines import masked_copy
 from socialseo.ingest.backlinks.store import merge_links
 from socialseo.ingest.limits import current
 from socialseo.store.warehouse import ImportContext, ImportResult, Warehouse
@@ -160,24 +161,32 @@ def _load(ctx: ImportContext, readable: Path, skip: int, found: Layout, default_
     delimiter = _delimiter(header_line)
     header = _unique(_parse_header(header_line))
     columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in header) + "}"
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM read_csv(?, "
-            f"columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, quote = '\"', "
-            f"escape = '\"', ignore_errors = true, max_line_size = {max(current().max_field_bytes, 4096)}, "
-            "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
-            [str(readable), delimiter],
-        )
-    except duckdb.InvalidInputException as exc:
-        # DuckDB's strict CSV reader gives up on some broken quoting instead of rejecting rows: refuse the file.
-        raise InputFileError(
-            f"{ctx.result.path}: not a readable CSV file ({str(exc).splitlines()[0][:160]}); check its quoting"
-        ) from exc
+    limit = max(current().max_field_bytes, 4096)
+    with tempfile.TemporaryDirectory() as folder:
+        source, long = masked_copy(readable, Path(folder), limit, delimiter, len(header))
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _bx_read AS SELECT row_number() OVER () AS data_row, * FROM "
+                f"read_csv(?, columns = {columns}, auto_detect = false, header = true, skip = {int(skip)}, delim = ?, "
+                f"quote = '\"', escape = '\"', ignore_errors = true, max_line_size = {limit}, "
+                "store_rejects = true, rejects_table = '_bx_rejects', rejects_scan = '_bx_scans')",
+                [str(source), delimiter],
+            )
+        except duckdb.InvalidInputException as exc:
+            # DuckDB's strict CSV reader gives up on some broken quoting instead of rejecting rows: refuse the file.
+            raise InputFileError(
+                f"{ctx.result.path}: not a readable CSV file ({str(exc).splitlines()[0][:160]}); check its quoting"
+            ) from exc
     rejects = con.execute(
         "SELECT line, left(any_value(csv_line), 300), any_value(error_message) FROM _bx_rejects GROUP BY line "
         "ORDER BY line"
     ).fetchall()
-    ctx.quarantine_rows([(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects])
+    too_long = f"csv: line size over the limit of {limit:,} bytes (set SOCIALSEO_MAX_FIELD_BYTES to raise it)"
+    ctx.quarantine_rows(sorted(
+        [(int(line), str(raw), f"csv: {msg.splitlines()[0][:120]}") for line, raw, msg in rejects
+         if int(line) not in long.heads]
+        + [(line, head, too_long) for line, head in long.heads.items()]
+    ))
     # The n-th row read sits on the n-th line that was neither above the data nor rejected.
     first = skip + 2
     con.execute(

@@ -96,15 +96,18 @@ def _canonical_sql(fmt: LogFormat) -> str:
 
 
 def split_blocks(
-    path: Path, fmt: LogFormat, on_long_line: LongLineSink | None = None
+    path: Path, fmt: LogFormat, on_long_line: LongLineSink | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Iterator[tuple[QuotedSplit | Block, int, pa.Table]]:
     """The file's blocks, split by quotes when the layout allows (see :mod:`socialseo.ingest.logs.quoted_reader`),
     else indexed for the general reader; numbered lines run on across blocks. Each comes with the bytes of the
     file read by then and the fingerprints of its lines. Lines over the line limit are left out (empty) and told
-    to ``on_long_line``."""
+    to ``on_long_line``. The fingerprints are computed on ``con`` when given (opening an in-memory DuckDB takes
+    tens of milliseconds, which a caller reading many small files pays once), else on a connection of its own."""
     by_quotes = splits_by_quotes(fmt)
     next_line = 1
-    con = duckdb.connect()
+    own = con is None
+    con = duckdb.connect() if con is None else con
     try:
         for data, position in iter_chunks(path, on_long_line=on_long_line):
             prints = fingerprint_lines(con, data, next_line)
@@ -117,7 +120,8 @@ def split_blocks(
                 next_line += block.n_lines
                 yield block, position, prints
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 class _BlockEncoder:
