@@ -69,7 +69,7 @@ def run_site(seed: int, plant_recrawls: bool, config: ChainValidationConfig, dir
         found = project.crawl_chain()
     if found.summary.empty:
         return row
-    wait = found.summary.set_index("measure").loc["first_fetch_hours"]
+    wait = found.summary[found.summary["measure"] == "first_fetch_hours"].iloc[0].to_dict()
     planted = [planted_change(truth, str(p), str(s)) for p, s in zip(found.pages["page"], found.pages["spike_date"],
                                                                       strict=True)]
     row.update(estimable=True, spiked=int(wait["spiked"]), estimate=float(wait["effect"]),
