@@ -55,8 +55,8 @@ _PREVIEW_BOT = {
 _SHARE_PLATFORM = {"facebookexternalhit": "facebook", "twitterbot": "x", "linkedinbot": "linkedin"}
 RECRAWL_HOURS = 2
 """Pages of the recrawled half get a verified Googlebot fetch this many hours after each post linking them."""
-CENSOR_HOURS = 72
-"""Latency is measured up to this many hours after a day starts, as ``socialseo analyze crawl-chain`` does."""
+CENSOR_DAYS = 14
+"""Latency is measured up to this many days after a day starts, as ``socialseo analyze crawl-chain`` does."""
 _SCAN_PATHS = (
     "/wp-login.php",
     "/.env",
@@ -246,7 +246,7 @@ def _plant_recrawls(world: World, linked: Any, crawled: dict[str, list[int]],
     offset = 60 * world.config.utc_offset_minutes  # local seconds = UTC seconds + offset
     paths: list[str] = world.pages["path"].tolist()
     chosen = sorted(int(p) for p in linked["page"].unique())[::2]
-    span, cap = world.config.days, CENSOR_HOURS * 3600
+    span, cap = world.config.days, CENSOR_DAYS * 86400
     out: dict[str, dict[str, float]] = {}
     for page in chosen:
         path = paths[page]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialseo.demo.bots import CENSOR_HOURS, RECRAWL_HOURS, bot_hits
+from socialseo.demo.bots import CENSOR_DAYS, RECRAWL_HOURS, bot_hits
 from socialseo.demo.exports import (
     write_backlinks,
     write_json,
@@ -107,7 +107,7 @@ def generate(
     truth["search_console"] = search_console_truth(gsc_rows)
     truth["backlinks"] = {"rows": len(world.backlinks), "followed": int((world.backlinks["rel"] == "").sum())}
     truth["shares"] = {"preview_fetches": dict(sorted(bots.previews.items()))}
-    truth["crawl_chain"] = {"recrawl_hours": RECRAWL_HOURS, "censor_hours": CENSOR_HOURS,
+    truth["crawl_chain"] = {"recrawl_hours": RECRAWL_HOURS, "censor_days": CENSOR_DAYS,
                             "latency_change_hours": bots.recrawl}
     files = GeneratedFiles(
         out_dir=out_dir,
