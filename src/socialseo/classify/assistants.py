@@ -93,16 +93,25 @@ def _utm_sources() -> Mapping[str, str]:
 
 
 @cache
+def origin_path_alternation() -> str:
+    """The path-rule prefixes as one alternation, longest first (RE2 and Python alike), ``""`` when there are none.
+
+    >>> origin_path_alternation()
+    '/i/grok'
+    """
+    prefixes = sorted({path for _, path in _paths()}, key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p) for p in prefixes)
+
+
+@cache
 def origin_path_pattern() -> str:
     """The piece of the referrer-origin regular expression that keeps a path-rule path (RE2 and Python alike).
 
     >>> origin_path_pattern()
     '(?:(?:/i/grok)(?:[/?#]|$))?'
     """
-    prefixes = sorted({path for _, path in _paths()}, key=lambda p: (-len(p), p))
-    if not prefixes:
-        return ""
-    return "(?:(?:" + "|".join(re.escape(p) for p in prefixes) + ")(?:[/?#]|$))?"
+    alternation = origin_path_alternation()
+    return f"(?:(?:{alternation})(?:[/?#]|$))?" if alternation else ""
 
 
 def split_path(authority: str) -> tuple[str, str]:

@@ -26,11 +26,12 @@ Channel = Literal[
 """Where a visit came from."""
 
 Evidence = Literal[
-    "utm", "click_id", "internal", "referrer_host", "referrer_path", "shortener", "app_referrer", "ua_inapp", "none"
+    "utm", "click_id", "internal", "referrer_host", "referrer_path", "referrer_shape",
+    "shortener", "app_referrer", "ua_inapp", "none"
 ]
 """What told us: a campaign parameter, a click id, the referrer's host (or its host and path, as for Grok inside
-x.com, or a platform's shortener, or an Android app referrer), the user agent of a platform's in-app browser, or
-nothing at all."""
+x.com, or the shape of a post's path on a Mastodon server no list names, or a platform's shortener, or an Android
+app referrer), the user agent of a platform's in-app browser, or nothing at all."""
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 EVIDENCE: tuple[Evidence, ...] = get_args(Evidence)

@@ -22,6 +22,8 @@ _EVIDENCE_TEXT = {
     "internal": "the referrer is the site itself",
     "referrer_host": "the referrer's host",
     "referrer_path": "the referrer's host and path (an AI assistant inside another site: x.com/i/grok)",
+    "referrer_shape": "the referrer's path has the shape of a Mastodon post on a server not in the host list "
+                      "(less certain than a listed host)",
     "shortener": "a platform's link shortener or outbound-link wrapper",
     "app_referrer": "an Android app referrer (android-app://)",
     "ua_inapp": "no referrer, but a platform's in-app browser user agent (dark social)",
@@ -60,6 +62,8 @@ def explain_hit(
         label = f"{result.channel}: {result.platform} (dark social: {kind})"
     else:
         label = f"{result.channel}: {result.platform}" if result.platform else result.channel
+        if result.evidence == "referrer_shape":
+            label += " (a post's address on a server not in the host list)"
     return {
         "channel": result.channel,
         "platform": result.platform,

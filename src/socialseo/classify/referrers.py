@@ -1,15 +1,18 @@
 """Classify one referrer: internal, a search engine, a social platform, webmail, an ad server, another site.
 
 Only the referrer's scheme and host decide, never its path or query: ``https://example.org/facebook`` is a
-referral from example.org. The one exception is an AI assistant's path rule (``x.com/i/grok``, see
-:mod:`socialseo.classify.assistants`), which the origin keeps and which is checked, with AI assistants, first.
+referral from example.org. The exceptions are an AI assistant's path rule (``x.com/i/grok``, see
+:mod:`socialseo.classify.assistants`), which the origin keeps and which is checked, with AI assistants, first, and
+a Mastodon post's path shape (``/@alice/113456789012345678``, see :mod:`socialseo.classify.fediverse`), which the
+origin keeps too and which counts only for a host that no list names.
 The *origin* (everything before the first ``/``, ``?`` or ``#`` after the scheme, bar such a path) is cut
 with one regular expression that Python and DuckDB read alike (:func:`referrer_origin_sql`), so the bulk path
 classifies each distinct origin once.
 
 Order within the referrer step: internal (one of the site's hosts, or its www/non-www twin) first, then the
 most specific host entry across search engines, social platforms, webmail and ad servers (on a tie in that
-order), then hosts whose first label says webmail, then any other host is a referral. ``-``, empty strings and
+order), then a Mastodon post's path on an unlisted host (evidence ``referrer_shape``), then hosts whose first
+label says webmail, then any other host is a referral. ``-``, empty strings and
 text without a host are no referrer at all.
 """
 
@@ -20,11 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from socialseo.classify import assistants, catalog
+from socialseo.classify import assistants, catalog, fediverse
 from socialseo.classify.channels import Channel, Evidence
 from socialseo.classify.hosts import HostTable, parse_host, pattern_key, site_host_set, split_host
 
-_ORIGIN = r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*" + assistants.origin_path_pattern() + ")"
+_KEPT_PATHS = "|".join(p for p in (assistants.origin_path_alternation(), fediverse.status_path_pattern()) if p)
+_ORIGIN = (r"^[ \t\r\n]*((?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?[^/?#]*"
+           + (f"(?:(?:{_KEPT_PATHS})(?:[/?#]|$))?" if _KEPT_PATHS else "") + ")")
 _ORIGIN_RE = re.compile(_ORIGIN)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://(.*)", re.DOTALL)
 _WEB_SCHEMES = frozenset({"http", "https"})
@@ -140,6 +145,8 @@ def classify_origin(origin: str | None, site: frozenset[str] = frozenset()) -> R
     if found is not None:
         channel, platform, evidence = found
         return ReferrerClass(channel, platform, evidence, host)
+    if path and fediverse.is_status_path(path):  # a post on a Mastodon server no list names yet
+        return ReferrerClass("social", fediverse.platform(), "referrer_shape", host)
     name, _ = split_host(host)
     if "." in name and catalog.webmail_label().fullmatch(name.split(".", 1)[0]):
         return ReferrerClass("email", None, "referrer_host", host)

@@ -116,7 +116,8 @@ def posts(
     paths: PathsArgument,
     platform: Annotated[
         str, typer.Option("--platform", help="facebook, instagram, x, linkedin, pinterest, youtube, tiktok, "
-                                              "reddit, or auto (detect from the header row).")
+                                              "reddit, bluesky (a repository .car), or auto (detect from the "
+                                              "header row, or a .car by its content).")
     ] = "auto",
     layout: Annotated[
         str | None, typer.Option("--layout", help="Force one layout (e.g. linkedin_member, pinterest), even when "
@@ -141,7 +142,8 @@ def posts(
     as_json: JsonOption = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit.
+    """Import social post exports (CSV/XLSX) of Meta, X, LinkedIn, Pinterest, YouTube, TikTok, Reddit, and a
+    Bluesky account's repository export (CAR).
 
     Each post is linked to the page of the site it points to; the summary says how many were linked and why the
     others were not.

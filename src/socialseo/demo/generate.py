@@ -65,8 +65,13 @@ def generate(
     n_pages: int = 200,
     days: int = 180,
     target_log_lines: int = 300_000,
+    plant_recrawls: bool = True,
 ) -> GeneratedFiles:
-    """Simulate a site and write its files to ``out_dir`` (created if missing). Same seed, same bytes."""
+    """Simulate a site and write its files to ``out_dir`` (created if missing). Same seed, same bytes.
+
+    ``plant_recrawls=False`` writes the same site without the Googlebot fetches planted after posts (its truth
+    then lists no recrawled page): the null the crawl chain's coverage is checked against.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     config = WorldConfig(seed=seed, n_pages=n_pages, days=days)
@@ -78,7 +83,7 @@ def generate(
     human = render_sessions(world, plan, clock, config.rng(_STREAM_HITS))
     n_malformed = malformed_count(target_log_lines)
     budget = max(target_log_lines - len(human.lines) - n_malformed, len(human.lines) // 10)
-    bots = bot_hits(world, budget, clock, config.rng(_STREAM_BOTS))
+    bots = bot_hits(world, budget, clock, config.rng(_STREAM_BOTS), plant_recrawls=plant_recrawls)
     access_log = out_dir / "access.log.gz"
     stats = write_log(
         access_log,

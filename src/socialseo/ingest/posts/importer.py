@@ -19,6 +19,7 @@ from socialseo.classify.urls import normalize_url
 from socialseo.errors import InputFileError
 from socialseo.ingest._files import check_readable, read_whole
 from socialseo.ingest._sheets import decode
+from socialseo.ingest.posts import bluesky_car
 from socialseo.ingest.posts.layouts import (
     COUNT_FIELDS,
     ExportMapping,
@@ -69,6 +70,8 @@ def import_posts(
         if platform == "auto":
             raise InputFileError("--map needs --platform NAME: which platform the posts are from")
         candidates: list[ExportMapping] = [generic_mapping(list(column_map), platform, timezone or "UTC")]
+    elif platform == bluesky_car.MAPPING.platform and layout is None:
+        candidates = []  # Bluesky's export is its repository: a CAR file, never a spreadsheet
     else:
         candidates = platform_candidates(platform, layout)
     forced = platform != "auto" or layout is not None
@@ -80,12 +83,21 @@ def import_posts(
         check_readable(path)
 
     def prepare(path: Path) -> ParsedExport:
+        if bluesky_car.is_car(path):
+            if platform not in ("auto", bluesky_car.MAPPING.platform) or layout or column_map:
+                raise InputFileError(f"{path}: a Bluesky repository export (CAR file), not a {platform} export; "
+                                     "import it with --platform bluesky (or auto)")
+            return bluesky_car.read_car(path)
+        if not candidates:
+            raise InputFileError(f"{path}: --platform bluesky reads an account's repository export (the .car file "
+                                 "of Settings, Export my data, or com.atproto.sync.getRepo); this file is not one")
         return parse_export(path, candidates, timezone=timezone, sheet=sheet, forced=forced)
 
     def load(ctx: ImportContext) -> None:
         parsed: ParsedExport = ctx.prepared
         ctx.options.update({"platform": parsed.mapping.platform, "mapping": parsed.mapping.key})
         ctx.result.notes.append(f"read as {parsed.mapping.name}")
+        ctx.result.notes.extend(parsed.notes)
         _load(ctx, parsed.frame)
         ctx.quarantine_rows(parsed.bad_rows)
         ctx.result.rows_read = parsed.rows_read

@@ -114,6 +114,8 @@ class ParsedExport:
     rows_read: int
     bad_rows: list[tuple[int | None, str, str]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the reader has to say about the file beyond its rows (a repository's account, records not read)."""
 
 
 def _score(header: list[str], mapping: ExportMapping) -> tuple[int, int, list[str]]:
