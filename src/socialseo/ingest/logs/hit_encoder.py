@@ -195,6 +195,7 @@ class HitEncoder:
         self._stored_ips: dict[str, int] = {}
         self._campaign_cache: dict[tuple[str, str, str], int] = {}
         self._combos: dict[tuple[int, int, int, int], int] = {}
+        self._combined: dict[tuple[int, int, int], Any] = {}
         rules = pageview_rules()["statuses"]
         self._page_status = (int(rules["min"]), int(rules["max"]), [int(s) for s in rules.get("also", [])])
         self._latest = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=LATEST_DAYS_AHEAD)
@@ -438,7 +439,10 @@ class HitEncoder:
             found = self._combos.get(key)
             if found is None:
                 agent = self.ua_classes.items[ua_id]
-                a = combine(self.camp_classes.items[camp_id], self.ref_classes.items[ref_id], agent)
+                a = self._combined.get(key[:3])
+                if a is None:  # the verdict is not part of the attribution's rules: combined once for all three
+                    a = self._combined[key[:3]] = combine(
+                        self.camp_classes.items[camp_id], self.ref_classes.items[ref_id], agent)
                 fields = (a.channel, a.platform, a.evidence, a.is_bot, a.bot_name, agent.bot_purpose,
                           None if verdict == 2 else bool(verdict))
                 found, new = self.ids.attribution(*fields)
