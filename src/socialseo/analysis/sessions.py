@@ -91,9 +91,9 @@ def session_rows(views: pl.DataFrame) -> pl.DataFrame:
     # The exit page is that of the session's last page view whose page is known (as DuckDB's arg_max reads it).
     exit_row = marks.get_column("page_row").fill_null(-1).to_numpy()[last]
     exit_known = exit_row >= first
-    at_first, at_last = views[first], views[last]
+    at_first = views.select("visitor_id", "ts", "page", "channel", "platform", "evidence")[first]
     pages = views.get_column("page")
-    start_ts, end_ts = at_first.get_column("ts"), at_last.get_column("ts")
+    start_ts, end_ts = at_first.get_column("ts"), views.get_column("ts").gather(last)
     visitor_ids = at_first.get_column("visitor_id")
     return pl.DataFrame({
         "session_id": visitor_ids.cast(pl.String) + "-" + pl.Series(number).cast(pl.String),
