@@ -140,3 +140,12 @@ def test_values_whose_hashes_collide_keep_their_own_codes(
     monkeypatch.setattr(pl.Series, "hash", lambda self, *a, **k: real_hash(self, *a, **k) % 16)
     db, _ = import_pinned_logs(tmp_path, capsys, monkeypatch)
     assert table_digests(db) == json.loads(PINNED.read_text())
+
+
+def test_sessions_are_the_same_when_source_keys_are_numbered_instead_of_hashed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sessions compare external sources by the hash of their key, unless two keys share a hash: then by a number.
+    monkeypatch.setattr("socialseo.analysis.sessions._KEYS_COLLIDE", "SELECT true")
+    db, _ = import_pinned_logs(tmp_path, capsys, monkeypatch)
+    assert table_digests(db) == json.loads(PINNED.read_text())

@@ -24,12 +24,35 @@ from socialseo.store.warehouse import atomic
 
 SESSION_TIMEOUT_MINUTES = 30
 
-_PAGE_VIEWS_SQL = """
-SELECT visitor_id, ts, page, channel, platform, evidence,
-    CASE WHEN channel = 'internal' OR evidence = 'none' THEN NULL
-         ELSE concat_ws('|', channel, platform, referrer_host, evidence) END AS source_key
-FROM hits WHERE is_pageview
-ORDER BY visitor_id, ts, import_id, seq
+# The page views of the ``hits`` view (migration 0014: its joins, its page-view rule), as numbers: the strings are
+# joined to the sessions, a thousand times fewer rows on a real site, not read for every page view. An external
+# source is compared by the hash of its key; ``_KEYS_COLLIDE`` checks that no two keys share one.
+_SOURCE_KEY = """CASE WHEN t.channel = 'internal' OR t.evidence = 'none' THEN NULL
+    ELSE concat_ws('|', t.channel, t.platform, r.referrer_host, t.evidence) END"""
+_FROM = """FROM hit_rows h
+JOIN hit_requests q ON q.request_id = h.request_id
+JOIN hit_attributions t ON t.attribution_id = h.attribution_id
+LEFT JOIN hit_referrers r ON r.referrer_id = h.referrer_id
+WHERE h.is_pageview AND h.bot_rule IS NULL"""
+_PAGE_VIEWS_SQL = f"""
+SELECT h.visitor_id, h.ts, h.request_id, h.attribution_id, q.page IS NOT NULL AS has_page,
+    {{key}} AS key
+{_FROM}
+ORDER BY h.visitor_id, h.ts, h.import_id, h.seq
+"""
+_KEYS_COLLIDE = f"""
+SELECT count(DISTINCT k) <> count(DISTINCT hash(k)) FROM (SELECT DISTINCT {_SOURCE_KEY} AS k {_FROM})
+WHERE k IS NOT NULL
+"""
+_INSERT_SQL = """
+INSERT INTO sessions BY NAME
+SELECT s.visitor_id || '-' || s.session_no AS session_id, s.visitor_id, s.start_ts, s.end_ts, s.duration_s,
+    s.pageviews, landing.page AS landing_page, exit.page AS exit_page, t.channel, t.platform, t.evidence,
+    s.is_bounce
+FROM _sessions s
+JOIN hit_requests landing ON landing.request_id = s.landing_request
+LEFT JOIN hit_requests exit ON exit.request_id = s.exit_request
+JOIN hit_attributions t ON t.attribution_id = s.attribution_id
 """
 
 
@@ -47,15 +70,19 @@ def rebuild_sessions(con: duckdb.DuckDBPyConnection) -> int:
 def build_sessions(con: duckdb.DuckDBPyConnection) -> None:
     """Replace ``sessions`` from ``hits`` in the caller's transaction (for a rebuild that commits with more)."""
     con.execute("DELETE FROM sessions")
-    views = pl.from_arrow(con.sql(_PAGE_VIEWS_SQL).to_arrow_table())
+    [(collide,)] = con.execute(_KEYS_COLLIDE).fetchall()
+    code = f"dense_rank() OVER (ORDER BY {_SOURCE_KEY})" if collide else f"hash({_SOURCE_KEY})"
+    key = f"CASE WHEN ({_SOURCE_KEY}) IS NOT NULL THEN {code} END"
+    views = pl.from_arrow(con.sql(_PAGE_VIEWS_SQL.format(key=key)).to_arrow_table())
     assert isinstance(views, pl.DataFrame)
     if views.height:
         _sessions = session_rows(views).to_arrow()
-        con.execute("INSERT INTO sessions BY NAME SELECT * FROM _sessions")
+        con.execute(_INSERT_SQL)
 
 
 def session_rows(views: pl.DataFrame) -> pl.DataFrame:
-    """The sessions of ``views``: page views sorted by visitor, then time (and their order in the log)."""
+    """The sessions of ``views`` (page views sorted by visitor, then time and their order in the log), with the
+    request of their landing and exit pages and the attribution of their first page view."""
     n = views.height
     row = pl.int_range(0, pl.len(), dtype=pl.Int64)
     visitor, ts = pl.col("visitor_id"), pl.col("ts")
@@ -65,9 +92,9 @@ def session_rows(views: pl.DataFrame) -> pl.DataFrame:
         gap=(visitor != visitor.shift(1)).fill_null(True)
         | ts.shift(1).is_null()
         | ((ts - ts.shift(1)) > timedelta(minutes=SESSION_TIMEOUT_MINUTES)).fill_null(False),
-        key=pl.col("source_key").cast(pl.Categorical).to_physical(),
+        key=pl.col("key"),
         # The last row so far (this one included) whose page is known.
-        page_row=pl.when(pl.col("page").is_not_null()).then(row).forward_fill(),
+        page_row=pl.when(pl.col("has_page")).then(row).forward_fill(),
     ).with_columns(
         stretch_start=pl.when("gap").then(row).forward_fill(),
         keyed_before=pl.when(pl.col("key").is_not_null()).then(row).shift(1).forward_fill(),
@@ -87,25 +114,21 @@ def session_rows(views: pl.DataFrame) -> pl.DataFrame:
     so_far = np.cumsum(starts)
     index = np.arange(n)
     visitor_first = np.maximum.accumulate(np.where(marks.get_column("new_visitor").to_numpy(), index, 0))
-    number = so_far[first] - so_far[visitor_first[first]] + 1
     # The exit page is that of the session's last page view whose page is known (as DuckDB's arg_max reads it).
     exit_row = marks.get_column("page_row").fill_null(-1).to_numpy()[last]
     exit_known = exit_row >= first
-    at_first = views.select("visitor_id", "ts", "page", "channel", "platform", "evidence")[first]
-    pages = views.get_column("page")
+    at_first = views.select("visitor_id", "ts", "request_id", "attribution_id")[first]
     start_ts, end_ts = at_first.get_column("ts"), views.get_column("ts").gather(last)
-    visitor_ids = at_first.get_column("visitor_id")
+    exit_request = views.get_column("request_id").gather(np.where(exit_known, exit_row, 0))
     return pl.DataFrame({
-        "session_id": visitor_ids.cast(pl.String) + "-" + pl.Series(number).cast(pl.String),
-        "visitor_id": visitor_ids,
+        "session_no": so_far[first] - so_far[visitor_first[first]] + 1,
+        "visitor_id": at_first.get_column("visitor_id"),
         "start_ts": start_ts,
         "end_ts": end_ts,
         "duration_s": (end_ts - start_ts).dt.total_microseconds() / 1_000_000,
         "pageviews": pl.Series(last - first + 1).cast(pl.Int32),
-        "landing_page": at_first.get_column("page"),
-        "exit_page": pages.gather(np.where(exit_known, exit_row, 0)).scatter(np.flatnonzero(~exit_known), None),
-        "channel": at_first.get_column("channel"),
-        "platform": at_first.get_column("platform"),
-        "evidence": at_first.get_column("evidence"),
+        "landing_request": at_first.get_column("request_id"),
+        "exit_request": exit_request.scatter(np.flatnonzero(~exit_known), None),
+        "attribution_id": at_first.get_column("attribution_id"),
         "is_bounce": pl.Series(last == first),
     })
