@@ -90,8 +90,15 @@ def lookup_rows(table: str, import_id: int, ids: pa.Array | npt.NDArray[np.int64
     return pa.table({
         id_col: pa.array(ids, pa.int64()),
         "import_id": pa.array(np.full(len(ids), import_id, dtype=np.int64)),
-        **{c: pa.array(values[c], pa.string()) for c in columns},
+        **{c: _strings(values[c]) for c in columns},
     })
+
+
+def _strings(values: pa.Array | pa.ChunkedArray | list[Any]) -> pa.Array | pa.ChunkedArray:
+    """``values`` as Arrow strings; Arrow columns are cast, not rebuilt value by value as ``pa.array`` would."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.cast(pa.string())
+    return pa.array(values, pa.string())
 
 
 class HitWriter:
