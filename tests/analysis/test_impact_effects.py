@@ -174,7 +174,7 @@ def test_single_pages_on_a_fast_growing_site_are_not_credited_with_the_sites_gro
     rows = pd.DataFrame([counterfactual_impact(panel, [page], grid.dates[60]).summary.iloc[0] for page in pages])
     assert len(rows) == 10 and rows["estimable"].all()
     assert abs(rows["relative_effect"].mean()) < 0.03, rows["relative_effect"].tolist()
-    assert ((rows["ci_low"] < 0) & (0 < rows["ci_high"])).sum() >= 9, rows[["ci_low", "ci_high"]]
+    assert ((rows["ci_low"] < 0) & (rows["ci_high"] > 0)).sum() >= 9, rows[["ci_low", "ci_high"]]
 
 
 def _cluster_panel(sizes: npt.NDArray[np.float64], seed: int = 1) -> tuple[npt.NDArray[np.float64], ...]:
