@@ -1,7 +1,7 @@
 """Single-page counterfactual impact: socialseo against bsts-causalimpact 1.7.0, on the same series, one run.
 
     python benchmarks/bench_impact.py [--seeds 8] [--first-seed 1000] [--effect 0.3] [--pages-per-site 8]
-                                      [--scale 4.0] [--lifts 0.15,0.25,0.35]
+                                      [--scale 4.0] [--lifts 0.15,0.25,0.35] [--no-peer]
 
 The peer is a Gibbs-sampled port of Google's R CausalImpact (R's default priors: 1,000 draws, level prior
 0.01 x sd). It is installed into its own environment, ``benchmarks/.venv-peer``, created on the first run, so the
@@ -14,7 +14,9 @@ The sites are simulated with planted truth (``socialseo.demo``): per seed, the c
 are the treated pages, the look-alike campaign pages without one the placebo pages. ``--scale`` sets the pages'
 mean daily clicks (the simulator's traffic scale), ``--lifts`` the planted lifts, taken in turn by the seeds.
 Printed per method: coverage of the true lift, placebo pages flagged, mean 95% interval width (relative), mean
-absolute error, seconds per page.
+absolute error, seconds per page. ``--no-peer`` scores socialseo alone, without creating or running the peer's
+environment: the peer sees the same simulated series whatever socialseo's model, so its figures from an earlier run
+with the same arguments still stand.
 """
 
 from __future__ import annotations
@@ -117,11 +119,13 @@ def main() -> None:
                         help="mean daily clicks per page before trend and effect")
     parser.add_argument("--lifts", type=_lifts, default=None,
                         help="planted lifts, comma-separated, taken in turn by the seeds (default: --effect)")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="score socialseo alone; the peer's figures for the same arguments do not change")
     args = parser.parse_args()
     lifts = args.lifts or [args.effect]
     config = ValidationConfig(seeds=args.seeds, first_seed=args.first_seed, relative_effect=lifts[0],
                               pages_per_site=args.pages_per_site, mean_daily_clicks=args.scale)
-    python = peer_python()
+    python = None if args.no_peer else peer_python()
     ours, inputs = [], []
     for k, seed in enumerate(range(args.first_seed, args.first_seed + args.seeds)):
         world = simulate_world(world_config(config, seed, lifts[k % len(lifts)]))
@@ -133,14 +137,23 @@ def main() -> None:
             ours.append({"role": case.role, "truth": case.truth, "estimate": row["relative_effect"],
                          "ci_low": row["ci_low"], "ci_high": row["ci_high"], "seconds": seconds,
                          "estimable": bool(row["estimable"])})
-            inputs.append(series_of(panel, case.page, case.after))
+            if python is not None:
+                inputs.append(series_of(panel, case.page, case.after))
+    ours_frame = pd.DataFrame(ours)
+    if python is None:
+        report(args, lifts, ours_frame, None)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "in.json").write_text(json.dumps(inputs))
         subprocess.run([str(python), "-c", PEER_SCRIPT, str(Path(tmp) / "in.json"), str(Path(tmp) / "out.json")],
                        check=True)
         theirs = json.loads((Path(tmp) / "out.json").read_text())
-    ours_frame = pd.DataFrame(ours)
-    peer_frame = ours_frame[["role", "truth"]].join(pd.DataFrame(theirs))
+    report(args, lifts, ours_frame, ours_frame[["role", "truth"]].join(pd.DataFrame(theirs)))
+
+
+def report(args: argparse.Namespace, lifts: list[float], ours_frame: pd.DataFrame,
+           peer_frame: pd.DataFrame | None) -> None:
+    """The table: one row per method, then the ratios and signed errors (socialseo's alone without the peer)."""
     n_treated = int((ours_frame["role"] != PLACEBO).sum())
     truths = ours_frame.loc[ours_frame["role"] != PLACEBO, "truth"]
     print(f"{args.seeds} sites (seeds {args.first_seed}-{args.first_seed + args.seeds - 1}, {args.scale:g} clicks a "
@@ -151,10 +164,15 @@ def main() -> None:
               "mean abs error", "s/page")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for name, frame in (("socialseo", ours_frame), ("bsts-causalimpact 1.7.0", peer_frame)):
+    methods = [("socialseo", ours_frame)] + ([] if peer_frame is None else [("bsts-causalimpact 1.7.0", peer_frame)])
+    for name, frame in methods:
         s = score(frame)
         print(f"| {name} | {s['coverage']:.2f} | {s['treated_covered']:.2f} | {s['placebo_flagged']:.1%} | "
               f"{s['treated_found']:.2f} | {s['width']:.3f} | {s['abs_error']:.3f} | {s['seconds']:.2f} |")
+    if peer_frame is None:
+        print("mean signed error (estimate - truth; a bias shows as a mean further from 0 than its standard error): "
+              f"socialseo {signed_error(ours_frame)}")
+        return
     a, b = score(ours_frame), score(peer_frame)
     print(f"ratio socialseo / peer: width {a['width'] / b['width']:.2f}x, "
           f"abs error {a['abs_error'] - b['abs_error']:+.3f}, time {a['seconds'] / b['seconds']:.2f}x")

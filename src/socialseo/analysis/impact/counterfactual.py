@@ -13,8 +13,11 @@ Controls are pages with no post and no social session at all in the analysed win
 moved them. For one page they are summed into one series per content segment so each regressor carries enough
 clicks to be more signal than counting noise, and the ``max_controls`` series that tracked the page best before
 the date (correlation on the pre-period only) are the regressors. A group of pages is regressed on the sum of all
-of them, with its level starting at zero (proportional to the controls): its own series is so precise that the
-segment series' noise, and an intercept absorbing the trend that noise hides, would bias it.
+of them: its own series is so precise that the choice among noisy segment series would bias it. Either way the
+level starts at zero, so the pages are proportional to their controls: a free starting level (an intercept) takes
+the share of the site's multiplicative growth that the controls' day-to-day noise hides, and the growth after the
+date then reads as an effect (+1.8% on simulated pages with 100 clicks a day). Only when a single page's controls
+carry fewer clicks than the page does its level stay free: through zero their noise would move the prediction.
 
 The 95% intervals come from the model's forecast variance: the uncertainty of the level at the cut-off, its
 random walk over the post period, the daily noise (inflated by the pre-period residuals' lag-one autocorrelation,
@@ -41,8 +44,8 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from socialseo.analysis.impact.panel import segment_of, to_grid
 from socialseo.analysis.impact.results import effect_row, frame, inconclusive
 
-METHOD = ("structural time series (local level with R CausalImpact's step scale + regression on the best-matched "
-          "control series, statsmodels UnobservedComponents)")
+METHOD = ("structural time series (local level with R CausalImpact's step scale, from zero when the controls carry "
+          "the page's clicks, + regression on the best-matched control series, statsmodels UnobservedComponents)")
 GROUP_METHOD = ("structural time series (local level starting at zero with R CausalImpact's step scale + regression "
                 "on all control pages summed, statsmodels UnobservedComponents)")
 ASSUMPTIONS = (
@@ -57,7 +60,7 @@ LEVEL_SD = 0.01
 """The level's daily step, as a share of the pre-period's standard deviation: R CausalImpact's prior scale."""
 DEGENERATE_SHARE = 0.01
 LEVEL_START_SD = 0.1
-"""For a page group, the starting level's spread around zero, as a share of the pre-period's standard deviation."""
+"""The starting level's spread around zero, as a share of the pre-period's standard deviation."""
 
 
 @dataclass
@@ -117,7 +120,11 @@ def counterfactual_impact(panel: pd.DataFrame, pages: list[str], after: date | s
         exog = y_all[quiet].sum(axis=0)[:, None]
     else:
         exog = _control_series(y_all[quiet], segment_of(grid.pages[quiet]), y[:n_pre], max_controls)
-    summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end], level_from_zero=group)
+    # Through zero, the controls' counting noise after the date moves the prediction one for one: that is only
+    # better than a free level when the controls carry at least the page's clicks. Smaller ones (a site with few
+    # quiet pages) keep the free level, whose regression gives their noise a smaller weight.
+    from_zero = group or float(exog[:n_pre].sum()) >= float(y[:n_pre].sum())
+    summary, series = _fit_and_predict(y, exog, n_pre, grid.dates[:end], level_from_zero=from_zero)
     summary.update(analysis="impact", scope=scope, outcome=outcome, n_treated=int(member.sum()),
                    n_control=int(quiet.sum()), method=GROUP_METHOD if group else METHOD, assumptions=ASSUMPTIONS)
     return ImpactResult(frame([effect_row(**summary)]), series)
@@ -144,7 +151,7 @@ def _control_series(values: npt.NDArray[np.float64], segments: npt.NDArray[np.ob
 
 def _fit_and_predict(y: npt.NDArray[np.float64], exog: npt.NDArray[np.float64], n_pre: int,
                      dates: pd.DatetimeIndex, *,
-                     level_from_zero: bool = False) -> tuple[dict[str, object], pd.DataFrame]:
+                     level_from_zero: bool = True) -> tuple[dict[str, object], pd.DataFrame]:
     n_post = len(y) - n_pre
     scale = max(float(y[:n_pre].std()), 1e-9)  # the optimiser behaves on unit scale
     model = UnobservedComponents(y[:n_pre] / scale, level="llevel", exog=exog[:n_pre] / scale, mle_regression=False)
@@ -227,7 +234,9 @@ def _start_level_at_zero(model: UnobservedComponents) -> None:
 
     With a free (diffuse) starting level, a regression on a control series whose day-to-day noise hides part of
     its movement gives the control too small a coefficient and the intercept the rest: the site's growth after the
-    date is then only partly carried forward, and the effect comes out too large.
+    date is then only partly carried forward, and the effect comes out too large. Regressed through zero, the
+    controls' own size is signal too, which their noise barely dilutes. On simulated single pages with 100 clicks a
+    day the free level read +1.8% of lift that was not there (seven standard errors from zero); from zero, +0.2%.
     """
     init = Initialization(model.k_states, approximate_diffuse_variance=model.ssm.initial_variance)
     init.set(0, "known", constant=[0.0], stationary_cov=[[LEVEL_START_SD**2]])
