@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.cli.two_weeks import WEEK, two_weeks_db
 
-from socialseo.cli import main
+from socialseo.cli import common, main
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -22,7 +22,11 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 @pytest.fixture(autouse=True)
 def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "250")  # one table row per line, whatever the terminal running the tests
+    """One table row per line, whatever the terminal running the tests (the consoles may have fixed their width
+    when they were made, so it is set on them too)."""
+    monkeypatch.setenv("COLUMNS", "250")
+    for shown in (common.console, common.err_console):
+        monkeypatch.setattr(shown, "_width", 250)
 
 
 @pytest.fixture
