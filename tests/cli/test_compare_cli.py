@@ -114,11 +114,13 @@ def test_explicit_comparison_period(db: str, capsys: pytest.CaptureFixture[str])
     ["report", "--compare", "someday"],
     ["search", "--compare", "nope"],
     ["channels", "--from", "2026-03-14", "--to", "2026-03-08", "--compare", "previous"],
+    ["channels", *WEEK, "--compare", "2026-03-10..2026-03-20"],
+    ["search", "--show", "bogus"],
 ])
 def test_bad_comparison_is_one_line_and_exit_2(db: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run([*args, "--db", db], capsys)
     assert code == 2 and out == ""
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and err.startswith("error: ")
 
 
 def test_report_with_comparison_shows_headline_changes(db: str, tmp_path: Path,

@@ -24,6 +24,7 @@ def test_compare_shows_the_other_week_and_bad_values_are_400(tmp_path: Path,
         home = HTTP.get(f"{url}/?{WEEK}&compare=previous")
         search = HTTP.get(f"{url}/search?{WEEK}&compare=previous")
         plain = HTTP.get(f"{url}/?{WEEK}")
+        undated = HTTP.get(f"{url}/?compare=previous")
         bad = HTTP.get(f"{url}/?compare=last-week")
         backwards = HTTP.get(f"{url}/search?compare=2026-03-07..2026-03-01")
     assert home.status_code == 200
@@ -32,6 +33,10 @@ def test_compare_shows_the_other_week_and_bad_values_are_400(tmp_path: Path,
     assert 'href="/search?start=2026-03-08&amp;end=2026-03-14&amp;compare=previous"' in home.text
     assert 'id="compare"' in home.text and 'value="previous"' in home.text
     assert 'id="search-insights"' in search.text and "Falling pages" in search.text
+    tile = '<div class="kpi" data-metric="sessions"><b>8</b><span>sessions</span>'
+    assert tile + '<small class="was">2026-03-01 to 2026-03-07: 5 (+60.0%)</small>' in home.text
+    # without dates the period is the data's later half (2026-03-08 to 03-13), and the tile counts that period too
+    assert tile + '<small class="was">2026-03-02 to 2026-03-07: 5 (+60.0%)</small>' in undated.text
     assert 'class="was"' not in plain.text and 'id="compare"' not in plain.text
     assert bad.status_code == 400 and "previous, year or FROM..TO" in bad.json()["detail"]
     assert backwards.status_code == 400 and "write the earlier day first" in backwards.json()["detail"]

@@ -160,6 +160,10 @@ def resolve(con: duckdb.DuckDBPyConnection, filters: Filters,
     else:
         since, until = spec.split("..")
         against = Period(date.fromisoformat(since), date.fromisoformat(until))
+    if against.start <= period.end and period.start <= against.end:
+        # the tests assume two separate samples: shared days would be counted on both sides
+        raise CompareError(f"the comparison period ({against.start} to {against.end}) overlaps the period "
+                           f"({period.start} to {period.end}): choose days outside it")
     return period, against
 
 

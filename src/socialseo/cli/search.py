@@ -22,6 +22,7 @@ from socialseo.cli.common import (
 )
 from socialseo.cli.compare import p_text, print_comparison, relative
 from socialseo.cli.filters import CompareOption, FromOption, ToOption, make_filters
+from socialseo.errors import SocialSeoError
 
 SHOWS = ("summary", "pages", "queries", "rising", "falling", "opportunities", "brand", "trend")
 
@@ -76,7 +77,7 @@ def search(
     --compare): totals, top and rising/falling pages and queries, pages below the site's CTR curve, branded
     queries (brand terms from socialseo brand set)."""
     if show not in SHOWS:
-        raise typer.BadParameter(f"--show {show!r}: use one of {', '.join(SHOWS)}", param_hint="--show")
+        raise SocialSeoError(f"--show {show!r}: use one of {', '.join(SHOWS)}")
     filters = make_filters(start, end, None, compare)
     with open_project(db, read_only=True) as project:
         result = project.search_performance(filters)
@@ -106,13 +107,18 @@ def search(
                     "compared_with": result.against and result.against.as_json(),
                     **{which: records(frame) for which, (_, frame, _) in lists.items()}}
             sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n")
+            if all(frame.empty for _, frame, _ in lists.values()):
+                say_empty(" ".join(dict.fromkeys(empty for _, _, empty in lists.values())))
             return
         for title, frame, empty in lists.values():
             print_frame(_readable(frame), as_json=False, title=title, empty=empty)
     elif show == "brand":
         if result.brand is None:
-            say_empty("no brand set, or no rows by query: run socialseo brand set --name NAME, and import Search "
-                      "Console rows by query")
+            missing = ("no brand set, or no rows by query: run socialseo brand set --name NAME, and import Search "
+                       "Console rows by query")
+            if as_json:
+                sys.stdout.write(json.dumps({"has_data": True, "brand": None, "missing": missing}) + "\n")
+            say_empty(missing)
             return
         print_comparison(result.brand, as_json=as_json, title=f"Branded queries ({', '.join(result.brand_terms)})")
     else:

@@ -97,7 +97,7 @@ def _ga4_bigquery(project: Any, config: ProjectFile) -> str:
     table = config.sources["ga4_bigquery"]
     credentials = source_path(config, table["credentials"]) if table.get("credentials") else None
     end = datetime.now(UTC).date()
-    start = end - timedelta(days=int(table.get("days", 3)))
+    start = end - timedelta(days=int(table.get("days", 3)) - 1)  # `days` daily tables, today's included
     results = project.ingest_ga4_bigquery_table(table["table"], start, end, credentials=credentials)
     new = [r for r in results if not r.skipped]
     rows = sum(r.rows_loaded for r in new)
@@ -149,6 +149,7 @@ def _alerts(project: Any, config: ProjectFile) -> str:
         webhook = config.webhook
         senders["webhook"] = lambda alerts: send_webhook(webhook, config.site, alerts)
     sent_to: list[str] = []
+    took: list[str] = []
     had_them: list[str] = []
     failures: list[str] = []
     for channel, send in senders.items():
@@ -165,9 +166,10 @@ def _alerts(project: Any, config: ProjectFile) -> str:
         with project.warehouse.transaction() as tx:
             record_delivered(tx, pending, channel)
         sent_to.append(channel)
+        took.append(f"{channel} took {len(pending)} alert(s)")
     if failures:
-        took = f"{', '.join(sent_to)} took {len(fresh)} alert(s); " if sent_to else ""
-        raise SocialSeoError("; ".join(failures) + f"; {took}the next refresh tries the failed channel(s) again")
+        done = "; ".join(took) + "; " if took else ""
+        raise SocialSeoError("; ".join(failures) + f"; {done}the next refresh tries the failed channel(s) again")
     with project.warehouse.transaction() as tx:
         record_sent(tx, fresh, [*senders, "report"])
     where = ", ".join([*sent_to, "the report"])

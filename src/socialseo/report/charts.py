@@ -69,7 +69,7 @@ def with_marks(fig: go.Figure, marks: pd.DataFrame) -> go.Figure:
     """Draw annotations on a time chart: a dotted vertical line through every panel on each marked day inside the
     chart's days, topped by its source's glyph; hovering the glyph shows the notes of that day.
 
-    One helper for every time chart of the report and the dashboard, so a note looks the same everywhere.
+    One function for every time chart of the report and the dashboard, so a note looks the same everywhere.
     """
     span = _x_range(fig)
     if span is None or marks.empty:

@@ -58,11 +58,14 @@ def jsonable(errors: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def _kpis(project: Project, filters: Filters) -> list[tuple[str, str, str, str]]:
-    engagement = project.channels(filters=filters)
-    total = int(engagement["sessions"].sum()) if not engagement.empty else 0
-    social = int(engagement.loc[engagement["channel"] == "social", "sessions"].sum()) if total else 0
-    organic = int(engagement.loc[engagement["channel"] == "organic_search", "sessions"].sum()) if total else 0
-    was = _was(project, filters)
+    now, was = _compared(project, filters)
+    if now is None:
+        engagement = project.channels(filters=filters)
+        total = int(engagement["sessions"].sum()) if not engagement.empty else 0
+        social = int(engagement.loc[engagement["channel"] == "social", "sessions"].sum()) if total else 0
+        organic = int(engagement.loc[engagement["channel"] == "organic_search", "sessions"].sum()) if total else 0
+    else:  # the numbers cover the same period their comparison line speaks of
+        total, social, organic = now["sessions"], now["social_sessions"], now["organic_search_sessions"]
     return [
         ("sessions", f"{total:,}", "sessions", was.get("sessions", "")),
         ("social-sessions", f"{social:,}", "from social platforms", was.get("social_sessions", "")),
@@ -71,23 +74,28 @@ def _kpis(project: Project, filters: Filters) -> list[tuple[str, str, str, str]]
     ]
 
 
-def _was(project: Project, filters: Filters) -> dict[str, str]:
-    """Per headline number, the comparison period's value and the change in words (empty without a comparison)."""
+_HEADLINE = ("sessions", "social_sessions", "organic_search_sessions")
+
+
+def _compared(project: Project, filters: Filters) -> tuple[dict[str, int] | None, dict[str, str]]:
+    """With a comparison: the headline numbers of the period it resolves to, and per number the comparison
+    period's value and the change in words. Without one (or when it cannot be made): None and the reason, if any."""
     if not filters.compare:
-        return {}
+        return None, {}
     try:
         kpis = project.kpis(filters)
     except SocialSeoError as exc:
-        return {"sessions": str(exc)}
-    if not kpis.before_has_data:
-        return {"sessions": f"no data in {kpis.against.describe()} to compare with"}
+        return None, {"sessions": str(exc)}
     row = kpis.frame.iloc[0]
+    now = {name: int(row[name]) for name in _HEADLINE}
+    if not kpis.before_has_data:
+        return now, {"sessions": f"no data in {kpis.against.describe()} to compare with"}
     out = {}
-    for name in ("sessions", "social_sessions", "organic_search_sessions"):
+    for name in _HEADLINE:
         before, pct = row[f"{name}_before"], row[f"{name}_change_pct"]
         change = f"{pct:+.1%}" if pct == pct else ("new" if row[name] else "±0")
         out[name] = f"{kpis.against.describe()}: {before:,.0f} ({change})"
-    return out
+    return now, out
 
 
 def _warm(snapshots: Snapshots) -> None:
