@@ -4,6 +4,7 @@ Google's client against a stand-in of BigQuery's REST API on 127.0.0.1, giving t
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -205,3 +206,25 @@ def test_a_daily_table_read_again_replaces_its_rows_or_is_skipped_when_unchanged
     assert totals == [{"sessions": 6, "views": 9}]
     assert sql(db, "SELECT sum(views) AS views FROM ga4_page_views", capsys) == [{"views": 9}]
     assert sql(db, "SELECT sum(sessions) AS n FROM ga4_traffic", capsys) == [{"n": 6}]
+
+
+def test_a_redirect_from_the_api_is_not_followed_so_the_token_stays_where_it_was_sent(
+    tmp_path: Path, bigquery: FakeBigQuery, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp import web
+    from tests.crawl.sites import serve
+
+    ga4_dataset(bigquery)
+    key = bigquery.google.service_account_file(tmp_path)
+    fake_base = os.environ["SOCIALSEO_BIGQUERY_API_BASE"]
+
+    async def moved(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(fake_base + request.path_qs)
+
+    with serve({}, fallback=moved) as mover:
+        monkeypatch.setenv("SOCIALSEO_BIGQUERY_API_BASE", mover)
+        code, out, err = run(["ingest", "ga4-bigquery", "--table", "project.analytics_1.events_*", "--credentials",
+                              str(key), "--db", str(tmp_path / "bq.duckdb")], capsys)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+    assert "302" in err or "redirect" in err.lower(), err
+    assert not [path for path, _ in bigquery.requests if "/datasets/" in path]  # the redirect was not followed

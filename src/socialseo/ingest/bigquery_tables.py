@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from socialseo.errors import SocialSeoError
-from socialseo.ingest.search_console.google_auth import credentials_path, load_credentials
+from socialseo.ingest.search_console.google_auth import Transport, credentials_path, endpoint_policy, load_credentials
 
 SCOPE = "https://www.googleapis.com/auth/bigquery.readonly"
 DEFAULT_API_BASE = "https://bigquery.googleapis.com"
@@ -96,7 +96,7 @@ class TableReader:
         creds = load_credentials(credentials_path(credentials), scopes=(SCOPE,))
         self.name = name
         self.client = self.bigquery.Client(
-            project=name.project, credentials=creds,
+            project=name.project, credentials=creds, _http=_checked_session(creds),
             client_options=client_options.ClientOptions(api_endpoint=api_base()),
         )
         self.retry = self.bigquery.DEFAULT_RETRY.with_deadline(RETRY_DEADLINE_S).with_delay(initial=0.5, maximum=16.0)
@@ -155,6 +155,22 @@ def _write_parquet(batches: Iterator[pa.RecordBatch], dest: Path) -> int:
         if writer is not None:
             writer.close()
     return count
+
+
+def _checked_session(credentials: Any) -> Any:
+    """Google's authorised HTTP session for the client, with every request (token refreshes included) checked
+    against the address policy, and no redirect followed: one would carry the bearer token away."""
+    from google.auth.transport.requests import AuthorizedSession
+
+    policy = endpoint_policy(("SOCIALSEO_BIGQUERY_API_BASE",))
+
+    class CheckedSession(AuthorizedSession):
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            policy.check_start(url)
+            kwargs["allow_redirects"] = False
+            return super().request(method, url, *args, **kwargs)
+
+    return CheckedSession(credentials, auth_request=Transport(policy))
 
 
 class _answers:

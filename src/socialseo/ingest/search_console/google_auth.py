@@ -53,10 +53,11 @@ def token_url() -> str:
     return os.environ.get("SOCIALSEO_GOOGLE_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
 
 
-def endpoint_policy() -> AddressPolicy:
-    """Allow the hosts of the bases the user configured in the environment, and only those, beyond public ones."""
+def endpoint_policy(more: tuple[str, ...] = ()) -> AddressPolicy:
+    """Allow the hosts of the bases the user configured in the environment (``more`` names further variables),
+    and only those, beyond public ones."""
     allowed = []
-    for name in ("SOCIALSEO_GOOGLE_API_BASE", "SOCIALSEO_GOOGLE_TOKEN_URL"):
+    for name in ("SOCIALSEO_GOOGLE_API_BASE", "SOCIALSEO_GOOGLE_TOKEN_URL", *more):
         value = os.environ.get(name, "").strip()
         if value:
             parts = urlsplit(value)
