@@ -206,6 +206,13 @@ def test_a_daily_table_read_again_replaces_its_rows_or_is_skipped_when_unchanged
     assert totals == [{"sessions": 6, "views": 9}]
     assert sql(db, "SELECT sum(views) AS views FROM ga4_page_views", capsys) == [{"views": 9}]
     assert sql(db, "SELECT sum(sessions) AS n FROM ga4_traffic", capsys) == [{"n": 6}]
+    # the late event is withdrawn: the table's rows are as first read, and are read again, not skipped
+    bigquery.tables[("analytics_1", "events_20260301")] = (SCHEMA, EVENTS)
+    code, out, err = run(args, capsys)
+    assert code == 0 and "events_20260301: 6 rows loaded, 1 quarantined of 7 read" in out, out + err
+    assert sql(db, "SELECT sum(page_views) AS views FROM ga4_sessions", capsys) == [{"views": 8}]
+    assert sql(db, "SELECT count(*) AS n FROM quarantine", capsys) == [{"n": 1}]  # one read's bad line, not three
+    assert sql(db, "SELECT count(*) AS n FROM imports WHERE path LIKE '%events_20260301'", capsys) == [{"n": 1}]
 
 
 def test_a_redirect_from_the_api_is_not_followed_so_the_token_stays_where_it_was_sent(

@@ -165,9 +165,11 @@ def _load(ctx: ImportContext, path: Path, reader: str, replaces: str | None = No
     con = ctx.con
     names = _columns(ctx, path, reader)
     if replaces is not None:
-        for table in ("ga4_sessions", "ga4_page_views"):
-            con.execute(f"DELETE FROM {table} WHERE import_id IN (SELECT import_id FROM imports "
-                        "WHERE kind = 'ga4-bigquery' AND path = ?)", [replaces])
+        # The table's earlier reads go whole: their rows, their quarantined lines and their ledger entries, so a
+        # table whose rows later return to an earlier state is read again rather than skipped as "same content".
+        earlier = ("SELECT import_id FROM imports WHERE kind = 'ga4-bigquery' AND path = ? AND import_id <> ?")
+        for table in ("ga4_sessions", "ga4_page_views", "quarantine", "imports"):
+            con.execute(f"DELETE FROM {table} WHERE import_id IN ({earlier})", [replaces, ctx.import_id])
     pairs = [(f"nullif(json_extract_string(to_json({rec}), '{s}'), '')",
               f"nullif(json_extract_string(to_json({rec}), '{m}'), '')",
               f"nullif(json_extract_string(to_json({rec}), '{c}'), '')", label)
