@@ -20,7 +20,7 @@ N_PAGES = 200
 
 
 async def _page(request: web.Request) -> web.Response:
-    await asyncio.sleep(0.05)  # ~5 s for the whole crawl: the kill lands mid-way
+    await asyncio.sleep(0.1)  # ~10 s for the whole crawl: the kill lands mid-way, even on a busy machine
     n = int(request.path.strip("/") or 0)
     links = "".join(f'<a href="/{m}">{m}</a>' for m in (2 * n + 1, 2 * n + 2) if m < N_PAGES)
     return web.Response(text=f"<html><body>{links}</body></html>", content_type="text/html")
@@ -41,7 +41,7 @@ def test_killed_crawl_resumes_without_refetching_stored_pages(tmp_path: Path) ->
         deadline = time.monotonic() + 60
         while not hits and time.monotonic() < deadline:
             time.sleep(0.01)
-        time.sleep(2.6)  # past the first time-based flush (every 2 s), well before the end
+        time.sleep(4.6)  # past two time-based flushes (every 2 s), well before the end
         assert process.poll() is None, "the crawl ended before it could be killed"
         process.send_signal(signal.SIGKILL)
         process.wait(10)
