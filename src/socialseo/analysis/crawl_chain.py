@@ -206,16 +206,16 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     ctrl_rate = np.bincount(owner[~is_treated], rate_change[~is_treated], minlength=n) / np.bincount(
         owner[~is_treated], minlength=n)
     latency, rate, latency_change = hours[is_treated], rate_change[is_treated], change[is_treated]
-    half_width = float(stats.t.ppf(0.975, n - 1)) / np.sqrt(n)
+    t_crit = float(stats.t.ppf(0.975, n - 1))
     rows = []
-    for measure, description, unit, treated, control in (
+    for measure, description, unit, treated, control, values in (
         ("first_fetch_hours", "change in the wait for a verified search-engine fetch, from the spike day's start "
-         "against the days before", "hours", latency_change, ctrl_change),
+         "against the days before", "hours", latency_change, ctrl_change, change),
         ("fetch_rate_change", "change in verified search-engine fetches, after the spike against before",
-         "fetches per day", rate, ctrl_rate),
+         "fetches per day", rate, ctrl_rate, rate_change),
     ):
         diff = treated - control
-        spread = half_width * float(diff.std(ddof=1))
+        spread = t_crit * _page_jackknife_se(values, w_arr, owner, is_treated, n)
         lo, hi = float(diff.mean()) - spread, float(diff.mean()) + spread
         excludes = lo > 0 or hi < 0
         rows.append({
@@ -243,6 +243,35 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     return CrawlChain(summary, page_rows[list(PAGE_COLUMNS)], unverified, len(fetches), "",
                       {"pre_days": pre_days, "post_days": post_days})
+
+
+def _matched_mean(values: npt.NDArray[np.float64], owner: npt.NDArray[np.int64],
+                  is_treated: npt.NDArray[np.bool_], keep: npt.NDArray[np.bool_], n: int) -> float:
+    """Mean over spiked pages of their value minus their controls' mean, using only the ``keep`` appearances
+    (a spike left with no control, or whose own page is dropped, is left out)."""
+    ctrl = keep & ~is_treated
+    total = np.bincount(owner[ctrl], values[ctrl], minlength=n)
+    count = np.bincount(owner[ctrl], minlength=n)
+    treated = np.full(n, np.nan)
+    treated[owner[keep & is_treated]] = values[keep & is_treated]
+    usable = (count > 0) & ~np.isnan(treated)
+    return float(np.mean(treated[usable] - total[usable] / count[usable])) if usable.any() else np.nan
+
+
+def _page_jackknife_se(values: npt.NDArray[np.float64], who: npt.NDArray[np.int64], owner: npt.NDArray[np.int64],
+                       is_treated: npt.NDArray[np.bool_], n: int) -> float:
+    """Standard error of the matched mean, from a delete-one-page jackknife over every page used.
+
+    Spikes close in time share matched pages, so their differences are not independent: one unlucky control
+    moves several of them at once. Leaving out a whole page at a time (as a spiked page and as a control
+    everywhere it serves) carries that dependence into the error, where a Student-t over the spiked pages'
+    differences alone would treat them as independent and come out too narrow.
+    """
+    units = np.unique(who)
+    estimates = np.array([_matched_mean(values, owner, is_treated, who != u, n) for u in units])
+    estimates = estimates[~np.isnan(estimates)]
+    g = len(estimates)
+    return float(np.sqrt((g - 1) / g * np.sum((estimates - estimates.mean()) ** 2))) if g > 1 else np.nan
 
 
 def _no_verified_note(unverified: pd.DataFrame) -> str:
