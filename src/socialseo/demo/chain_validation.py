@@ -1,11 +1,14 @@
 """Can the crawl chain's interval be trusted? Its coverage of the planted truth over many simulated sites.
 
 For every seed a small demo site is generated twice: once with the Googlebot fetches planted after posts (the
-truth then says, per recrawled page and day, how much sooner the first verified fetch came) and once without
-(the true change is zero everywhere). Each site's files go through the imports a user runs, and the estimate is
-what :meth:`Project.crawl_chain` returns, the method behind ``socialseo analyze crawl-chain``. The truth for a
-site is the mean over the spiked pages the estimate used of the planted change in their wait on the spike day
-against their own before period, exactly the quantity the estimate targets (see ``tests/demo``).
+truth then says, per recrawled page and day, how much sooner the first verified fetch is expected to come) and
+once without (the true change is zero everywhere). Each site's files go through the imports a user runs, and the
+estimate is what :meth:`Project.crawl_chain` returns, the method behind ``socialseo analyze crawl-chain``. The
+truth for a site is the mean over the spiked pages the estimate used of the planted change in their expected wait
+on the spike day against their own before period, the quantity the estimate targets. (The change realised in the
+site's one draw of random crawls is kept beside it, as ``realised_truth``: it also carries that draw's luck on
+the spike day, which the planted fetch takes out of the spiked page's own difference, so it is not what an
+interval should be scored against.)
 
 A 95% interval should cover that truth on about 95 sites in 100, planted or not; on the null sites it should
 exclude zero on about 5.
