@@ -99,7 +99,7 @@ def test_crawl_chain_finds_the_faster_recrawl_after_spikes(tmp_path: Path,
     found = json.loads(out)
     latency = next(r for r in found["summary"] if r["measure"] == "first_fetch_hours")
     assert latency["spiked"] == SPIKED and latency["verdict"] == "effect" and latency["ci_high"] < 0
-    assert latency["verdict_reason"].startswith("an association, not a validated effect")  # until coverage holds
+    assert latency["verdict_reason"].startswith("the 95% interval")  # validated on planted truth: no caveat
     assert [r["latency_hours"] for r in found["pages"]] == [RECRAWL_HOURS] * SPIKED
     assert latency["ci_low"] <= latency["effect"] <= latency["ci_high"]
     assert {r["spike_date"] for r in found["pages"]} == {f"2026-02-{10 + p}" for p in range(SPIKED)}

@@ -1,6 +1,6 @@
 """``socialseo validate --crawl-chain``: the crawl chain's interval scored on demo sites with and without recrawls.
 
-Each site is generated, imported and estimated as a user would; the full check runs 60 sites per case (see
+Each site is generated, imported and estimated as a user would; the full check runs 120 sites per case (see
 docs/shares-and-crawl-chain.md), this one three, which is enough to see the harness and the estimate work.
 """
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import socialseo
@@ -51,3 +52,17 @@ def test_crawl_chain_sees_the_planted_recrawls_and_names_the_impostor(demo_db: P
         if planted[row["page"]] < 0:  # the planted fetch came sooner than the page's usual wait
             assert row["latency_hours"] < row["usual_wait_hours"]
     assert any(r["status"] == "impostor" for r in found["unverified"])
+
+
+def test_truth_gives_the_expected_change_and_the_realised_one_scatters_around_it(small_truth: dict[str, Any]) -> None:
+    chain = small_truth["crawl_chain"]
+    expected, realised = chain["latency_change_hours"], chain["realised_latency_change_hours"]
+    assert expected and set(expected) == set(realised)  # the same recrawled pages
+    days = [(page, day) for page in expected for day in set(expected[page]) | set(realised[page])]
+    e = np.array([expected[p].get(d, 0.0) for p, d in days])
+    r = np.array([realised[p].get(d, 0.0) for p, d in days])
+    assert (e <= 0).all() and e.mean() < -1  # a planted fetch can only bring the first fetch sooner
+    # over many days the luck of the crawls averages out: the realised change centres on the expected one ...
+    assert abs(r.mean() - e.mean()) < 3 * r.std() / np.sqrt(len(r))
+    # ... but each day's realised change carries that day's luck, which the expected change leaves out
+    assert (r - e).std() > e.std()

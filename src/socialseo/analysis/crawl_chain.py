@@ -13,8 +13,9 @@ day's start against its usual wait, read from each day start of the before perio
 controls, and its change in fetches per day (after minus before) minus that of its controls; pages that crawlers
 first fetched over a week into the before period are left out (a new page is shared and discovered at
 once, which says nothing about recrawls); the effect is the mean over spiked
-pages, with a Student-t 95% interval over the spiked pages' differences (each page with its own controls is one
-observation; with a handful of spikes a bootstrap interval would be too narrow). A page not
+pages, with a Student-t 95% interval whose standard error comes from a jackknife that leaves out one page at a
+time, as a spiked page and as a control wherever it serves (spikes close in time share controls, so their
+differences are not independent; with a handful of spikes a bootstrap interval would be too narrow). A page not
 fetched within ``post_days`` has its latency censored at ``post_days`` days, which shortens the latencies of
 rarely crawled pages and controls alike. Fetches claiming a search engine from other addresses (impostors) or
 from an operator whose ranges are not bundled (cannot be checked) are counted apart and never used.
@@ -34,15 +35,15 @@ from socialseo.analysis.impact.panel import detect_spikes, load_panel, table_exi
 
 METHOD = ("matched difference in differences: each spiked page's wait on its spike day minus its usual wait (from "
           "each day start of the before period), against the same for the pages without social activity nearest "
-          "to it in verified crawls before the spike; mean over spiked pages with a Student-t 95% interval")
+          "to it in verified crawls outside the window; mean over spiked pages with a Student-t 95% interval from a "
+          "jackknife over pages (spiked and matched)")
 ASSUMPTIONS = ("Without the spike, a page would have been crawled like pages that were crawled as often before "
                "it; the spike is dated to its first social day, so latency counts from 00:00 UTC of that day; a "
-               "page not fetched after the spike counts as fetched at the end of the after period; spiked pages "
-               "are independent, although spikes close in time may share controls. Not yet validated: on simulated "
-               "demo sites (socialseo validate --crawl-chain) the estimate is unbiased and the interval covered "
-               "the truth on 95 of 100 sites without planted recrawls but on 82 of 91 with them, below its "
-               "nominal 95%, so the result is an association, not a measured effect.")
-VALIDATED = False
+               "page not fetched after the spike counts as fetched at the end of the after period. Checked on "
+               "simulated demo sites (socialseo validate --crawl-chain): the 95% interval covered the planted "
+               "change on 115 of 115 sites with planted recrawls and on 112 of 115 without, so it errs wide, and a "
+               "small change (about 12 hours sooner on those sites) is rarely told apart from zero.")
+VALIDATED = True
 """Whether the interval has passed its coverage check on planted truth; until it has, results are associations."""
 MIN_SPIKES = 3
 KNOWN_WITHIN_DAYS = 7
@@ -206,16 +207,16 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     ctrl_rate = np.bincount(owner[~is_treated], rate_change[~is_treated], minlength=n) / np.bincount(
         owner[~is_treated], minlength=n)
     latency, rate, latency_change = hours[is_treated], rate_change[is_treated], change[is_treated]
-    half_width = float(stats.t.ppf(0.975, n - 1)) / np.sqrt(n)
+    t_crit = float(stats.t.ppf(0.975, n - 1))
     rows = []
-    for measure, description, unit, treated, control in (
+    for measure, description, unit, treated, control, values in (
         ("first_fetch_hours", "change in the wait for a verified search-engine fetch, from the spike day's start "
-         "against the days before", "hours", latency_change, ctrl_change),
+         "against the days before", "hours", latency_change, ctrl_change, change),
         ("fetch_rate_change", "change in verified search-engine fetches, after the spike against before",
-         "fetches per day", rate, ctrl_rate),
+         "fetches per day", rate, ctrl_rate, rate_change),
     ):
         diff = treated - control
-        spread = half_width * float(diff.std(ddof=1))
+        spread = t_crit * _page_jackknife_se(values, w_arr, owner, is_treated, n)
         lo, hi = float(diff.mean()) - spread, float(diff.mean()) + spread
         excludes = lo > 0 or hi < 0
         rows.append({
@@ -243,6 +244,35 @@ def _estimate(events: list[tuple[int, int, npt.NDArray[np.int64]]], pages: npt.N
     summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     return CrawlChain(summary, page_rows[list(PAGE_COLUMNS)], unverified, len(fetches), "",
                       {"pre_days": pre_days, "post_days": post_days})
+
+
+def _matched_mean(values: npt.NDArray[np.float64], owner: npt.NDArray[np.int64],
+                  is_treated: npt.NDArray[np.bool_], keep: npt.NDArray[np.bool_], n: int) -> float:
+    """Mean over spiked pages of their value minus their controls' mean, using only the ``keep`` appearances
+    (a spike left with no control, or whose own page is dropped, is left out)."""
+    ctrl = keep & ~is_treated
+    total = np.bincount(owner[ctrl], values[ctrl], minlength=n)
+    count = np.bincount(owner[ctrl], minlength=n)
+    treated = np.full(n, np.nan)
+    treated[owner[keep & is_treated]] = values[keep & is_treated]
+    usable = (count > 0) & ~np.isnan(treated)
+    return float(np.mean(treated[usable] - total[usable] / count[usable])) if usable.any() else np.nan
+
+
+def _page_jackknife_se(values: npt.NDArray[np.float64], who: npt.NDArray[np.int64], owner: npt.NDArray[np.int64],
+                       is_treated: npt.NDArray[np.bool_], n: int) -> float:
+    """Standard error of the matched mean, from a delete-one-page jackknife over every page used.
+
+    Spikes close in time share matched pages, so their differences are not independent: one unlucky control
+    moves several of them at once. Leaving out a whole page at a time (as a spiked page and as a control
+    everywhere it serves) carries that dependence into the error, where a Student-t over the spiked pages'
+    differences alone would treat them as independent and come out too narrow.
+    """
+    units = np.unique(who)
+    estimates = np.array([_matched_mean(values, owner, is_treated, who != u, n) for u in units])
+    estimates = estimates[~np.isnan(estimates)]
+    g = len(estimates)
+    return float(np.sqrt((g - 1) / g * np.sum((estimates - estimates.mean()) ** 2))) if g > 1 else np.nan
 
 
 def _no_verified_note(unverified: pd.DataFrame) -> str:

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from socialseo.demo.addresses import BOT_BLOCKS
 from socialseo.demo.useragents import (
@@ -57,6 +58,8 @@ RECRAWL_HOURS = 2
 """Pages of the recrawled half get a verified Googlebot fetch this many hours after each post linking them."""
 CENSOR_DAYS = 14
 """Latency is measured up to this many days after a day starts, as ``socialseo analyze crawl-chain`` does."""
+_VERIFIED_CRAWLERS = ("googlebot", "bingbot")
+"""Crawlers whose fetches the warehouse verifies against published address ranges: the crawl chain counts both."""
 _SCAN_PATHS = (
     "/wp-login.php",
     "/.env",
@@ -73,6 +76,20 @@ _OLD_PATHS = ("/blog/2019/03/old-announcement/", "/products/legacy-widget/", "/o
 
 
 @dataclass
+class RecrawlTruth:
+    """Recrawled page -> UTC day -> hours by which the planted fetches change the wait for a verified fetch
+    from that day's start (days without a change are left out; pages not listed were not recrawled).
+
+    ``expected`` is the change in the *expected* wait, over the random crawls the page might have had: the effect
+    a crawl-chain estimate targets. ``realised`` is the change for the one crawl draw this site got, which also
+    carries that draw's luck (how long the page would have waited without the planted fetch that day).
+    """
+
+    expected: dict[str, dict[str, float]] = field(default_factory=dict)
+    realised: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass
 class BotHits:
     """Bot log lines, their times, and hits per bot."""
 
@@ -81,9 +98,8 @@ class BotHits:
     by_bot: Counter[str]
     previews: Counter[str] = field(default_factory=Counter)
     """Link-preview fetches per platform: the shares a correct analysis must count."""
-    recrawl: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Recrawled page -> UTC day -> hours by which the planted fetch shortened the wait for a verified fetch
-    from that day's start (days it did not shorten are left out; pages not listed were not recrawled)."""
+    recrawl: RecrawlTruth = field(default_factory=RecrawlTruth)
+    """What the planted Googlebot fetches changed in each recrawled page's wait for a verified fetch."""
 
 
 def _addresses(bot: str, rng: np.random.Generator, n: int = 12) -> list[str]:
@@ -189,11 +205,15 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator, 
             if bot == "fake-googlebot" and status == 404:
                 target, status, size = _SCAN_PATHS[t % len(_SCAN_PATHS)], 404, "196"
             emit(bot, t, "GET", target, status, size, "-", uas[bot][a])
-            if bot == "googlebot" and status == 200:
+            if bot in _VERIFIED_CRAWLERS and status == 200:
                 crawled.setdefault(target, []).append(t)
-    recrawl = _plant_recrawls(world, linked, crawled, lambda t, path: emit(
+    # each page's verified fetches are (near enough) a Poisson process: its crawlers' requests times the share of
+    # them that fetch the page itself with a 200 (see _crawler_targets)
+    page_share = weights * np.where(np.asarray(paths) == "/", 0.92, 0.90)
+    rate = sum(counts[bot] for bot in _VERIFIED_CRAWLERS) * page_share / span
+    recrawl = _plant_recrawls(world, linked, crawled, rate, lambda t, path: emit(
         "googlebot", t, "GET", path, 200, str(30000 + 97 * paths.index(path)), "-", GOOGLEBOT_SMARTPHONE)
-    ) if plant_recrawls else {}
+    ) if plant_recrawls else RecrawlTruth()
 
     n = counts["python-requests"]
     for t, scan in zip(np.sort(rng.integers(0, span, n)).tolist(), rng.random(n).tolist(), strict=True):
@@ -239,15 +259,42 @@ def bot_hits(world: World, budget: int, clock: Clock, rng: np.random.Generator, 
     return BotHits(times=times, lines=lines, by_bot=by_bot, previews=previews, recrawl=recrawl)
 
 
-def _plant_recrawls(world: World, linked: Any, crawled: dict[str, list[int]],
-                    emit: Callable[[int, str], None]) -> dict[str, dict[str, float]]:
+def _expected_wait(rate: float, idle: npt.NDArray[np.float64], end: npt.NDArray[np.float64],
+                   stop: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Expected seconds from each day start to the first fetch, when random fetches come at ``rate`` per second
+    from ``idle`` until ``end`` (the log's span, relative to the start) and a fetch is certain at ``stop`` (a
+    planted fetch or the censoring horizon, whichever is first): E[min(W, stop)] for that Poisson process."""
+    lo = np.minimum(idle, stop)
+    hi = np.clip(end, lo, stop)
+    span = hi - lo
+    survive = np.exp(-rate * span)
+    within = -np.expm1(-rate * span) / rate if rate > 0 else span
+    return np.asarray(lo + within + survive * (stop - hi), dtype=np.float64)
+
+
+def _first_wait(fetches: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], cap: int) -> npt.NDArray[np.int64]:
+    """Seconds from each start to the first of ``fetches`` (sorted) at or after it, censored at ``cap``."""
+    if not len(fetches):
+        return np.full(len(starts), cap, dtype=np.int64)
+    k = np.searchsorted(fetches, starts)
+    return np.minimum(np.where(k < len(fetches), fetches[np.minimum(k, len(fetches) - 1)] - starts, cap), cap)
+
+
+def _plant_recrawls(world: World, linked: Any, crawled: dict[str, list[int]], rate: npt.NDArray[np.float64],
+                    emit: Callable[[int, str], None]) -> RecrawlTruth:
     """Every other linked page gets a verified Googlebot fetch RECRAWL_HOURS after each post linking it; returns,
-    per such page and UTC day, how many hours sooner that made the first verified fetch after the day started."""
+    per such page and UTC day, how many hours sooner that made the first verified fetch after the day started,
+    expected (over the page's random crawls at its ``rate`` per second) and realised (for the crawls it got)."""
     offset = 60 * world.config.utc_offset_minutes  # local seconds = UTC seconds + offset
     paths: list[str] = world.pages["path"].tolist()
     chosen = sorted(int(p) for p in linked["page"].unique())[::2]
     span, cap = world.config.days, CENSOR_DAYS * 86400
-    out: dict[str, dict[str, float]] = {}
+    starts = np.arange(-1, span + 1, dtype=np.int64) * 86400
+    # the log runs over local [0, span) days: in UTC from -offset, so random fetches start and end there
+    idle = np.maximum(0, -offset - starts).astype(np.float64)
+    end = (span * 86400 - offset - starts).astype(np.float64)
+    day_names = [(world.config.start + timedelta(days=int(d))).isoformat() for d in starts // 86400]
+    out = RecrawlTruth()
     for page in chosen:
         path = paths[page]
         posts = linked[linked["page"] == page]
@@ -257,12 +304,14 @@ def _plant_recrawls(world: World, linked: Any, crawled: dict[str, list[int]],
         for t in planted:
             emit(t, path)
         base = np.sort(np.asarray(crawled.get(path, []), dtype=np.int64) - offset)
-        both = np.sort(np.concatenate([base, np.asarray(planted, dtype=np.int64) - offset]))
-        starts = np.arange(-1, span + 1, dtype=np.int64) * 86400
-        waits = [np.minimum(np.where(k < len(a), a[np.minimum(k, len(a) - 1)] - starts, cap), cap)
-                 if len(a) else np.full(len(starts), cap) for a in (base, both)
-                 for k in [np.searchsorted(a, starts)]]
-        change = (waits[1] - waits[0]) / 3600
-        out[path] = {(world.config.start + timedelta(days=int(d))).isoformat(): round(float(c), 4)
-                     for d, c in zip(starts // 86400, change, strict=True) if c != 0}
+        sown = np.asarray(planted, dtype=np.int64) - offset
+        both = np.sort(np.concatenate([base, sown]))
+        realised = (_first_wait(both, starts, cap) - _first_wait(base, starts, cap)) / 3600
+        stop = _first_wait(sown, starts, cap).astype(np.float64)
+        full = np.full(len(starts), float(cap))
+        expected = (_expected_wait(float(rate[page]), idle, end, stop)
+                    - _expected_wait(float(rate[page]), idle, end, full)) / 3600
+        out.realised[path] = {d: round(float(c), 4) for d, c in zip(day_names, realised, strict=True) if c != 0}
+        out.expected[path] = {d: round(float(c), 3) for d, c in zip(day_names, expected, strict=True)
+                              if round(float(c), 3) != 0}
     return out

@@ -108,7 +108,8 @@ def generate(
     truth["backlinks"] = {"rows": len(world.backlinks), "followed": int((world.backlinks["rel"] == "").sum())}
     truth["shares"] = {"preview_fetches": dict(sorted(bots.previews.items()))}
     truth["crawl_chain"] = {"recrawl_hours": RECRAWL_HOURS, "censor_days": CENSOR_DAYS,
-                            "latency_change_hours": bots.recrawl}
+                            "latency_change_hours": bots.recrawl.expected,
+                            "realised_latency_change_hours": bots.recrawl.realised}
     files = GeneratedFiles(
         out_dir=out_dir,
         access_log=access_log,
