@@ -461,3 +461,19 @@ def test_a_line_over_the_limit_is_quarantined_on_its_line_before_duckdb_reads_it
         assert len(quarantine["raw"][0]) == 300
         assert project.sql("SELECT source_url FROM backlinks")["source_url"].tolist() == [
             "https://news.other.example/story"]
+
+
+def test_a_header_ending_in_a_delimiter_imports_its_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Moz writes a trailing comma on every line: the nameless last column is read as "column 9" and not used."""
+    from socialseo.cli import main
+
+    export = tmp_path / "moz.csv"
+    export.write_text("URL,Title,Anchor Text,Spam Score,Domain Authority,Page Authority,Target URL,Link Type,\n"
+                      "https://www.reddit.com/r/seo/comments/1/,Thread,utm guide,1,90,50,https://example.com/guide,"
+                      "nofollow,\n")
+    db = str(tmp_path / "w.duckdb")
+    assert main(["ingest", "backlinks", str(export), "--target", "example.com", "--db", db]) == 0
+    assert f"{export}: 1 rows loaded, 0 quarantined of 1 read; format moz" in capsys.readouterr().out
+    assert main(["backlinks", "--by", "link", "--json", "--db", db]) == 0
+    [link] = json.loads(capsys.readouterr().out)
+    assert (link["source_platform"], link["target_page"], link["rel"]) == ("reddit", "/guide", "nofollow")

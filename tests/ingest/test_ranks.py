@@ -53,3 +53,18 @@ def test_a_row_without_a_date_is_quarantined_through_the_command(tmp_path: Path,
     assert "1 rows loaded, 1 quarantined of 2 read" in capsys.readouterr().out
     assert main(["sql", "SELECT line_no, reason FROM quarantine", "--db", str(db), "--json"]) == 0
     assert '"line_no": 3' in capsys.readouterr().out
+
+
+def test_an_export_whose_every_row_is_quarantined_by_the_reader_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialseo.cli import main
+
+    monkeypatch.setenv("SOCIALSEO_MAX_FIELD_BYTES", "8192")
+    export = tmp_path / "ranks.csv"
+    export.write_text("Date,Keyword,Search Engine,Location,Device,URL,Position\n"
+                      f"2026-03-02,utm parameters,Google,United States,desktop,https://{'x' * 10_000},3\n")
+    code = main(["ingest", "ranks", str(export), "--db", str(tmp_path / "w.duckdb")])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err
+    assert f"{export}: 0 rows loaded, 1 quarantined of 1 read" in out

@@ -149,7 +149,8 @@ def _unique(header: list[str]) -> list[str]:
     name, so the layout's mapping reads the first of two same-named columns, as the csv module would."""
     seen: dict[str, int] = {}
     names = []
-    for name in header:
+    for number, name in enumerate(header, start=1):
+        name = name if name.strip() else f"column {number}"  # a trailing delimiter makes a column with no name
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return names

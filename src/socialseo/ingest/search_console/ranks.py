@@ -72,7 +72,8 @@ def _read(path: Path) -> _Ranks:
     lines = sheet.line_numbers[index + 1 :]
     width = len(header)
     keep = [i for i, row in enumerate(body) if any(str(c).strip() for c in row)]
-    raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], dtype=object)
+    # the columns are named even when no row is left (every one quarantined by the reader): an empty export
+    raw = pd.DataFrame([(list(body[i]) + [""] * width)[:width] for i in keep], columns=range(width), dtype=object)
     frame = pd.DataFrame({
         name: raw[header.index(h)] if (h := next((h for h in spellings if h in header), None)) else None
         for name, spellings in COLUMNS.items()
