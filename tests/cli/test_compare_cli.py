@@ -9,24 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli.two_weeks import WEEK, two_weeks_db
+from tests.cli.two_weeks import WEEK, run, two_weeks_db, wide_terminal  # noqa: F401 (a fixture)
 
-from socialseo.cli import common, main
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One table row per line, whatever the terminal running the tests (the consoles may have fixed their width
-    when they were made, so it is set on them too)."""
-    monkeypatch.setenv("COLUMNS", "250")
-    for shown in (common.console, common.err_console):
-        monkeypatch.setattr(shown, "_width", 250)
+pytestmark = pytest.mark.usefixtures("wide_terminal")  # every test here reads tables a row per line
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.conftest import TEST_DATA
 
-from socialseo.cli import main
+from socialseo.cli import common, main
 
 DATA = TEST_DATA / "compare"
 WEEK = ["--from", "2026-03-08", "--to", "2026-03-14"]
@@ -24,3 +25,18 @@ def two_weeks_db(path: Path, *, brand: bool = True) -> str:
     for args in steps:
         assert main([*args, "--db", db]) == 0, args
     return db
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One table row per line, whatever the terminal running the tests (the consoles may have fixed their width
+    when they were made, so it is set on them too)."""
+    monkeypatch.setenv("COLUMNS", "250")
+    for shown in (common.console, common.err_console):
+        monkeypatch.setattr(shown, "_width", 250)
