@@ -464,7 +464,7 @@ def test_a_line_over_the_limit_is_quarantined_on_its_line_before_duckdb_reads_it
 
 
 def test_a_header_ending_in_a_delimiter_imports_its_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Moz writes a trailing comma on every line: the nameless last column is read as "column 9" and not used."""
+    """A trailing comma on every line makes a nameless last column: it is read as "column 9" and not used."""
     from socialseo.cli import main
 
     export = tmp_path / "moz.csv"
